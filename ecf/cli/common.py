@@ -1,0 +1,33 @@
+"""Shared CLI plumbing: the database option, date arguments, and turning known failures into one clear line."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import typer
+
+from ecf.cli.output import errors
+from ecf.services.context import App
+from importers.parsing import CellError, parse_date
+
+state: dict[str, str | None] = {"db": None}
+
+
+def open_app() -> App:
+    return App.open(state["db"])
+
+
+def parse_day(text: str) -> date:
+    """A date typed by a person: ISO (2026-10-31) or UK (31/10/2026). Nothing else, to avoid surprises."""
+    cleaned = text.strip()
+    if not cleaned or not (cleaned[:4].isdigit() or "/" in cleaned):
+        raise typer.BadParameter(f"'{text}' is not a date; use dd/mm/yyyy or yyyy-mm-dd")
+    try:
+        return parse_date(cleaned)
+    except CellError as exc:
+        raise typer.BadParameter(f"'{text}' is not a date; use dd/mm/yyyy or yyyy-mm-dd") from exc
+
+
+def fail(message: str, code: int = 2) -> typer.Exit:
+    errors.print(f"[bold red]error:[/] {message}", highlight=False, markup=True, soft_wrap=True)
+    return typer.Exit(code)

@@ -1,0 +1,79 @@
+"""The facts HR holds about one social worker on one as-of date."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+from enum import StrEnum
+
+from ecf.domain.period import Period
+
+
+class ContractType(StrEnum):
+    PERMANENT = "permanent"
+    FIXED_TERM = "fixed_term"
+    AGENCY = "agency"
+
+
+class AsyeStatus(StrEnum):
+    NOT_STARTED = "not_started"
+    IN_PROGRESS = "in_progress"
+    PASSED = "passed"
+    FAILED = "failed"
+    EXTENDED = "extended"
+    EXEMPT = "exempt"
+
+
+class AbsenceType(StrEnum):
+    MATERNITY = "maternity"
+    PATERNITY = "paternity"
+    ADOPTION = "adoption"
+    SHARED_PARENTAL = "shared_parental"
+    SICKNESS = "sickness"
+    BEREAVEMENT = "bereavement"
+    UNPAID = "unpaid"
+    OTHER = "other"
+
+
+@dataclass(frozen=True, slots=True)
+class Absence:
+    period: Period
+    absence_type: AbsenceType
+
+
+@dataclass(frozen=True, slots=True)
+class WorkerRecord:
+    """One row of one monthly snapshot, typed and validated. Status is never stored here: it is derived later."""
+
+    employee_id: str
+    date_qualified: date
+    start_date: date
+    fte: Decimal
+    contract_type: ContractType
+    surname: str | None = None
+    forename: str | None = None
+    swe_number: str | None = None
+    leaving_date: date | None = None
+    leaving_reason: str | None = None
+    grade: str | None = None
+    spinal_point: int | None = None
+    team: str | None = None
+    line_manager: str | None = None
+    role: str | None = None
+    caseload: int | None = None
+    asye_start_date: date | None = None
+    asye_status: AsyeStatus | None = None
+    asye_review_3m: date | None = None
+    asye_review_6m: date | None = None
+    asye_review_9m: date | None = None
+    asye_review_final: date | None = None
+    prior_pqe_months: int | None = None
+    absences: tuple[Absence, ...] = field(default=())
+
+    def has_left_by(self, as_of: date) -> bool:
+        return self.leaving_date is not None and self.leaving_date <= as_of
+
+    @property
+    def employment(self) -> Period:
+        return Period(self.start_date, self.leaving_date)

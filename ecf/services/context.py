@@ -1,0 +1,39 @@
+"""Opening the database for a use case: resolve the target, connect, bring the schema up to date."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cached_property
+
+from sqlalchemy import Engine
+from sqlalchemy.exc import OperationalError, SQLAlchemyError
+
+from ecf.storage.database import DatabaseError, DatabaseTarget, make_engine, resolve, upgrade
+from ecf.storage.unit_of_work import UnitOfWork
+
+
+@dataclass
+class App:
+    """What every interface holds: where the data is. Services take it and open their own unit of work."""
+
+    target: DatabaseTarget
+
+    @classmethod
+    def open(cls, db_option: str | None = None) -> App:
+        app = cls(resolve(db_option))
+        app.engine  # noqa: B018 - connect and migrate now, so a bad URL fails before any work starts
+        return app
+
+    @cached_property
+    def engine(self) -> Engine:
+        engine = make_engine(self.target)
+        try:
+            upgrade(engine)
+        except OperationalError as exc:
+            raise DatabaseError(f"cannot open database {self.target.display}: {exc.orig}") from exc
+        except SQLAlchemyError as exc:
+            raise DatabaseError(f"cannot prepare database {self.target.display}: {exc}") from exc
+        return engine
+
+    def unit_of_work(self) -> UnitOfWork:
+        return UnitOfWork(self.engine)

@@ -1,0 +1,206 @@
+"""The monthly HR import as one use case: read, validate, and store a dated snapshot in one transaction."""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime
+from enum import StrEnum
+from itertools import pairwise
+from pathlib import Path
+
+from ecf.domain.changes import Change, diff_snapshots
+from ecf.domain.worker import WorkerRecord
+from ecf.services.context import App
+from ecf.storage.repository import ImportInfo, IssueRecord, NewImport
+from importers.asof import as_of_from_name
+from importers.issues import Issue
+from importers.mapping import MappingProfile, ProfileError, load_profile, map_columns, parse_profile
+from importers.readers import read_table
+from importers.report import write_report
+from importers.validation import ValidatedFile, validate_table
+
+Progress = Callable[[str, int, int], None]
+
+
+class AsOfRequired(Exception):
+    """No --as-of and no date in the file name: the interface must ask."""
+
+
+class Outcome(StrEnum):
+    IMPORTED = "imported"
+    ALREADY_IMPORTED = "already_imported"
+    REJECTED = "rejected"
+    CONFLICT = "conflict"
+    NO_VALID_ROWS = "no_valid_rows"
+
+
+@dataclass
+class ImportResult:
+    outcome: Outcome
+    path: Path
+    as_of: date | None = None
+    import_id: int | None = None
+    validated: ValidatedFile | None = None
+    report: Path | None = None
+    previous_as_of: date | None = None
+    newer_as_of: date | None = None
+    changes: list[Change] = field(default_factory=list)
+    existing: ImportInfo | None = None
+    replaced: ImportInfo | None = None
+
+    @property
+    def exit_code(self) -> int:
+        return 0 if self.outcome in (Outcome.IMPORTED, Outcome.ALREADY_IMPORTED) else 1
+
+
+@dataclass(frozen=True)
+class ImportRequest:
+    path: Path
+    as_of: date | None = None
+    profile: str | None = None
+    accept_valid: bool = False
+    replace: bool = False
+    write_report: bool = True
+
+
+def sha256_of(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def resolve_profile(app: App, name_or_path: str | None) -> MappingProfile | None:
+    """A profile is a TOML file path or the name of one saved with `ecf profile save`."""
+    if name_or_path is None:
+        return None
+    path = Path(name_or_path).expanduser()
+    if path.suffix.lower() == ".toml" or path.exists():
+        return load_profile(path)
+    with app.unit_of_work() as uow:
+        content = uow.profiles.get(name_or_path)
+    if content is None:
+        raise ProfileError(f"no mapping profile file or saved profile called '{name_or_path}' (see: ecf profile list)")
+    import tomllib
+
+    return parse_profile(tomllib.loads(content), f"saved profile '{name_or_path}'")
+
+
+def import_file(
+    app: App, request: ImportRequest, progress: Progress | None = None, now: datetime | None = None
+) -> ImportResult:
+    path = request.path
+    if not path.is_file():
+        from importers.readers import UnreadableFile
+
+        raise UnreadableFile(f"{path}: no such file")
+    sha256 = sha256_of(path)
+    with app.unit_of_work() as uow:
+        seen = uow.imports.by_sha256(sha256)
+    if seen is not None:
+        return ImportResult(Outcome.ALREADY_IMPORTED, path, as_of=seen.as_of, existing=seen)
+    as_of = request.as_of or as_of_from_name(path.name)
+    if as_of is None:
+        raise AsOfRequired(f"{path.name}: no date in the file name; give the snapshot date with --as-of DD/MM/YYYY")
+    profile = resolve_profile(app, request.profile)
+    validated = read_and_validate(path, as_of, profile, progress)
+    result = ImportResult(Outcome.IMPORTED, path, as_of=as_of, validated=validated)
+    if validated.issues and request.write_report:
+        result.report = write_report(
+            path, validated.table.sheet, validated.issues, validated.rejected, validated.table.headers
+        )
+    if validated.errors and not request.accept_valid:
+        result.outcome = Outcome.REJECTED
+        return result
+    if not validated.records:
+        result.outcome = Outcome.NO_VALID_ROWS
+        return result
+    _store(app, request, result, sha256, profile, now or datetime.now(UTC), progress)
+    return result
+
+
+def read_and_validate(
+    path: Path, as_of: date, profile: MappingProfile | None, progress: Progress | None = None
+) -> ValidatedFile:
+    table = read_table(path, profile.header_lookup() if profile else None, profile.sheet if profile else None)
+    where = f"{path.name}" + (f", sheet '{table.sheet}', row {table.header_row}" if table.sheet else "")
+    columns = map_columns(table.headers, profile, where)
+    total = len(table.rows)
+    tick = (lambda done: progress("Validating", done, total)) if progress else None
+    return validate_table(table, columns, as_of, profile, tick)
+
+
+def _store(
+    app: App,
+    request: ImportRequest,
+    result: ImportResult,
+    sha256: str,
+    profile: MappingProfile | None,
+    now: datetime,
+    progress: Progress | None,
+) -> None:
+    validated, as_of = result.validated, result.as_of
+    assert validated is not None and as_of is not None
+    with app.unit_of_work() as uow:
+        existing = uow.imports.active_for(as_of)
+        if existing is not None and not request.replace:
+            result.outcome, result.existing = Outcome.CONFLICT, existing
+            return
+        import_id = uow.imports.add(
+            NewImport(
+                file_name=request.path.name,
+                sha256=sha256,
+                as_of=as_of,
+                imported_at=now,
+                sheet=validated.table.sheet,
+                header_row=validated.table.header_row,
+                profile=profile.name if profile else None,
+                rows_total=validated.data_rows,
+                rows_accepted=len(validated.records),
+                rows_rejected=len(validated.rejected),
+                warnings=len(validated.warnings),
+                accept_valid=request.accept_valid,
+            )
+        )
+        if progress:
+            progress("Storing", 0, len(validated.records))
+        uow.snapshots.add(import_id, as_of, validated.records)
+        uow.imports.add_issues(import_id, (_issue_record(issue) for issue in validated.issues))
+        uow.imports.add_rejected(import_id, ((row.row, row.values) for row in validated.rejected))
+        if existing is not None:
+            uow.imports.supersede(existing.id, import_id)
+            result.replaced = existing
+        dates = [d for d in uow.imports.active_dates() if d != as_of]
+        result.previous_as_of = max((d for d in dates if d < as_of), default=None)
+        result.newer_as_of = min((d for d in dates if d > as_of), default=None)
+        previous = uow.snapshots.snapshot(result.previous_as_of) if result.previous_as_of else None
+        uow.commit()
+        if progress:
+            progress("Storing", len(validated.records), len(validated.records))
+    result.import_id = import_id
+    if previous is not None:
+        current: dict[str, WorkerRecord] = {record.employee_id: record for _, record in validated.records}
+        result.changes = diff_snapshots(previous, current, as_of)
+
+
+def _issue_record(issue: Issue) -> IssueRecord:
+    return IssueRecord(issue.row, issue.column, issue.code, issue.severity.value, issue.message, issue.value)
+
+
+def changes_since(app: App, since: date) -> list[Change]:
+    """The changes each snapshot dated on or after `since` showed against the snapshot before it."""
+    with app.unit_of_work() as uow:
+        dates = uow.imports.active_dates()
+        changes: list[Change] = []
+        for earlier, later in pairwise(dates):
+            if later >= since:
+                changes.extend(diff_snapshots(uow.snapshots.snapshot(earlier), uow.snapshots.snapshot(later), later))
+    return changes
+
+
+def list_imports(app: App) -> list[ImportInfo]:
+    with app.unit_of_work() as uow:
+        return uow.imports.all()

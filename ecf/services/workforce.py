@@ -1,0 +1,73 @@
+"""Reading the stored workforce: the current state of each worker, and what the database holds."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from sqlalchemy import inspect, text
+
+from ecf.domain.worker import WorkerRecord
+from ecf.domain.workforce import EmploymentStatus, employment_status
+from ecf.services.context import App
+
+
+@dataclass(frozen=True)
+class WorkerState:
+    record: WorkerRecord
+    last_seen: date
+    status: EmploymentStatus
+
+
+def current_workers(app: App, include_left: bool = False) -> list[WorkerState]:
+    """One row per worker: their latest facts. By default only those in post (or under notice) at the latest date."""
+    with app.unit_of_work() as uow:
+        latest = uow.snapshots.latest_records()
+    if not latest:
+        return []
+    newest = max(as_of for as_of, _ in latest)
+    states = [WorkerState(record, seen, employment_status(record, seen, newest)) for seen, record in latest]
+    if include_left:
+        return states
+    return [s for s in states if s.status in (EmploymentStatus.IN_POST, EmploymentStatus.LEAVING)]
+
+
+@dataclass(frozen=True)
+class DatabaseInfo:
+    url: str
+    source: str
+    backend: str
+    schema_revision: str | None
+    workers: int
+    in_post: int
+    imports: int
+    snapshots: int
+    latest_as_of: date | None
+    rejected_rows: int
+    file_size: int | None
+
+
+def database_info(app: App) -> DatabaseInfo:
+    with app.unit_of_work() as uow:
+        imports = uow.imports.all()
+        workers = uow.snapshots.count_workers()
+        rejected = uow.imports.rejected_count()
+    with app.engine.connect() as connection:
+        revision = None
+        if inspect(connection).has_table("alembic_version"):
+            revision = connection.execute(text("SELECT version_num FROM alembic_version")).scalar()
+    active = [i for i in imports if i.active]
+    path = app.target.sqlite_path
+    return DatabaseInfo(
+        url=app.target.display,
+        source=app.target.source,
+        backend=app.engine.dialect.name,
+        schema_revision=revision,
+        workers=workers,
+        in_post=len(current_workers(app)),
+        imports=len(imports),
+        snapshots=len(active),
+        latest_as_of=max((i.as_of for i in active), default=None),
+        rejected_rows=rejected,
+        file_size=path.stat().st_size if path is not None and path.exists() else None,
+    )

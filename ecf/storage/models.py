@@ -1,0 +1,119 @@
+"""Tables. Facts only (snapshots as imported, findings, rejected rows); every status is derived when read."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import JSON, Boolean, Date, DateTime, ForeignKey, Index, Integer, Numeric, String, Text
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+
+class Base(DeclarativeBase):
+    pass
+
+
+class ImportRow(Base):
+    """One imported file: the dated snapshot's header. `superseded_by` is set when a corrected file replaces it."""
+
+    __tablename__ = "imports"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    file_name: Mapped[str] = mapped_column(String(255))
+    sha256: Mapped[str] = mapped_column(String(64), index=True)
+    as_of: Mapped[date] = mapped_column(Date, index=True)
+    imported_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    sheet: Mapped[str | None] = mapped_column(String(255))
+    header_row: Mapped[int] = mapped_column(Integer)
+    profile: Mapped[str | None] = mapped_column(String(100))
+    rows_total: Mapped[int] = mapped_column(Integer)
+    rows_accepted: Mapped[int] = mapped_column(Integer)
+    rows_rejected: Mapped[int] = mapped_column(Integer)
+    warnings: Mapped[int] = mapped_column(Integer)
+    accept_valid: Mapped[bool] = mapped_column(Boolean, default=False)
+    superseded_by: Mapped[int | None] = mapped_column(ForeignKey("imports.id"))
+
+
+class WorkerSnapshotRow(Base):
+    """One worker's facts in one snapshot, as HR's sheet gave them on that as-of date."""
+
+    __tablename__ = "worker_snapshots"
+
+    import_id: Mapped[int] = mapped_column(ForeignKey("imports.id", ondelete="CASCADE"), primary_key=True)
+    employee_id: Mapped[str] = mapped_column(String(40), primary_key=True)
+    as_of: Mapped[date] = mapped_column(Date)
+    row_number: Mapped[int] = mapped_column(Integer)
+    surname: Mapped[str | None] = mapped_column(String(200))
+    forename: Mapped[str | None] = mapped_column(String(200))
+    swe_number: Mapped[str | None] = mapped_column(String(10))
+    date_qualified: Mapped[date] = mapped_column(Date)
+    start_date: Mapped[date] = mapped_column(Date)
+    leaving_date: Mapped[date | None] = mapped_column(Date)
+    leaving_reason: Mapped[str | None] = mapped_column(String(200))
+    fte: Mapped[Decimal] = mapped_column(Numeric(6, 4))
+    contract_type: Mapped[str] = mapped_column(String(20))
+    grade: Mapped[str | None] = mapped_column(String(200))
+    spinal_point: Mapped[int | None] = mapped_column(Integer)
+    team: Mapped[str | None] = mapped_column(String(200))
+    line_manager: Mapped[str | None] = mapped_column(String(200))
+    role: Mapped[str | None] = mapped_column(String(200))
+    caseload: Mapped[int | None] = mapped_column(Integer)
+    asye_start_date: Mapped[date | None] = mapped_column(Date)
+    asye_status: Mapped[str | None] = mapped_column(String(20))
+    asye_review_3m: Mapped[date | None] = mapped_column(Date)
+    asye_review_6m: Mapped[date | None] = mapped_column(Date)
+    asye_review_9m: Mapped[date | None] = mapped_column(Date)
+    asye_review_final: Mapped[date | None] = mapped_column(Date)
+    prior_pqe_months: Mapped[int | None] = mapped_column(Integer)
+
+    __table_args__ = (Index("ix_worker_snapshots_employee_as_of", "employee_id", "as_of"),)
+
+
+class AbsenceRow(Base):
+    """A long absence as reported in one snapshot (an ongoing one gets its end date in a later month's sheet)."""
+
+    __tablename__ = "absences"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    import_id: Mapped[int] = mapped_column(ForeignKey("imports.id", ondelete="CASCADE"), index=True)
+    employee_id: Mapped[str] = mapped_column(String(40))
+    start_date: Mapped[date] = mapped_column(Date)
+    end_date: Mapped[date | None] = mapped_column(Date)
+    absence_type: Mapped[str] = mapped_column(String(20))
+
+
+class ImportIssueRow(Base):
+    """A finding about an imported file: error or warning, where it is, and what is wrong."""
+
+    __tablename__ = "import_issues"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    import_id: Mapped[int] = mapped_column(ForeignKey("imports.id", ondelete="CASCADE"), index=True)
+    row_number: Mapped[int | None] = mapped_column(Integer)
+    column_header: Mapped[str | None] = mapped_column(String(255))
+    code: Mapped[str] = mapped_column(String(40))
+    severity: Mapped[str] = mapped_column(String(10))
+    message: Mapped[str] = mapped_column(Text)
+    value: Mapped[str | None] = mapped_column(Text)
+
+
+class RejectedRowRecord(Base):
+    """A row left out by `--accept-valid`, kept with its cells so it can be fixed and re-imported."""
+
+    __tablename__ = "rejected_rows"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    import_id: Mapped[int] = mapped_column(ForeignKey("imports.id", ondelete="CASCADE"), index=True)
+    row_number: Mapped[int] = mapped_column(Integer)
+    cells: Mapped[dict[str, Any]] = mapped_column(JSON)
+
+
+class MappingProfileRow(Base):
+    """A saved header mapping for an HR system whose export uses other headers."""
+
+    __tablename__ = "mapping_profiles"
+
+    name: Mapped[str] = mapped_column(String(100), primary_key=True)
+    content: Mapped[str] = mapped_column(Text)
+    saved_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))

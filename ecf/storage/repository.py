@@ -1,0 +1,251 @@
+"""Repositories: the only code that writes SQL. They take and return domain objects or plain dataclasses."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import func, insert, select, update
+from sqlalchemy.orm import Session
+
+from ecf.domain.period import Period
+from ecf.domain.worker import Absence, AbsenceType, AsyeStatus, ContractType, WorkerRecord
+from ecf.storage.models import (
+    AbsenceRow,
+    ImportIssueRow,
+    ImportRow,
+    MappingProfileRow,
+    RejectedRowRecord,
+    WorkerSnapshotRow,
+)
+
+# Columns copied straight between WorkerRecord and worker_snapshots.
+RECORD_FIELDS: tuple[str, ...] = (
+    "employee_id", "surname", "forename", "swe_number", "date_qualified", "start_date", "leaving_date",
+    "leaving_reason", "fte", "contract_type", "grade", "spinal_point", "team", "line_manager", "role", "caseload",
+    "asye_start_date", "asye_status", "asye_review_3m", "asye_review_6m", "asye_review_9m", "asye_review_final",
+    "prior_pqe_months",
+)  # fmt: skip
+BATCH = 5000
+
+
+@dataclass(frozen=True)
+class ImportInfo:
+    id: int
+    file_name: str
+    sha256: str
+    as_of: date
+    imported_at: datetime
+    sheet: str | None
+    profile: str | None
+    rows_total: int
+    rows_accepted: int
+    rows_rejected: int
+    warnings: int
+    accept_valid: bool
+    superseded_by: int | None
+
+    @property
+    def active(self) -> bool:
+        return self.superseded_by is None
+
+
+@dataclass(frozen=True)
+class NewImport:
+    file_name: str
+    sha256: str
+    as_of: date
+    imported_at: datetime
+    sheet: str | None
+    header_row: int
+    profile: str | None
+    rows_total: int
+    rows_accepted: int
+    rows_rejected: int
+    warnings: int
+    accept_valid: bool
+
+
+@dataclass(frozen=True)
+class IssueRecord:
+    row_number: int | None
+    column: str | None
+    code: str
+    severity: str
+    message: str
+    value: str | None
+
+
+def _info(row: ImportRow) -> ImportInfo:
+    return ImportInfo(
+        row.id, row.file_name, row.sha256, row.as_of, row.imported_at, row.sheet, row.profile, row.rows_total,
+        row.rows_accepted, row.rows_rejected, row.warnings, row.accept_valid, row.superseded_by,
+    )  # fmt: skip
+
+
+class ImportRepository:
+    def __init__(self, session: Session) -> None:
+        self.session = session
+
+    def by_sha256(self, sha256: str) -> ImportInfo | None:
+        row = self.session.scalars(select(ImportRow).where(ImportRow.sha256 == sha256).order_by(ImportRow.id)).first()
+        return _info(row) if row else None
+
+    def active_for(self, as_of: date) -> ImportInfo | None:
+        query = select(ImportRow).where(ImportRow.as_of == as_of, ImportRow.superseded_by.is_(None))
+        row = self.session.scalars(query).first()
+        return _info(row) if row else None
+
+    def all(self) -> list[ImportInfo]:
+        rows = self.session.scalars(select(ImportRow).order_by(ImportRow.as_of, ImportRow.id))
+        return [_info(row) for row in rows]
+
+    def active_dates(self) -> list[date]:
+        query = select(ImportRow.as_of).where(ImportRow.superseded_by.is_(None)).order_by(ImportRow.as_of)
+        return list(self.session.scalars(query))
+
+    def add(self, new: NewImport) -> int:
+        row = ImportRow(**new.__dict__)
+        self.session.add(row)
+        self.session.flush()
+        return row.id
+
+    def supersede(self, old_id: int, new_id: int) -> None:
+        self.session.execute(update(ImportRow).where(ImportRow.id == old_id).values(superseded_by=new_id))
+
+    def add_issues(self, import_id: int, issues: Iterable[IssueRecord]) -> None:
+        rows = [{"import_id": import_id, **issue.__dict__} for issue in issues]
+        for row in rows:
+            row["column_header"] = row.pop("column")
+        _bulk_insert(self.session, ImportIssueRow, rows)
+
+    def issues(self, import_id: int) -> list[IssueRecord]:
+        query = select(ImportIssueRow).where(ImportIssueRow.import_id == import_id).order_by(ImportIssueRow.id)
+        return [
+            IssueRecord(r.row_number, r.column_header, r.code, r.severity, r.message, r.value)
+            for r in self.session.scalars(query)
+        ]
+
+    def add_rejected(self, import_id: int, rows: Iterable[tuple[int, dict[str, str]]]) -> None:
+        values = [{"import_id": import_id, "row_number": number, "cells": cells} for number, cells in rows]
+        _bulk_insert(self.session, RejectedRowRecord, values)
+
+    def rejected_count(self) -> int:
+        return self.session.scalar(select(func.count()).select_from(RejectedRowRecord)) or 0
+
+
+class SnapshotRepository:
+    """Worker facts per snapshot. Only active (not superseded) imports count as the snapshot for their date."""
+
+    def __init__(self, session: Session) -> None:
+        self.session = session
+
+    def add(self, import_id: int, as_of: date, records: Sequence[tuple[int, WorkerRecord]]) -> None:
+        rows: list[dict[str, Any]] = []
+        absences: list[dict[str, Any]] = []
+        for row_number, record in records:
+            row = {name: getattr(record, name) for name in RECORD_FIELDS}
+            row["contract_type"] = record.contract_type.value
+            row["asye_status"] = record.asye_status.value if record.asye_status else None
+            row.update(import_id=import_id, as_of=as_of, row_number=row_number)
+            rows.append(row)
+            absences.extend(
+                {
+                    "import_id": import_id,
+                    "employee_id": record.employee_id,
+                    "start_date": a.period.start,
+                    "end_date": a.period.end,
+                    "absence_type": a.absence_type.value,
+                }
+                for a in record.absences
+            )
+        _bulk_insert(self.session, WorkerSnapshotRow, rows)
+        _bulk_insert(self.session, AbsenceRow, absences)
+
+    def snapshot(self, as_of: date) -> dict[str, WorkerRecord]:
+        """Every worker in the active snapshot dated `as_of`, by employee ID."""
+        import_id = self._active_import(as_of)
+        if import_id is None:
+            return {}
+        columns = [getattr(WorkerSnapshotRow, name) for name in RECORD_FIELDS]
+        rows = self.session.execute(select(*columns).where(WorkerSnapshotRow.import_id == import_id)).all()
+        absences = self._absences([import_id])
+        return {row.employee_id: _record(row._mapping, absences.get(row.employee_id, ())) for row in rows}
+
+    def latest_records(self) -> list[tuple[date, WorkerRecord]]:
+        """Each worker's most recent row across active snapshots, with the as-of date it comes from."""
+        active = select(ImportRow.id).where(ImportRow.superseded_by.is_(None))
+        latest = (
+            select(WorkerSnapshotRow.employee_id, func.max(WorkerSnapshotRow.as_of).label("as_of"))
+            .where(WorkerSnapshotRow.import_id.in_(active))
+            .group_by(WorkerSnapshotRow.employee_id)
+            .subquery()
+        )
+        columns = [getattr(WorkerSnapshotRow, name) for name in RECORD_FIELDS]
+        query = (
+            select(WorkerSnapshotRow.as_of, WorkerSnapshotRow.import_id, *columns)
+            .join(
+                latest,
+                (latest.c.employee_id == WorkerSnapshotRow.employee_id) & (latest.c.as_of == WorkerSnapshotRow.as_of),
+            )
+            .where(WorkerSnapshotRow.import_id.in_(active))
+            .order_by(WorkerSnapshotRow.employee_id)
+        )
+        rows = self.session.execute(query).all()
+        absences = self._absences(sorted({row.import_id for row in rows}))
+        return [(row.as_of, _record(row._mapping, absences.get(row.employee_id, ()))) for row in rows]
+
+    def count_workers(self) -> int:
+        query = select(func.count(func.distinct(WorkerSnapshotRow.employee_id)))
+        return self.session.scalar(query) or 0
+
+    def _active_import(self, as_of: date) -> int | None:
+        query = select(ImportRow.id).where(ImportRow.as_of == as_of, ImportRow.superseded_by.is_(None))
+        return self.session.scalar(query)
+
+    def _absences(self, import_ids: list[int]) -> dict[str, tuple[Absence, ...]]:
+        found: dict[str, list[Absence]] = defaultdict(list)
+        for start in range(0, len(import_ids), 500):
+            query = select(AbsenceRow).where(AbsenceRow.import_id.in_(import_ids[start : start + 500]))
+            for row in self.session.scalars(query.order_by(AbsenceRow.start_date)):
+                found[row.employee_id].append(
+                    Absence(Period(row.start_date, row.end_date), AbsenceType(row.absence_type))
+                )
+        return {key: tuple(value) for key, value in found.items()}
+
+
+class ProfileRepository:
+    def __init__(self, session: Session) -> None:
+        self.session = session
+
+    def get(self, name: str) -> str | None:
+        row = self.session.get(MappingProfileRow, name)
+        return row.content if row else None
+
+    def save(self, name: str, content: str, saved_at: datetime) -> None:
+        row = self.session.get(MappingProfileRow, name)
+        if row is None:
+            self.session.add(MappingProfileRow(name=name, content=content, saved_at=saved_at))
+        else:
+            row.content, row.saved_at = content, saved_at
+
+    def all(self) -> list[tuple[str, datetime]]:
+        rows = self.session.scalars(select(MappingProfileRow).order_by(MappingProfileRow.name))
+        return [(row.name, row.saved_at) for row in rows]
+
+
+def _record(row: Any, absences: tuple[Absence, ...]) -> WorkerRecord:
+    values = {name: row[name] for name in RECORD_FIELDS}
+    values["contract_type"] = ContractType(values["contract_type"])
+    values["asye_status"] = AsyeStatus(values["asye_status"]) if values["asye_status"] else None
+    return WorkerRecord(**values, absences=absences)
+
+
+def _bulk_insert(session: Session, model: type[Any], rows: list[dict[str, Any]]) -> None:
+    """Core executemany in batches: ~8x faster than ORM add_all for the monthly 40k-row file."""
+    table = model.__table__
+    for start in range(0, len(rows), BATCH):
+        session.execute(insert(table), rows[start : start + BATCH])

@@ -1,0 +1,41 @@
+"""The unit of work: one transaction around one use case. Leaving the block without commit() rolls back, so a crash
+or Ctrl-C part-way through an import leaves the database exactly as it was."""
+
+from __future__ import annotations
+
+from types import TracebackType
+
+from sqlalchemy import Engine
+from sqlalchemy.orm import Session, sessionmaker
+
+from ecf.storage.repository import ImportRepository, ProfileRepository, SnapshotRepository
+
+
+class UnitOfWork:
+    imports: ImportRepository
+    snapshots: SnapshotRepository
+    profiles: ProfileRepository
+
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+        self._factory = sessionmaker(bind=engine, expire_on_commit=False)
+        self._session: Session | None = None
+
+    def __enter__(self) -> UnitOfWork:
+        self._session = self._factory()
+        self.imports = ImportRepository(self._session)
+        self.snapshots = SnapshotRepository(self._session)
+        self.profiles = ProfileRepository(self._session)
+        return self
+
+    def __exit__(
+        self, kind: type[BaseException] | None, error: BaseException | None, trace: TracebackType | None
+    ) -> None:
+        assert self._session is not None
+        self._session.rollback()  # anything not committed is undone, whatever stopped us (KeyboardInterrupt too)
+        self._session.close()
+        self._session = None
+
+    def commit(self) -> None:
+        assert self._session is not None
+        self._session.commit()

@@ -1,0 +1,1 @@
+"""Turn an HR spreadsheet into typed worker rows plus a report of what is wrong. Importers produce; they never store."""

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date
+from decimal import Decimal
 from enum import StrEnum
 
 from ecf.domain.worker import WorkerRecord
@@ -52,6 +53,8 @@ def _text(value: object) -> str | None:
         return str(value.value)
     if isinstance(value, date):
         return value.strftime("%d/%m/%Y")
+    if isinstance(value, Decimal):
+        return f"{value.normalize():f}"  # FTE 0.8000 reads as 0.8
     return str(value)
 
 

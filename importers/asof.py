@@ -35,7 +35,7 @@ def as_of_from_name(name: str) -> date | None:
     if match:
         return month_end(int(match.group(1)), int(match.group(2)))
     for match in _NAMED_MONTH.finditer(text):
-        month = _MONTHS.get(match.group(1))
-        if month:
-            return month_end(int(match.group(2)), month)
+        named = _MONTHS.get(match.group(1))
+        if named:
+            return month_end(int(match.group(2)), named)
     return None

@@ -38,7 +38,7 @@ class AbsenceIn(BaseModel):
 
 
 class WorkerRow(BaseModel):
-    """One sheet row after cell parsing. Field constraints and cross-field rules live here, in one place."""
+    """One sheet row after cell parsing: field constraints, then the date-order rules across fields."""
 
     model_config = ConfigDict(extra="forbid", frozen=True)
 
@@ -67,6 +67,11 @@ class WorkerRow(BaseModel):
     prior_pqe_months: Annotated[int, Field(ge=0, le=720)] | None = None
     absences: tuple[AbsenceIn, ...] = ()
 
+    @model_validator(mode="after")
+    def _dates_in_order(self, info: ValidationInfo) -> WorkerRow:
+        check_chronology(self, info)
+        return self
+
     def to_record(self) -> WorkerRecord:
         values = self.__dict__.copy()
         values["absences"] = tuple(Absence(Period(a.start, a.end), a.absence_type) for a in self.absences)
@@ -74,8 +79,8 @@ class WorkerRow(BaseModel):
 
 
 class RowChronology(BaseModel):
-    """The rules across fields: the order of a worker's dates. A separate model, so these are checked even when
-    another field of the row is invalid (pydantic skips after-validators once a field fails)."""
+    """The date-order rules on their own, for a row where some other field failed (pydantic skips a model's
+    after-validators once a field fails, and the person fixing the row should see every problem at once)."""
 
     model_config = ConfigDict(extra="ignore", frozen=True)
 
@@ -87,44 +92,57 @@ class RowChronology(BaseModel):
 
     @model_validator(mode="after")
     def _dates_in_order(self, info: ValidationInfo) -> RowChronology:
-        as_of: date | None = (info.context or {}).get("as_of")
-        findings: list[tuple[str, str, str]] = []
-        if self.leaving_date and self.start_date and self.leaving_date < self.start_date:
-            findings.append(
-                (
-                    "leaving-before-start",
-                    "leaving_date",
-                    f"leaving date {_uk(self.leaving_date)} is before the start date {_uk(self.start_date)}",
-                )
-            )
-        if as_of is not None and self.date_qualified and self.date_qualified > as_of:
-            findings.append(
-                (
-                    "qualified-in-future",
-                    "date_qualified",
-                    f"date qualified {_uk(self.date_qualified)} is after the as-of date {_uk(as_of)}",
-                )
-            )
-        if self.asye_start_date and self.date_qualified and self.asye_start_date < self.date_qualified:
-            findings.append(
-                (
-                    "asye-before-qualified",
-                    "asye_start_date",
-                    f"ASYE start {_uk(self.asye_start_date)} is before qualifying on {_uk(self.date_qualified)}",
-                )
-            )
-        for absence in self.absences:
-            if absence.end is not None and absence.end < absence.start:
-                findings.append(
-                    (
-                        "absence-end-before-start",
-                        "absence_end",
-                        f"absence ends {_uk(absence.end)} before it starts {_uk(absence.start)}",
-                    )
-                )
-        if findings:
-            raise PydanticCustomError("cross_field", "{summary}", {"summary": findings[0][2], "findings": findings})
+        check_chronology(self, info)
         return self
+
+
+_CROSS_FIELD_CODES = {
+    "leaving-before-start",
+    "qualified-in-future",
+    "asye-before-qualified",
+    "absence-end-before-start",
+}
+
+
+def check_chronology(row: WorkerRow | RowChronology, info: ValidationInfo) -> None:
+    """The rules across fields, shared by both models: raises one error carrying every finding."""
+    as_of: date | None = (info.context or {}).get("as_of")
+    findings: list[tuple[str, str, str]] = []
+    if row.leaving_date and row.start_date and row.leaving_date < row.start_date:
+        findings.append(
+            (
+                "leaving-before-start",
+                "leaving_date",
+                f"leaving date {_uk(row.leaving_date)} is before the start date {_uk(row.start_date)}",
+            )
+        )
+    if as_of is not None and row.date_qualified and row.date_qualified > as_of:
+        findings.append(
+            (
+                "qualified-in-future",
+                "date_qualified",
+                f"date qualified {_uk(row.date_qualified)} is after the as-of date {_uk(as_of)}",
+            )
+        )
+    if row.asye_start_date and row.date_qualified and row.asye_start_date < row.date_qualified:
+        findings.append(
+            (
+                "asye-before-qualified",
+                "asye_start_date",
+                f"ASYE start {_uk(row.asye_start_date)} is before qualifying on {_uk(row.date_qualified)}",
+            )
+        )
+    for absence in row.absences:
+        if absence.end is not None and absence.end < absence.start:
+            findings.append(
+                (
+                    "absence-end-before-start",
+                    "absence_end",
+                    f"absence ends {_uk(absence.end)} before it starts {_uk(absence.start)}",
+                )
+            )
+    if findings:
+        raise PydanticCustomError("cross_field", "{summary}", {"summary": findings[0][2], "findings": findings})
 
 
 def _uk(day: date) -> str:
@@ -197,6 +215,7 @@ class ValidatedFile:
 
 
 Parser = Callable[[Any], Any]
+BLANK = object()
 
 
 @dataclass
@@ -215,17 +234,14 @@ class _ColumnParser:
         self.cache: dict[Any, tuple[Any, CellError | None]] = {}
 
     def __call__(self, raw: Any) -> tuple[Any, CellError | None]:
-        try:
-            return self.cache[raw]
-        except KeyError:
-            pass
-        except TypeError:  # unhashable cell: parse without caching
-            return self._parse(raw)
-        result = self._parse(raw)
-        self.cache[raw] = result
-        return result
+        hit = self.cache.get(raw)
+        if hit is None:
+            hit = self.cache[raw] = self._parse(raw)
+        return hit
 
     def _parse(self, raw: Any) -> tuple[Any, CellError | None]:
+        if is_blank(raw):  # 'N/A', '-', spaces: blank, whatever the column
+            return BLANK, None
         try:
             value = self.parse(raw)
         except CellError as error:
@@ -245,10 +261,11 @@ def validate_table(
     progress: Callable[[int], None] | None = None,
 ) -> ValidatedFile:
     hours = profile.hours_per_week if profile else Decimal(37)
-    parsers = {
-        name: _ColumnParser(parser_for(FIELDS_BY_NAME[name].kind, hours, _value_map(profile, name)))
-        for name in columns.columns
-    }
+    plan = [
+        (name, index, columns.headers[name],
+         _ColumnParser(parser_for(FIELDS_BY_NAME[name].kind, hours, _value_map(profile, name))))
+        for name, index in columns.columns.items()
+    ]  # fmt: skip
     result = ValidatedFile(table, columns)
     rows_by_id: dict[str, list[int]] = defaultdict(list)
     pending: list[_Pending] = []
@@ -256,11 +273,11 @@ def validate_table(
     for index, cells in enumerate(table.rows):
         if progress is not None and index % 1000 == 0:
             progress(index)
-        if all(is_blank(cell) for cell in cells):
+        if all(is_blank(cell) for cell in cells):  # stops at the first filled cell, usually the first
             result.blank_rows += 1
             continue
         row_number = table.row_number(index)
-        values, issues = _parse_row(cells, columns, parsers, row_number)
+        values, issues = _parse_row(cells, columns, plan, row_number)
         model, model_issues = _validate_row(values, row_number, columns, context, cells)
         issues += model_issues
         issues += _row_warnings(values, row_number, columns, as_of, cells)
@@ -293,18 +310,19 @@ def _cell(cells: list[Any], index: int) -> Any:
 
 
 def _parse_row(
-    cells: list[Any], columns: ColumnMap, parsers: dict[str, _ColumnParser], row_number: int
+    cells: list[Any], columns: ColumnMap, plan: list[tuple[str, int, str, _ColumnParser]], row_number: int
 ) -> tuple[dict[str, Any], list[Issue]]:
     parsed: dict[str, Any] = {}
     issues: list[Issue] = []
-    for name, index in columns.columns.items():
-        raw = _cell(cells, index)
-        if is_blank(raw):
+    width = len(cells)
+    for name, index, header, parse in plan:
+        raw = cells[index] if index < width else None
+        if raw is None or raw == "":
             continue
-        value, error = parsers[name](raw)
+        value, error = parse(raw)
         if error is not None:
-            issues.append(Issue(error.code, error.message, row_number, columns.headers[name], cell_text(raw)))
-        else:
+            issues.append(Issue(error.code, error.message, row_number, header, cell_text(raw)))
+        elif value is not BLANK:
             parsed[name] = value
     return _assemble(parsed, columns, row_number, issues), issues
 
@@ -359,16 +377,17 @@ def _assemble(parsed: dict[str, Any], columns: ColumnMap, row_number: int, issue
 def _validate_row(
     values: dict[str, Any], row_number: int, columns: ColumnMap, context: dict[str, Any], cells: list[Any]
 ) -> tuple[WorkerRow | None, list[Issue]]:
-    issues: list[Issue] = []
     try:
-        RowChronology.model_validate(values, context=context)
+        return WorkerRow.model_validate(values, context=context), []
     except ValidationError as exc:
-        issues.extend(_issues_from(exc, row_number, columns, cells))
-    try:
-        model = WorkerRow.model_validate(values)
-    except ValidationError as exc:
-        return None, [*_issues_from(exc, row_number, columns, cells), *issues]
-    return (None if issues else model), issues
+        issues = list(_issues_from(exc, row_number, columns, cells))
+    if not any(issue.code in _CROSS_FIELD_CODES for issue in issues):
+        # A field failed, so WorkerRow never reached its date-order rules: check them on their own.
+        try:
+            RowChronology.model_validate(values, context=context)
+        except ValidationError as exc:
+            issues.extend(_issues_from(exc, row_number, columns, cells))
+    return None, issues
 
 
 def _issues_from(exc: ValidationError, row_number: int, columns: ColumnMap, cells: list[Any]) -> Iterator[Issue]:

@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import os
+import sqlite3
 import stat
 from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -13,6 +16,10 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError
 
 ENV_VAR = "ECF_DATABASE_URL"
+
+# The bulk insert hands sqlite3 plain Python values: bind them exactly as SQLAlchemy's SQLite types store them.
+sqlite3.register_adapter(date, date.isoformat)
+sqlite3.register_adapter(Decimal, str)
 APP_NAME = "ecf-tracker"
 
 

@@ -39,7 +39,8 @@ def is_blank(raw: Any) -> bool:
     if raw is None:
         return True
     if isinstance(raw, str):
-        return raw.strip().lower() in NULL_TOKENS
+        text = raw.strip()
+        return not text or (len(text) <= 4 and text.lower() in NULL_TOKENS)
     return isinstance(raw, float) and raw != raw  # NaN
 
 
@@ -57,6 +58,9 @@ def cell_text(raw: Any) -> str:
 
 
 def parse_text(raw: Any) -> str:
+    if isinstance(raw, str):
+        text = raw.strip()
+        return " ".join(text.split()) if "  " in text or "\t" in text or "\n" in text else text
     if isinstance(raw, float) and raw.is_integer():
         return str(int(raw))  # an ID typed as a number: 4512.0 -> "4512"
     return " ".join(cell_text(raw).split())

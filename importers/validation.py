@@ -9,7 +9,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Annotated, Any
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, ValidationInfo, model_validator
+from pydantic import BaseModel, TypeAdapter, ConfigDict, Field, ValidationError, ValidationInfo, model_validator
 from pydantic_core import PydanticCustomError
 
 from ecf.domain.period import Period
@@ -145,6 +145,9 @@ def check_chronology(row: WorkerRow | RowChronology, info: ValidationInfo) -> No
         raise PydanticCustomError("cross_field", "{summary}", {"summary": findings[0][2], "findings": findings})
 
 
+_RECORD: TypeAdapter[WorkerRecord] = TypeAdapter(WorkerRecord)
+
+
 def _uk(day: date) -> str:
     return day.strftime("%d/%m/%Y")
 
@@ -215,7 +218,6 @@ class ValidatedFile:
 
 
 Parser = Callable[[Any], Any]
-BLANK = object()
 
 
 @dataclass
@@ -231,17 +233,20 @@ class _ColumnParser:
 
     def __init__(self, parse: Parser) -> None:
         self.parse = parse
-        self.cache: dict[Any, tuple[Any, CellError | None]] = {}
+        self.cache: dict[Any, tuple[Any, CellError | None]] = {None: (None, None), "": (None, None)}
 
     def __call__(self, raw: Any) -> tuple[Any, CellError | None]:
-        hit = self.cache.get(raw)
+        try:
+            hit = self.cache.get(raw)
+        except TypeError:  # an unhashable cell (no reader gives one today): parse it uncached
+            return self._parse(raw)
         if hit is None:
             hit = self.cache[raw] = self._parse(raw)
         return hit
 
     def _parse(self, raw: Any) -> tuple[Any, CellError | None]:
         if is_blank(raw):  # 'N/A', '-', spaces: blank, whatever the column
-            return BLANK, None
+            return None, None
         try:
             value = self.parse(raw)
         except CellError as error:
@@ -267,27 +272,31 @@ def validate_table(
         for name, index in columns.columns.items()
     ]  # fmt: skip
     result = ValidatedFile(table, columns)
+    # all() stops at the first filled cell, usually the first: cheap for the rows that are not blank.
+    kept = [(index, cells) for index, cells in enumerate(table.rows) if not all(is_blank(c) for c in cells)]
+    result.blank_rows = len(table.rows) - len(kept)
+    names = [name for name, *_ in plan]
+    parsed_columns, cell_issues = _parse_columns(plan, kept, table)
     rows_by_id: dict[str, list[int]] = defaultdict(list)
     pending: list[_Pending] = []
     context = {"as_of": as_of}
-    for index, cells in enumerate(table.rows):
-        if progress is not None and index % 1000 == 0:
-            progress(index)
-        if all(is_blank(cell) for cell in cells):  # stops at the first filled cell, usually the first
-            result.blank_rows += 1
-            continue
+    for position, parsed in enumerate(zip(*parsed_columns, strict=True) if parsed_columns else ()):
+        if progress is not None and position % 1000 == 0:
+            progress(position)
+        index, cells = kept[position]
         row_number = table.row_number(index)
-        values, issues = _parse_row(cells, columns, plan, row_number)
+        issues = cell_issues.get(position, [])
+        values = _assemble(dict(zip(names, parsed, strict=True)), columns, row_number, issues)
         model, model_issues = _validate_row(values, row_number, columns, context, cells)
         issues += model_issues
         issues += _row_warnings(values, row_number, columns, as_of, cells)
-        if "employee_id" in values:
+        if values.get("employee_id") is not None:
             rows_by_id[values["employee_id"]].append(len(pending))
         pending.append(_Pending(row_number, model, issues, cells))
     _flag_duplicates(rows_by_id, pending, columns)
     for row in pending:
         result.issues.extend(row.issues)
-        if row.model is None or any(issue.is_error for issue in row.issues):
+        if row.model is None or (row.issues and any(issue.is_error for issue in row.issues)):
             result.rejected.append(RejectedRow(row.row_number, _raw_values(row.cells, table.headers), row.issues))
         else:
             result.records.append((row.row_number, row.model.to_record()))
@@ -309,28 +318,37 @@ def _cell(cells: list[Any], index: int) -> Any:
     return cells[index] if index < len(cells) else None
 
 
-def _parse_row(
-    cells: list[Any], columns: ColumnMap, plan: list[tuple[str, int, str, _ColumnParser]], row_number: int
-) -> tuple[dict[str, Any], list[Issue]]:
-    parsed: dict[str, Any] = {}
-    issues: list[Issue] = []
-    width = len(cells)
-    for name, index, header, parse in plan:
-        raw = cells[index] if index < width else None
-        if raw is None or raw == "":
-            continue
-        value, error = parse(raw)
-        if error is not None:
-            issues.append(Issue(error.code, error.message, row_number, header, cell_text(raw)))
-        elif value is not BLANK:
-            parsed[name] = value
-    return _assemble(parsed, columns, row_number, issues), issues
+def _parse_columns(
+    plan: list[tuple[str, int, str, _ColumnParser]], kept: list[tuple[int, list[Any]]], table: RawTable
+) -> tuple[list[list[Any]], dict[int, list[Issue]]]:
+    """Parse column by column: each distinct value once (the cache), list comprehensions for the rest.
+
+    Returns one list of typed values per column (None where blank or unreadable) and the cell errors by row position.
+    """
+    parsed_columns: list[list[Any]] = []
+    cell_issues: dict[int, list[Issue]] = defaultdict(list)
+    for _name, index, header, parse in plan:
+        raws = [cells[index] if index < len(cells) else None for _, cells in kept]
+        get = parse.cache.get
+        hits = [get(raw) for raw in raws]
+        if None in hits:  # parse each value not seen before once, then look every cell up again
+            for raw in {raw for raw, hit in zip(raws, hits, strict=True) if hit is None}:
+                parse(raw)
+            hits = [get(raw) for raw in raws]
+        parsed_columns.append([hit[0] for hit in hits])  # type: ignore[index]
+        for position in [p for p, hit in enumerate(hits) if hit[1] is not None]:  # type: ignore[index]
+            error = hits[position][1]  # type: ignore[index]
+            row_number = table.row_number(kept[position][0])
+            cell_issues[position].append(
+                Issue(error.code, error.message, row_number, header, cell_text(raws[position]))
+            )
+    return parsed_columns, cell_issues
 
 
 def _assemble(parsed: dict[str, Any], columns: ColumnMap, row_number: int, issues: list[Issue]) -> dict[str, Any]:
     """Fold derived inputs into model fields: hours into FTE, numbered absence columns into absences."""
     hours_fte = parsed.pop("weekly_hours", None)
-    if "fte" not in parsed and hours_fte is not None:
+    if parsed.get("fte") is None and hours_fte is not None:
         parsed["fte"] = hours_fte
     elif hours_fte is not None and parsed.get("fte") != hours_fte:
         issues.append(
@@ -401,13 +419,15 @@ def _issues_from(exc: ValidationError, row_number: int, columns: ColumnMap, cell
         if name in ("absences", "weekly_hours") or name not in FIELDS_BY_NAME:
             name = {"absences": "absence_start"}.get(name, name)
         header = columns.headers.get(name)
-        if error["type"] == "missing" and name in columns.columns and not is_blank(_cell(cells, columns.columns[name])):
+        value = _raw_text(cells, columns, name)
+        kind = "missing" if error["type"] == "missing" or error.get("input", ...) is None else error["type"]
+        if kind == "missing" and not is_blank(value):
             continue  # the cell was there but did not parse: already reported by its parser
         if name == "fte" and "fte" not in columns.headers:
             header = columns.headers.get("weekly_hours")
-        value = _raw_text(cells, columns, name)
+        error = {**error, "type": kind}
         yield Issue(
-            _pydantic_code(name, error["type"]),
+            _pydantic_code(name, kind),
             _pydantic_message(name, error, value),
             row_number,
             header or FIELDS_BY_NAME.get(name, FIELDS_BY_NAME["employee_id"]).label,
@@ -447,10 +467,10 @@ def _row_warnings(
             "start_date",
             f"started {_uk(start)}, before qualifying on {_uk(qualified)} (e.g. as a social work assistant)",
         )
-    if "swe_number" not in values and not _has_value(cells, columns, "swe_number"):
+    if values.get("swe_number") is None and not _has_value(cells, columns, "swe_number"):
         warn("missing-swe-number", "swe_number", "no Social Work England registration number")
     status = values.get("asye_status")
-    if status in ("in_progress", "passed", "failed", "extended") and "asye_start_date" not in values:
+    if status in ("in_progress", "passed", "failed", "extended") and values.get("asye_start_date") is None:
         warn("asye-start-missing", "asye_status", f"ASYE status '{status}' but no ASYE start date")
     return warnings
 

@@ -36,7 +36,9 @@ def worker(employee_id: str, **overrides: Any) -> dict[str, Any]:
     return row
 
 
-def write_xlsx(path: Path, rows: Sequence[dict[str, Any]], headers: Sequence[str] = HEADERS, title_rows: int = 0) -> Path:
+def write_xlsx(
+    path: Path, rows: Sequence[dict[str, Any]], headers: Sequence[str] = HEADERS, title_rows: int = 0
+) -> Path:
     import xlsxwriter
 
     book = xlsxwriter.Workbook(str(path), {"strings_to_formulas": False, "constant_memory": True})

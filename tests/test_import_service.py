@@ -7,9 +7,9 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
+from conftest import worker, write_csv
 from sqlalchemy import func, select
 
-from conftest import worker, write_csv
 from ecf.domain.changes import ChangeKind
 from ecf.services.imports import AsOfRequired, ImportRequest, Outcome, changes_since, import_file, list_imports
 from ecf.services.workforce import current_workers, database_info
@@ -145,8 +145,16 @@ def test_no_date_in_the_name_and_no_as_of_must_be_asked(app, xlsx):
 def test_a_csv_from_another_system_with_a_mapping_profile(app, tmp_path: Path):
     headers = ["Person Ref", "Family Name", "Qualification Date", "Continuous Service Date", "Contracted Hours",
                "Employment Type"]  # fmt: skip
-    rows = [{"Person Ref": "007", "Family Name": "Ní Bhriain", "Qualification Date": date(2018, 7, 1),
-             "Continuous Service Date": date(2019, 1, 7), "Contracted Hours": "22.2", "Employment Type": "AGY"}]
+    rows = [
+        {
+            "Person Ref": "007",
+            "Family Name": "Ní Bhriain",
+            "Qualification Date": date(2018, 7, 1),
+            "Continuous Service Date": date(2019, 1, 7),
+            "Contracted Hours": "22.2",
+            "Employment Type": "AGY",
+        }
+    ]
     path = write_csv(tmp_path / "export_2026-10-31.csv", rows, headers)
     profile = tmp_path / "other.toml"
     profile.write_text('name = "other"\n[columns]\n"Family Name" = "surname"\n[values.contract_type]\nAGY = "agency"\n')

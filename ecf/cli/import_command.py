@@ -12,10 +12,13 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 
 from ecf.cli.common import open_app, parse_day
-from ecf.cli.output import console, human
+from ecf.cli.output import console, errors, human
 from ecf.domain.changes import Change, ChangeKind
+from ecf.services.context import App
 from ecf.services.imports import AsOfRequired, ImportRequest, ImportResult, Outcome, import_file
 from importers.asof import as_of_from_name
+from importers.mapping import ProfileError
+from importers.readers import UnreadableFile
 from importers.report import issue_rows
 
 SHOWN_ISSUES = 40
@@ -66,17 +69,37 @@ def run_imports(paths: list[Path], as_of: date | None, profile: str | None, acce
         paths = sorted(paths, key=lambda p: (as_of_from_name(p.name) or date.max, p.name))
     worst = 0
     for path in paths:
-        request_as_of = as_of if as_of is not None else as_of_from_name(path.name)
-        if request_as_of is None:
-            request_as_of = _ask_as_of(path)
-        bar = _Bar()
+        if is_report(path):
+            console.print(f"[dim]{path.name}: skipped, it is an ecf error report[/]")
+            continue
         try:
-            result = import_file(app, ImportRequest(path, request_as_of, profile, accept_valid, replace), bar)
-        finally:
-            bar.close()
-        show_result(result)
-        worst = max(worst, result.exit_code)
+            code = _import_one(app, path, as_of, profile, accept_valid, replace)
+        except (UnreadableFile, ProfileError, AsOfRequired) as exc:
+            if len(paths) == 1:
+                raise
+            errors.print(f"[bold red]error:[/] {exc}", highlight=False, soft_wrap=True)
+            code = 2  # one unreadable file does not stop the others: each is its own snapshot
+        worst = max(worst, code)
     return worst
+
+
+def is_report(path: Path) -> bool:
+    return path.name.lower().endswith((".errors.xlsx", ".errors.csv"))
+
+
+def _import_one(
+    app: App, path: Path, as_of: date | None, profile: str | None, accept_valid: bool, replace: bool
+) -> int:
+    request_as_of = as_of if as_of is not None else as_of_from_name(path.name)
+    if request_as_of is None:
+        request_as_of = _ask_as_of(path)
+    bar = _Bar()
+    try:
+        result = import_file(app, ImportRequest(path, request_as_of, profile, accept_valid, replace), bar)
+    finally:
+        bar.close()
+    show_result(result)
+    return result.exit_code
 
 
 def show_result(result: ImportResult) -> None:

@@ -108,7 +108,7 @@ def import_file(
     profile = resolve_profile(app, request.profile)
     validated = read_and_validate(path, as_of, profile, progress)
     result = ImportResult(Outcome.IMPORTED, path, as_of=as_of, validated=validated)
-    if validated.issues and request.write_report:
+    if validated.errors and request.write_report:
         result.report = write_report(
             path, validated.table.sheet, validated.issues, validated.rejected, validated.table.headers
         )

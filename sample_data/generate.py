@@ -102,7 +102,7 @@ class Council:
         return f"{self.next_id:06d}"
 
     def new_swe(self) -> str | None:
-        self.next_swe += self.rng.randint(1, 400)
+        self.next_swe += self.rng.randint(1, 20)  # stays within SW + six digits for 40,000 people
         return None if self.rng.random() < 0.03 else f"SW{self.next_swe}"
 
     def hire(self, start: date, role: str, contract: str, qualified: date, team: str | None = None) -> Person:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 from pathlib import Path
 
@@ -165,3 +165,14 @@ def test_a_csv_from_another_system_with_a_mapping_profile(app, tmp_path: Path):
     assert (record.employee_id, record.surname, record.fte, record.contract_type.value) == (
         "007", "Ní Bhriain", Decimal("0.6"), "agency")  # fmt: skip
     assert (record.date_qualified, record.start_date) == (date(2018, 7, 1), date(2019, 1, 7))
+
+
+def test_an_error_on_the_last_row_of_a_40000_row_file_stores_nothing(app, xlsx):
+    rows = [worker(f"{n:06d}", **{"Start Date": date(2010, 1, 1) + timedelta(days=n % 4000)}) for n in range(39_999)]
+    rows.append(worker("039999", FTE=1.2))
+    path = xlsx("hr_2026-10-31.xlsx", rows, title_rows=3)
+    result = import_file(app, ImportRequest(path, write_report=False))
+    assert result.outcome is Outcome.REJECTED
+    [error] = result.validated.errors
+    assert (error.code, error.row) == ("fte-out-of-range", 40_004)  # 3 title rows + header + 40,000 rows
+    assert count(app, ImportRow) == 0 and count(app, WorkerSnapshotRow) == 0

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import gc
 import hashlib
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from enum import StrEnum
@@ -89,9 +91,27 @@ def resolve_profile(app: App, name_or_path: str | None) -> MappingProfile | None
     return parse_profile(tomllib.loads(content), f"saved profile '{name_or_path}'")
 
 
+@contextmanager
+def _collector_paused() -> Iterator[None]:
+    """Pause the cyclic garbage collector for one import: a 40k-row file allocates millions of short-lived objects
+    and none of them form cycles, so the collector's repeated full scans only cost time (about a third of it)."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
 def import_file(
     app: App, request: ImportRequest, progress: Progress | None = None, now: datetime | None = None
 ) -> ImportResult:
+    with _collector_paused():
+        return _import_file(app, request, progress, now)
+
+
+def _import_file(app: App, request: ImportRequest, progress: Progress | None, now: datetime | None) -> ImportResult:
     path = request.path
     if not path.is_file():
         from importers.readers import UnreadableFile

@@ -1,0 +1,110 @@
+"""ecf-tracker's terminal UI (Textual): the stored workforce, imports and changes, read through the service layer.
+
+Run it with `ecf tui` (or `python tui.py --db URL`). The screens for cohorts, milestones and projections come with the
+progression engine and pay model; this first view covers what the monthly import stores.
+"""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+from typing import ClassVar
+
+from textual.app import App, ComposeResult
+from textual.binding import Binding, BindingType
+from textual.widgets import DataTable, Footer, Header, Input, TabbedContent, TabPane
+
+import ecf
+from ecf.cli.output import human
+from ecf.services.context import App as EcfApp
+from ecf.services.imports import changes_since, list_imports
+from ecf.services.workforce import WorkerState, current_workers, database_info
+
+WORKER_COLUMNS = ("Employee ID", "Name", "Team", "Role", "Grade", "SCP", "FTE", "Contract", "Start", "Status")
+
+
+def worker_cells(state: WorkerState) -> tuple[str, ...]:
+    r = state.record
+    name = " ".join(p for p in (r.forename, r.surname) if p)
+    return (r.employee_id, name, r.team or "", r.role or "", r.grade or "", human(r.spinal_point), human(r.fte),
+            r.contract_type.value, human(r.start_date), state.status.value)  # fmt: skip
+
+
+class EcfTui(App[None]):
+    """Workforce leads' view of the stored snapshots."""
+
+    TITLE = "ecf-tracker"
+    CSS_PATH = Path(ecf.__file__).with_name("tui.tcss")  # shipped inside the ecf package
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("q", "quit", "Quit"),
+        Binding("r", "refresh", "Refresh"),
+        Binding("slash", "focus_filter", "Filter", key_display="/"),
+    ]
+
+    def __init__(self, ecf: EcfApp) -> None:
+        super().__init__()
+        self.ecf = ecf
+        self.states: list[WorkerState] = []
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        with TabbedContent(initial="workforce"):
+            with TabPane("Workforce", id="workforce"):
+                yield Input(placeholder="Filter by ID, name, team, role or grade…", id="filter")
+                yield DataTable(id="workers", zebra_stripes=True, cursor_type="row")
+            with TabPane("Imports", id="imports"):
+                yield DataTable(id="import-list", zebra_stripes=True, cursor_type="row")
+            with TabPane("Latest changes", id="changes"):
+                yield DataTable(id="change-list", zebra_stripes=True, cursor_type="row")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.query_one("#workers", DataTable).add_columns(*WORKER_COLUMNS)
+        self.query_one("#import-list", DataTable).add_columns(
+            "#", "File", "Snapshot", "Imported", "Rows", "Accepted", "Rejected", "Warnings", "Status"
+        )
+        self.query_one("#change-list", DataTable).add_columns("Employee ID", "Name", "Change", "Detail")
+        self.action_refresh()
+
+    def action_refresh(self) -> None:
+        info = database_info(self.ecf)
+        latest = human(info.latest_as_of) or "none yet"
+        self.sub_title = f"Latest snapshot: {latest} · In post: {info.in_post} · Imports: {info.imports}"
+        self.states = current_workers(self.ecf)
+        self._show_workers(self.query_one("#filter", Input).value)
+        imports = self.query_one("#import-list", DataTable)
+        imports.clear()
+        for i in list_imports(self.ecf):
+            status = "active" if i.active else f"superseded by #{i.superseded_by}"
+            imports.add_row(str(i.id), i.file_name, human(i.as_of), human(i.imported_at), str(i.rows_total),
+                            str(i.rows_accepted), str(i.rows_rejected), str(i.warnings), status)  # fmt: skip
+        changes = self.query_one("#change-list", DataTable)
+        changes.clear()
+        if info.latest_as_of is not None:
+            for change in changes_since(self.ecf, info.latest_as_of):
+                changes.add_row(change.employee_id, change.name, change.kind.value, change.detail)
+
+    def _show_workers(self, text: str) -> None:
+        table = self.query_one("#workers", DataTable)
+        table.clear()
+        needle = text.strip().lower()
+        for state in self.states:
+            cells = worker_cells(state)
+            if not needle or any(needle in cell.lower() for cell in cells[:6]):
+                table.add_row(*cells)
+
+    def on_input_changed(self, event: Input.Changed) -> None:
+        self._show_workers(event.value)
+
+    def action_focus_filter(self) -> None:
+        self.query_one("#filter", Input).focus()
+
+
+def main(db: str | None = None) -> None:
+    EcfTui(EcfApp.open(db)).run()
+
+
+if __name__ == "__main__":
+    parser = argparse.ArgumentParser(description="ecf-tracker terminal UI")
+    parser.add_argument("--db", help="database URL or SQLite path")
+    main(parser.parse_args().db)

@@ -17,6 +17,7 @@ CODES: dict[str, tuple[Severity, str]] = {
     "invalid-date": (Severity.ERROR, "not a date this importer can read"),
     "implausible-date": (Severity.ERROR, "a date outside 1940–2100"),
     "invalid-number": (Severity.ERROR, "not a whole number"),
+    "text-too-long": (Severity.ERROR, "text longer than 200 characters"),
     "invalid-fte": (Severity.ERROR, "not an FTE (0.6, 60% or '22.2 hours')"),
     "fte-out-of-range": (Severity.ERROR, "FTE outside (0, 1]"),
     "hours-out-of-range": (Severity.ERROR, "weekly hours outside (0, standard week]"),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import tomllib
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -70,7 +71,8 @@ class MappingProfile(BaseModel):
 
 
 def _q(text: str) -> str:
-    return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
+    # JSON string escapes (\n, \", \uXXXX) are valid TOML basic-string escapes: headers may hold line breaks.
+    return json.dumps(text, ensure_ascii=False)
 
 
 def load_profile(path: Path) -> MappingProfile:

@@ -6,6 +6,7 @@ written-out dates such as '12 Sep 2023'. Excel serial numbers count from 30/12/1
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Callable
 from datetime import date, datetime, timedelta
@@ -23,6 +24,7 @@ _ISO = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})(?:[ T][\d:.]+)?$")
 _YMD_SLASH = re.compile(r"^(\d{4})/(\d{1,2})/(\d{1,2})$")
 _DMY = re.compile(r"^(\d{1,2})[/.\-](\d{1,2})[/.\-](\d{4}|\d{2})(?:\s+\d{1,2}:\d{2}(?::\d{2})?)?$")
 _HOURS = re.compile(r"^(\d+(?:\.\d+)?)\s*(?:h|hr|hrs|hour|hours)(?:\s*(?:/|per)\s*(?:w|wk|week))?$")
+_FOUR_DIGITS = re.compile(r"\d{4}")
 _SERIAL = re.compile(r"^\d{5}(?:\.\d+)?$")
 _TWO_DIGIT_YEAR_PIVOT = 70  # d/m/yy: 00-69 are 2000s, 70-99 are 1900s (the POSIX convention)
 FTE_PLACES = Decimal("0.0001")
@@ -119,6 +121,8 @@ def _written_date(text: str) -> date:
         raise CellError("invalid-date", f"'{text}' is not a date (use dd/mm/yyyy)") from exc
     if first != second:
         raise CellError("invalid-date", f"'{text}' is not a full date (day, month and year are needed)")
+    if not _FOUR_DIGITS.search(text):  # '12-Sep-70': the same fixed pivot as d/m/yy, never a window around today
+        return first.date().replace(year=_expand_year(first.year % 100))
     return first.date()
 
 
@@ -136,7 +140,7 @@ def parse_int(raw: Any) -> int:
         number = Decimal(text)
     except InvalidOperation as exc:
         raise CellError("invalid-number", f"'{text}' is not a whole number") from exc
-    if number != number.to_integral_value():
+    if not number.is_finite() or number != number.to_integral_value():
         raise CellError("invalid-number", f"'{text}' is not a whole number")
     return int(number)
 
@@ -144,13 +148,18 @@ def parse_int(raw: Any) -> int:
 def _decimal(raw: Any, code: str, what: str) -> Decimal:
     if isinstance(raw, bool):
         raise CellError(code, f"'{raw}' is not {what}")
+    if isinstance(raw, float) and not math.isfinite(raw):
+        raise CellError(code, f"'{raw}' is not {what}")
     if isinstance(raw, int | float):
         # repr of a float is the shortest text that round-trips: 0.6 stays 0.6, not 0.59999...
         return Decimal(repr(raw)) if isinstance(raw, float) else Decimal(raw)
     try:
-        return Decimal(str(raw).strip().replace(",", ""))
+        number = Decimal(str(raw).strip().replace(",", ""))
     except InvalidOperation as exc:
         raise CellError(code, f"'{raw}' is not {what}") from exc
+    if not number.is_finite():  # 'inf' and 'NaN' are valid Decimal text but no FTE or number of hours
+        raise CellError(code, f"'{raw}' is not {what}")
+    return number
 
 
 def parse_fte(raw: Any, hours_per_week: Decimal) -> Decimal:

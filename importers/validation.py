@@ -135,12 +135,12 @@ def check_chronology(row: WorkerRow | RowChronology, info: ValidationInfo) -> No
                 f"ASYE start {_uk(row.asye_start_date)} is before qualifying on {_uk(row.date_qualified)}",
             )
         )
-    for absence in row.absences:
+    for number, absence in enumerate(row.absences):
         if absence.end is not None and absence.end < absence.start:
             findings.append(
                 (
                     "absence-end-before-start",
-                    "absence_end",
+                    f"absence_end#{number}",
                     f"absence ends {_uk(absence.end)} before it starts {_uk(absence.start)}",
                 )
             )
@@ -172,6 +172,8 @@ def _pydantic_code(name: str, error_type: str) -> str:
         return "missing-value"
     if error_type in ("greater_than_equal", "greater_than") and name != "fte":
         return "negative-number"
+    if error_type == "string_too_long":
+        return "text-too-long"
     return _PYDANTIC_CODES.get(
         (name, error_type), "missing-value" if error_type == "string_too_short" else "invalid-number"
     )
@@ -338,13 +340,14 @@ def _parse_columns(
             for raw in {raw for raw, hit in zip(raws, hits, strict=True) if hit is None}:
                 parse(raw)
             hits = [get(raw) for raw in raws]
-        parsed_columns.append([hit[0] for hit in hits])  # type: ignore[index]
-        for position in [p for p, hit in enumerate(hits) if hit[1] is not None]:  # type: ignore[index]
-            error = hits[position][1]  # type: ignore[index]
-            row_number = table.row_number(kept[position][0])
-            cell_issues[position].append(
-                Issue(error.code, error.message, row_number, header, cell_text(raws[position]))
-            )
+        found: list[tuple[Any, CellError | None]] = [hit for hit in hits if hit is not None]
+        parsed_columns.append([value for value, _ in found])
+        for position, (_, error) in enumerate(found):
+            if error is not None:
+                row_number = table.row_number(kept[position][0])
+                cell_issues[position].append(
+                    Issue(error.code, error.message, row_number, header, cell_text(raws[position]))
+                )
     return parsed_columns, cell_issues
 
 
@@ -378,7 +381,7 @@ def _assemble(parsed: dict[str, Any], columns: ColumnMap, row_number: int, issue
                     )
                 )
             continue
-        if what is None:
+        if what is None and not any(issue.column == columns.headers.get(kind) for issue in issues):
             issues.append(
                 Issue(
                     "absence-type-missing",
@@ -415,7 +418,8 @@ def _issues_from(exc: ValidationError, row_number: int, columns: ColumnMap, cell
     for error in exc.errors():
         loc = error["loc"]
         if error["type"] == "cross_field":
-            for code, name, message in error["ctx"]["findings"]:
+            for code, finding_field, message in error["ctx"]["findings"]:
+                name = _absence_field(finding_field, columns, cells)
                 yield Issue(code, message, row_number, columns.headers.get(name, name), _raw_text(cells, columns, name))
             continue
         name = str(loc[0]) if loc else ""
@@ -436,6 +440,16 @@ def _issues_from(exc: ValidationError, row_number: int, columns: ColumnMap, cell
             header or FIELDS_BY_NAME.get(name, FIELDS_BY_NAME["employee_id"]).label,
             value,
         )
+
+
+def _absence_field(name: str, columns: ColumnMap, cells: list[Any]) -> str:
+    """'absence_end#1' -> the end column of the second absence group that has a start date on this row."""
+    if "#" not in name:
+        return name
+    part, number = name.split("#")
+    present = [group for group in _ABSENCE_GROUPS if _has_value(cells, columns, group[0])]
+    group = present[int(number)] if int(number) < len(present) else _ABSENCE_GROUPS[0]
+    return group[1] if part == "absence_end" else group[0]
 
 
 def _raw_text(cells: list[Any], columns: ColumnMap, name: str) -> str:

@@ -241,6 +241,14 @@ def profile_show(name: str) -> None:
     console.print(content, highlight=False, markup=False)
 
 
+@app.command()
+def tui() -> None:
+    """Open the terminal UI on the same database."""
+    from tui import EcfTui
+
+    EcfTui(open_app()).run()
+
+
 def run() -> None:
     """Entry point: known failures become one line and an exit code, never a traceback."""
     try:

@@ -128,7 +128,7 @@ def _import_file(app: App, request: ImportRequest, progress: Progress | None, no
     profile = resolve_profile(app, request.profile)
     validated = read_and_validate(path, as_of, profile, progress)
     result = ImportResult(Outcome.IMPORTED, path, as_of=as_of, validated=validated)
-    if validated.errors and request.write_report:
+    if validated.issues and request.write_report:  # the printed table stops at 40 rows: the rest is here
         result.report = write_report(
             path, validated.table.sheet, validated.issues, validated.rejected, validated.table.headers
         )

@@ -206,7 +206,7 @@ def info(fmt: FormatOption = Format.TABLE) -> None:
     }
     for key, label in labels.items():
         if facts[key] is not None or key not in ("file_size",):
-            console.print(f"{label:<32} {human(facts[key]) or '-'}")
+            console.print(f"{label:<32} {human(facts[key]) or '-'}", soft_wrap=True)
 
 
 @profile_app.command("save")

@@ -116,3 +116,13 @@ def test_profiles_can_be_saved_and_used_by_name(db_url):
     done = ecf(db_url, "import", str(SAMPLE / "other_system" / "resourcelink_export_2026-10-31.csv"),
                "--profile", "resourcelink")  # fmt: skip
     assert done.returncode == 0, done.stdout + done.stderr
+
+
+def test_findings_lists_what_an_accepted_import_left_out(db_url, tmp_path):
+    path = write_xlsx(tmp_path / "hr_2026-10-31.xlsx", [worker("000101"), worker("000102", FTE=1.2)])
+    assert ecf(db_url, "import", str(path), "--accept-valid").returncode == 0
+    rows = list(csv.DictReader(io.StringIO(ecf(db_url, "findings", "--format", "csv").stdout)))
+    assert [(r["row_number"], r["column"], r["value"], r["code"]) for r in rows] == [
+        ("3", "FTE", "1.2", "fte-out-of-range")
+    ]
+    assert ecf(db_url, "findings", "99").returncode == 2

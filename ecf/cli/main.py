@@ -16,7 +16,7 @@ from ecf.cli import common
 from ecf.cli.common import fail, open_app, parse_day
 from ecf.cli.import_command import run_imports, show_changes
 from ecf.cli.output import Format, console, errors, human, render
-from ecf.services.imports import AsOfRequired, changes_since, list_imports
+from ecf.services.imports import AsOfRequired, changes_since, import_findings, list_imports
 from ecf.services.workforce import current_workers, database_info
 from ecf.storage.database import DatabaseError
 from ecf.storage.repository import RECORD_FIELDS
@@ -153,6 +153,31 @@ def imports(fmt: FormatOption = Format.TABLE) -> None:
         "status",
     ]
     render(rows, columns, fmt, table_columns=shown, title="Imports", empty="No imports yet.")
+
+
+@app.command()
+def findings(
+    import_id: Annotated[
+        int | None, typer.Argument(help="Import number (see ecf imports). Default: the newest.")
+    ] = None,
+    fmt: FormatOption = Format.TABLE,
+) -> None:
+    """The errors and warnings stored with an import: row, column, value, code and what is wrong."""
+    found = import_findings(open_app(), import_id)
+    if found is None:
+        raise fail(f"no import #{import_id}" if import_id else "no imports yet")
+    info, issues = found
+    rows = [{**asdict(issue), "file_name": info.file_name} for issue in issues]
+    columns = ["file_name", "row_number", "column", "value", "severity", "code", "message"]
+    shown = ["row_number", "column", "value", "severity", "code", "message"]
+    render(
+        rows,
+        columns,
+        fmt,
+        table_columns=shown,
+        title=f"Import #{info.id}: {info.file_name}",
+        empty=f"Import #{info.id} ({info.file_name}) has no findings.",
+    )
 
 
 @app.command()

@@ -221,6 +221,20 @@ def changes_since(app: App, since: date) -> list[Change]:
     return changes
 
 
+def import_findings(app: App, import_id: int | None = None) -> tuple[ImportInfo, list[IssueRecord]] | None:
+    """The findings stored with one import (default: the newest), as the report listed them."""
+    with app.unit_of_work() as uow:
+        imports = uow.imports.all()
+        chosen = (
+            next((i for i in imports if i.id == import_id), None)
+            if import_id
+            else max(imports, key=lambda i: i.id, default=None)
+        )
+        if chosen is None:
+            return None
+        return chosen, uow.imports.issues(chosen.id)
+
+
 def list_imports(app: App) -> list[ImportInfo]:
     with app.unit_of_work() as uow:
         return uow.imports.all()

@@ -34,6 +34,8 @@ def test_import_then_list_workers_and_imports_as_csv_and_json(db_url):
     assert rows and {"employee_id", "date_qualified", "fte", "contract_type", "status", "last_seen"} <= set(rows[0])
     assert all(row["employee_id"].isdigit() and len(row["employee_id"]) == 6 for row in rows)  # leading zeros kept
     assert {row["last_seen"] for row in rows} == {"2026-10-31"}
+    leavers = json.loads(ecf(db_url, "workers", "--team", "care leavers", "--format", "json").stdout)
+    assert leavers and {w["team"] for w in leavers} == {"Care Leavers"}
     imports = json.loads(ecf(db_url, "imports", "--format", "json").stdout)
     assert [(i["as_of"], i["status"]) for i in imports] == [("2026-09-30", "active"), ("2026-10-31", "active")]
     assert len(imports[0]["sha256"]) == 64

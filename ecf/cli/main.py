@@ -89,11 +89,8 @@ def workers(
     team: Annotated[str | None, typer.Option("--team", help="Only this team.")] = None,
 ) -> None:
     """The workforce now: one row per worker, from the latest snapshot each appears in."""
-    states = current_workers(open_app(), include_left=all_)
     rows = []
-    for state in states:
-        if team and (state.record.team or "").lower() != team.lower():
-            continue
+    for state in current_workers(open_app(), include_left=all_, team=team):
         row = {name: getattr(state.record, name) for name in RECORD_FIELDS}
         row["absences"] = [
             {"start": a.period.start, "end": a.period.end, "type": a.absence_type.value} for a in state.record.absences

@@ -19,17 +19,20 @@ class WorkerState:
     status: EmploymentStatus
 
 
-def current_workers(app: App, include_left: bool = False) -> list[WorkerState]:
-    """One row per worker: their latest facts. By default only those in post (or under notice) at the latest date."""
+def current_workers(app: App, include_left: bool = False, team: str | None = None) -> list[WorkerState]:
+    """One row per worker: their latest facts. By default only those in post (or under notice) at the latest date;
+    `team` keeps one team (case ignored)."""
     with app.unit_of_work() as uow:
         latest = uow.snapshots.latest_records()
     if not latest:
         return []
     newest = max(as_of for as_of, _ in latest)
     states = [WorkerState(record, seen, employment_status(record, seen, newest)) for seen, record in latest]
-    if include_left:
-        return states
-    return [s for s in states if s.status in (EmploymentStatus.IN_POST, EmploymentStatus.LEAVING)]
+    if not include_left:
+        states = [s for s in states if s.status in (EmploymentStatus.IN_POST, EmploymentStatus.LEAVING)]
+    if team is not None:
+        states = [s for s in states if (s.record.team or "").lower() == team.lower()]
+    return states
 
 
 @dataclass(frozen=True)

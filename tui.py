@@ -80,9 +80,8 @@ class EcfTui(App[None]):
                             str(i.rows_accepted), str(i.rows_rejected), str(i.warnings), status)  # fmt: skip
         changes = self.query_one("#change-list", DataTable)
         changes.clear()
-        if info.latest_as_of is not None:
-            for change in changes_since(self.ecf, info.latest_as_of):
-                changes.add_row(change.employee_id, change.name, change.kind.value, change.detail)
+        for change in changes_since(self.ecf):
+            changes.add_row(change.employee_id, change.name, change.kind.value, change.detail)
 
     def _show_workers(self, text: str) -> None:
         table = self.query_one("#workers", DataTable)

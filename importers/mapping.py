@@ -71,18 +71,27 @@ class MappingProfile(BaseModel):
 
 
 def _q(text: str) -> str:
-    # JSON string escapes (\n, \", \uXXXX) are valid TOML basic-string escapes: headers may hold line breaks.
+    # JSON string escapes (\n, \", \u00e9) are valid TOML basic-string escapes: headers may hold line breaks.
     return json.dumps(text, ensure_ascii=False)
 
 
 def load_profile(path: Path) -> MappingProfile:
     try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
+        text = path.read_text(encoding="utf-8")
     except FileNotFoundError as exc:
         raise ProfileError(f"{path}: no such mapping profile") from exc
-    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+    except UnicodeDecodeError as exc:
         raise ProfileError(f"{path}: not valid TOML ({exc})") from exc
-    return parse_profile(data, str(path))
+    return profile_from_toml(text, str(path))
+
+
+def profile_from_toml(text: str, where: str) -> MappingProfile:
+    """A profile from TOML text (a file's, or one saved in the database); `where` names it in errors."""
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise ProfileError(f"{where}: not valid TOML ({exc})") from exc
+    return parse_profile(data, where)
 
 
 def parse_profile(data: object, where: str) -> MappingProfile:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -36,9 +36,6 @@ class RawTable:
 
     def row_number(self, index: int) -> int:
         return self.first_row + index
-
-
-HeaderMatcher = Callable[[Sequence[object]], int]
 
 
 def count_recognised(cells: Sequence[object], extra: dict[str, str] | None = None) -> int:
@@ -81,7 +78,7 @@ def _find_header(rows: list[list[Any]], extra: dict[str, str] | None) -> int | N
 def _read_workbook(path: Path, extra: dict[str, str] | None, wanted_sheet: str | None) -> RawTable:
     from python_calamine import CalamineWorkbook, PasswordError
 
-    head = path.read_bytes()[:4096] if path.stat().st_size < 4096 else _head(path)
+    head = _head(path)
     if head.startswith(_OLE_MAGIC) and path.suffix.lower() != ".xls":
         raise UnreadableFile(f"{path}: the workbook is password-protected or encrypted; save an unprotected copy")
     try:

@@ -191,16 +191,9 @@ def changes(
     fmt: FormatOption = Format.TABLE,
 ) -> None:
     """Joiners, leavers and changes of grade, FTE, team, contract and role between monthly snapshots."""
-    app_ = open_app()
-    if since is None:
-        dates = [i.as_of for i in list_imports(app_) if i.active]
-        if not dates:
-            console.print("No snapshots yet.")
-            return
-        since = max(dates)
-    found = changes_since(app_, since)
+    found = changes_since(open_app(), since)
     if fmt is Format.TABLE:
-        show_changes(found, f"Changes in snapshots from {human(since)}")
+        show_changes(found, f"Changes in snapshots from {human(since)}" if since else "Changes in the latest snapshot")
         return
     rows = [{**asdict(c), "change": c.kind.value} for c in found]
     render(rows, ["as_of", "employee_id", "name", "change", "before", "after", "detail"], fmt)

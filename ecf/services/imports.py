@@ -18,8 +18,8 @@ from ecf.services.context import App
 from ecf.storage.repository import ImportInfo, IssueRecord, NewImport
 from importers.asof import as_of_from_name
 from importers.issues import Issue
-from importers.mapping import MappingProfile, ProfileError, load_profile, map_columns, parse_profile
-from importers.readers import read_table
+from importers.mapping import MappingProfile, ProfileError, load_profile, map_columns, profile_from_toml
+from importers.readers import UnreadableFile, read_table
 from importers.report import write_report
 from importers.validation import ValidatedFile, validate_table
 
@@ -86,9 +86,7 @@ def resolve_profile(app: App, name_or_path: str | None) -> MappingProfile | None
         content = uow.profiles.get(name_or_path)
     if content is None:
         raise ProfileError(f"no mapping profile file or saved profile called '{name_or_path}' (see: ecf profile list)")
-    import tomllib
-
-    return parse_profile(tomllib.loads(content), f"saved profile '{name_or_path}'")
+    return profile_from_toml(content, f"saved profile '{name_or_path}'")
 
 
 @contextmanager
@@ -114,8 +112,6 @@ def import_file(
 def _import_file(app: App, request: ImportRequest, progress: Progress | None, now: datetime | None) -> ImportResult:
     path = request.path
     if not path.is_file():
-        from importers.readers import UnreadableFile
-
         raise UnreadableFile(f"{path}: no such file")
     sha256 = sha256_of(path)
     with app.unit_of_work() as uow:
@@ -210,10 +206,15 @@ def _issue_record(issue: Issue) -> IssueRecord:
     return IssueRecord(issue.row, issue.column, issue.code, issue.severity.value, issue.message, issue.value)
 
 
-def changes_since(app: App, since: date) -> list[Change]:
-    """The changes each snapshot dated on or after `since` showed against the snapshot before it."""
+def changes_since(app: App, since: date | None = None) -> list[Change]:
+    """The changes each snapshot dated on or after `since` showed against the snapshot before it.
+    Without `since`: the latest snapshot's changes."""
     with app.unit_of_work() as uow:
         dates = uow.imports.active_dates()
+        if since is None:
+            if not dates:
+                return []
+            since = dates[-1]
         changes: list[Change] = []
         for earlier, later in pairwise(dates):
             if later >= since:

@@ -16,6 +16,8 @@ from ecf.cli import common
 from ecf.cli.common import fail, open_app, parse_day
 from ecf.cli.import_command import run_imports, show_changes
 from ecf.cli.output import Format, console, errors, human, render
+from ecf.cli.progression_commands import register as register_progression
+from ecf.rules.loader import RulesError
 from ecf.services.imports import AsOfRequired, changes_since, import_findings, list_imports
 from ecf.services.workforce import current_workers, database_info
 from ecf.storage.database import DatabaseError
@@ -31,6 +33,7 @@ app = typer.Typer(
 )
 profile_app = typer.Typer(help="Saved header mappings for HR systems whose exports use other headers.")
 app.add_typer(profile_app, name="profile")
+register_progression(app)
 
 FormatOption = Annotated[Format, typer.Option("--format", "-f", help="Output format: table, csv or json.")]
 DateOption = Annotated[date | None, typer.Option(parser=parse_day, metavar="DD/MM/YYYY")]
@@ -270,7 +273,7 @@ def run() -> None:
         code = app(standalone_mode=False)  # click returns the exit code instead of exiting in this mode
     except typer.Exit as exit_:
         code = exit_.exit_code
-    except (UnreadableFile, AsOfRequired, ProfileError, DatabaseError) as exc:
+    except (UnreadableFile, AsOfRequired, ProfileError, DatabaseError, RulesError) as exc:
         errors.print(f"[bold red]error:[/] {exc}", highlight=False, soft_wrap=True)
         sys.exit(2)
     except KeyboardInterrupt:

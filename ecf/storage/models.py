@@ -117,3 +117,34 @@ class MappingProfileRow(Base):
     name: Mapped[str] = mapped_column(String(100), primary_key=True)
     content: Mapped[str] = mapped_column(Text)
     saved_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class MilestoneEventRow(Base):
+    """A milestone a person recorded as done. A fact of its own: HR imports never touch it. A correction is a new
+    event; the latest one for a worker's milestone counts, and the earlier ones stay as the audit trail."""
+
+    __tablename__ = "milestone_events"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    employee_id: Mapped[str] = mapped_column(String(40))
+    framework: Mapped[str] = mapped_column(String(40))
+    milestone: Mapped[str] = mapped_column(String(40))
+    completed_on: Mapped[date | None] = mapped_column(Date)  # None: the record was withdrawn
+    outcome: Mapped[str | None] = mapped_column(String(20))
+    note: Mapped[str | None] = mapped_column(Text)
+    recorded_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    recorded_by: Mapped[str | None] = mapped_column(String(100))
+
+    __table_args__ = (Index("ix_milestone_events_employee", "employee_id", "framework", "milestone"),)
+
+
+class CouncilRulesRow(Base):
+    """The council's own rules file (TOML), kept in the database so every user of it works to the same rules.
+    Each save is a new row; the newest is in force and the older ones show what changed when."""
+
+    __tablename__ = "council_rules"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    file_name: Mapped[str] = mapped_column(String(255))
+    content: Mapped[str | None] = mapped_column(Text)  # None: cleared, back to the shipped rules
+    saved_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))

@@ -6,6 +6,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
+from decimal import Decimal
 from operator import attrgetter
 from typing import Any
 
@@ -16,9 +17,11 @@ from ecf.domain.period import Period
 from ecf.domain.worker import Absence, AbsenceType, AsyeStatus, ContractType, WorkerRecord
 from ecf.storage.models import (
     AbsenceRow,
+    CouncilRulesRow,
     ImportIssueRow,
     ImportRow,
     MappingProfileRow,
+    MilestoneEventRow,
     RejectedRowRecord,
     WorkerSnapshotRow,
 )
@@ -190,6 +193,35 @@ class SnapshotRepository:
         absences = self._absences(sorted({row.import_id for row in rows}))
         return [(row.as_of, _record(row._mapping, absences.get(row.employee_id, ()))) for row in rows]
 
+    def spells(self) -> dict[str, list[Period]]:
+        """Each worker's spells of employment here, as the snapshots show them: one per start date, with the latest
+        leaving date seen for it. A leaver who comes back under the same ID has two."""
+        active = select(ImportRow.id).where(ImportRow.superseded_by.is_(None))
+        w = WorkerSnapshotRow
+        query = (
+            select(w.employee_id, w.start_date, func.max(w.leaving_date))
+            .where(w.import_id.in_(active))
+            .group_by(w.employee_id, w.start_date)
+        )
+        found: dict[str, list[Period]] = defaultdict(list)
+        for employee_id, start, leaving in self.session.execute(query):
+            found[employee_id].append(Period(start, leaving if leaving is None or leaving >= start else start))
+        return found
+
+    def timeline(self) -> list[TimelineRow]:
+        """The few facts the workforce indicators need, from every active snapshot, oldest first."""
+        active = select(ImportRow.id).where(ImportRow.superseded_by.is_(None))
+        w = WorkerSnapshotRow
+        query = (
+            select(w.as_of, w.employee_id, w.start_date, w.leaving_date, w.fte, w.contract_type, w.team, w.caseload)
+            .where(w.import_id.in_(active))
+            .order_by(w.as_of, w.employee_id)
+        )
+        return [
+            TimelineRow(r[0], r[1], r[2], r[3], Decimal(r[4]), ContractType(r[5]), r[6], r[7])
+            for r in self.session.execute(query)
+        ]
+
     def count_workers(self) -> int:
         query = select(func.count(func.distinct(WorkerSnapshotRow.employee_id)))
         return self.session.scalar(query) or 0
@@ -207,6 +239,102 @@ class SnapshotRepository:
                     Absence(Period(row.start_date, row.end_date), AbsenceType(row.absence_type))
                 )
         return {key: tuple(value) for key, value in found.items()}
+
+
+@dataclass(frozen=True, slots=True)
+class TimelineRow:
+    as_of: date
+    employee_id: str
+    start_date: date
+    leaving_date: date | None
+    fte: Decimal
+    contract_type: ContractType
+    team: str | None
+    caseload: int | None
+
+
+@dataclass(frozen=True)
+class MilestoneEvent:
+    id: int
+    employee_id: str
+    framework: str
+    milestone: str
+    completed_on: date | None
+    outcome: str | None
+    note: str | None
+    recorded_at: datetime
+    recorded_by: str | None
+
+
+class EventRepository:
+    """Milestones recorded by people. Append-only: a correction or withdrawal is a newer event."""
+
+    def __init__(self, session: Session) -> None:
+        self.session = session
+
+    def add(
+        self,
+        employee_id: str,
+        framework: str,
+        milestone: str,
+        completed_on: date | None,
+        outcome: str | None,
+        note: str | None,
+        recorded_at: datetime,
+        recorded_by: str | None,
+    ) -> int:
+        row = MilestoneEventRow(
+            employee_id=employee_id, framework=framework, milestone=milestone, completed_on=completed_on,
+            outcome=outcome, note=note, recorded_at=recorded_at, recorded_by=recorded_by,
+        )  # fmt: skip
+        self.session.add(row)
+        self.session.flush()
+        return row.id
+
+    def history(self, employee_id: str | None = None) -> list[MilestoneEvent]:
+        query = select(MilestoneEventRow).order_by(MilestoneEventRow.id)
+        if employee_id is not None:
+            query = query.where(MilestoneEventRow.employee_id == employee_id)
+        return [_event(row) for row in self.session.scalars(query)]
+
+    def current(self, employee_id: str | None = None) -> list[MilestoneEvent]:
+        """The latest event for each worker's milestone, leaving out withdrawn ones."""
+        latest: dict[tuple[str, str, str], MilestoneEvent] = {}
+        for event in self.history(employee_id):
+            latest[(event.employee_id, event.framework, event.milestone)] = event
+        return [event for event in latest.values() if event.completed_on is not None]
+
+
+def _event(row: MilestoneEventRow) -> MilestoneEvent:
+    return MilestoneEvent(
+        row.id, row.employee_id, row.framework, row.milestone, row.completed_on, row.outcome, row.note,
+        row.recorded_at, row.recorded_by,
+    )  # fmt: skip
+
+
+@dataclass(frozen=True)
+class SavedRules:
+    file_name: str
+    content: str | None
+    saved_at: datetime
+
+
+class RulesRepository:
+    def __init__(self, session: Session) -> None:
+        self.session = session
+
+    def current(self) -> SavedRules | None:
+        row = self.session.scalars(select(CouncilRulesRow).order_by(CouncilRulesRow.id.desc())).first()
+        if row is None or row.content is None:
+            return None
+        return SavedRules(row.file_name, row.content, row.saved_at)
+
+    def save(self, file_name: str, content: str | None, saved_at: datetime) -> None:
+        self.session.add(CouncilRulesRow(file_name=file_name, content=content, saved_at=saved_at))
+
+    def history(self) -> list[SavedRules]:
+        rows = self.session.scalars(select(CouncilRulesRow).order_by(CouncilRulesRow.id))
+        return [SavedRules(row.file_name, row.content, row.saved_at) for row in rows]
 
 
 class ProfileRepository:

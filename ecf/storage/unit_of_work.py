@@ -8,13 +8,21 @@ from types import TracebackType
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
-from ecf.storage.repository import ImportRepository, ProfileRepository, SnapshotRepository
+from ecf.storage.repository import (
+    EventRepository,
+    ImportRepository,
+    ProfileRepository,
+    RulesRepository,
+    SnapshotRepository,
+)
 
 
 class UnitOfWork:
     imports: ImportRepository
     snapshots: SnapshotRepository
     profiles: ProfileRepository
+    events: EventRepository
+    rules: RulesRepository
 
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
@@ -26,6 +34,8 @@ class UnitOfWork:
         self.imports = ImportRepository(self._session)
         self.snapshots = SnapshotRepository(self._session)
         self.profiles = ProfileRepository(self._session)
+        self.events = EventRepository(self._session)
+        self.rules = RulesRepository(self._session)
         return self
 
     def __exit__(

@@ -1,0 +1,60 @@
+"""Calendar arithmetic with the edge cases written down: month ends, 29 February, UK years.
+
+`add_months` follows python-dateutil: 31/01 + 1 month = 28/02 (29/02 in a leap year), never 03/03; 29/02/2024 + 12
+months = 28/02/2025. Adding months to a month end keeps the day where it can, so a 31/01 start reaches 30/04 after three
+months and 31/07 after six.
+"""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from functools import lru_cache
+
+from dateutil.relativedelta import relativedelta
+
+
+@lru_cache(maxsize=65536)
+def add_months(day: date, months: int) -> date:
+    """`day` plus whole calendar months, clamped to the month's last day (cached: a workforce shares few dates)."""
+    return day + relativedelta(months=months)
+
+
+def add_years(day: date, years: int) -> date:
+    return add_months(day, 12 * years)
+
+
+def add_days(day: date, days: int) -> date:
+    return day + timedelta(days=days)
+
+
+def whole_months_between(start: date, end: date) -> int:
+    """Completed calendar months from `start` to `end` (0 if `end` is before `start`)."""
+    if end <= start:
+        return 0
+    delta = relativedelta(end, start)
+    return delta.years * 12 + delta.months
+
+
+def uk(day: date | None) -> str:
+    """dd/mm/yyyy, the way every screen and explanation shows a date."""
+    return "" if day is None else day.strftime("%d/%m/%Y")
+
+
+def academic_year(day: date) -> str:
+    """The academic year (1 September – 31 August) a day falls in, as `2025/26`: how councils name ASYE intakes."""
+    first = day.year if day.month >= 9 else day.year - 1
+    return f"{first}/{(first + 1) % 100:02d}"
+
+
+def financial_year(day: date) -> str:
+    """The financial year (1 April – 31 March) a day falls in, as `2026/27`."""
+    first = day.year if day.month >= 4 else day.year - 1
+    return f"{first}/{(first + 1) % 100:02d}"
+
+
+def financial_year_start(label: str) -> date:
+    return date(int(label[:4]), 4, 1)
+
+
+def academic_year_start(label: str) -> date:
+    return date(int(label[:4]), 9, 1)

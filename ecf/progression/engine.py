@@ -1,0 +1,572 @@
+"""Where a worker stands: programme, milestones with status and working, stage, eligibility, grant claims, alerts.
+
+`assess(facts, book, as_of)` is a pure function of the worker's facts, the rule book and the as-of date.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import date, timedelta
+from functools import cached_property
+
+from ecf.domain.worker import AsyeStatus, ContractType
+from ecf.progression.calendar import add_days, add_months, add_years, financial_year, uk
+from ecf.progression.experience import experience
+from ecf.progression.facts import (
+    Alert,
+    Assessment,
+    Eligibility,
+    GrantClaim,
+    Milestone,
+    MilestoneStatus,
+    Outcome,
+    Stage,
+    StageChange,
+    WorkerFacts,
+)
+from ecf.progression.rules import (
+    AgencyRule,
+    CareerFramework,
+    GrantRule,
+    MilestoneRule,
+    PauseRule,
+    Programme,
+    RuleBook,
+)
+from ecf.progression.schedule import Pause, pauses_from, programme_cap, schedule_milestone
+
+IMPORT = "import"
+RECORDED = "recorded"
+IMPLIED = "implied"
+
+
+@dataclass(frozen=True, slots=True)
+class _Done:
+    on: date | None  # None: done, date not recorded (e.g. an ASYE marked passed without review dates)
+    source: str  # import / recorded / implied
+    note: str = ""
+
+
+class Engine:
+    """The rule book, prepared once for many workers."""
+
+    def __init__(self, book: RuleBook) -> None:
+        self.book = book
+        self.window = timedelta(days=book.council.due_window_days)
+        self.programmes = book.programmes
+        self.career = book.active_career_framework
+        self.experienced = book.experienced
+        self.agency = book.agency_rules
+        self.registration = book.registration
+        self.grants = book.grants
+        self.swe_pattern = re.compile(self.registration.number_pattern, re.IGNORECASE)
+
+    @cached_property
+    def earliest_programme_start(self) -> date:
+        return min(p.applies.period.start for p in self.programmes)
+
+    def assess(self, facts: WorkerFacts, as_of: date) -> Assessment:
+        return _Assessor(self, facts, as_of).run()
+
+    def assess_all(self, workers: Iterable[WorkerFacts], as_of: date) -> list[Assessment]:
+        return [_Assessor(self, facts, as_of).run() for facts in workers]
+
+
+def assess(facts: WorkerFacts, book: RuleBook, as_of: date) -> Assessment:
+    return Engine(book).assess(facts, as_of)
+
+
+class _Assessor:
+    """One worker on one date. Holds the intermediate dates so each step reads like the rule it applies."""
+
+    def __init__(self, engine: Engine, facts: WorkerFacts, as_of: date) -> None:
+        self.engine = engine
+        self.facts = facts
+        self.record = facts.record
+        self.as_of = as_of
+        self.recorded = {(r.framework, r.milestone): r for r in facts.recorded}
+        self.spells = sorted({*facts.earlier_spells, self.record.employment})
+
+    # --- the whole assessment --------------------------------------------------------------------------------------
+
+    def run(self) -> Assessment:
+        experienced = self._experienced()
+        programme, reason = self._choose_programme()
+        milestones: list[Milestone] = []
+        programme_end: date | None = None
+        frameworks: list[str] = []
+        if programme is not None:
+            frameworks.append(programme.id)
+            programme_milestones, programme_end = self._programme_milestones(programme, experienced.eligible_from)
+            milestones.extend(programme_milestones)
+        career = self._career_applies(programme)
+        ecf_dates: tuple[date | None, date | None] = (None, None)
+        if career is not None and programme is not None:
+            frameworks.append(career.id)
+            career_milestones, ecf_dates = self._career_milestones(career, programme, experienced.eligible_from)
+            milestones.extend(career_milestones)
+        timeline = _Timeline(
+            programme=programme,
+            start=self._programme_start(),
+            end=programme_end,
+            outcome=self._outcome(),
+            year_two_end=ecf_dates[0],
+            ecf_end=ecf_dates[1],
+            experienced_from=experienced.eligible_from,
+            leaving=self.record.leaving_date,
+            pre_programme_possible=self._could_start_programme(programme),
+        )
+        pqe = experience(self.facts, self.engine.experienced.counting, self.engine.experienced.pqe_months, self.as_of)
+        agency = tuple(self._agency(rule, programme_end) for rule in self.engine.agency)
+        return Assessment(
+            employee_id=self.record.employee_id,
+            as_of=self.as_of,
+            programme=programme.id if programme else None,
+            programme_reason=reason,
+            frameworks=tuple(frameworks),
+            milestones=tuple(milestones),
+            stage=timeline.stage_at(self.as_of),
+            stage_changes=timeline.changes_after(self.as_of),
+            pqe_months=pqe.months,
+            experienced=experienced,
+            agency=agency,
+            grants=tuple(self._grants(programme, programme_end)),
+            alerts=tuple(self._alerts(programme, agency)),
+        )
+
+    # --- which programme -------------------------------------------------------------------------------------------
+
+    def _programme_start(self) -> date | None:
+        return self.record.asye_start_date
+
+    def _choose_programme(self) -> tuple[Programme | None, str]:
+        record = self.record
+        start = record.asye_start_date
+        if record.asye_status is AsyeStatus.EXEMPT and start is None:
+            return None, "exempt from the ASYE (HR sheet)"
+        if start is not None:
+            programme = self.engine.book.programme_for(start)
+            if programme is None:
+                return None, f"no programme rule covers a start on {uk(start)}"
+            return programme, f"programme start {uk(start)} is {_period_words(programme)}"
+        if not self._could_start_programme(None):
+            return None, "no programme start recorded, and qualified too long ago to start one"
+        expected = max(record.start_date, record.date_qualified, self.as_of)
+        programme = self.engine.book.programme_for(expected)
+        if programme is None:
+            return None, f"no programme rule covers a start on {uk(expected)}"
+        return programme, f"not started; a start now ({uk(expected)}) is {_period_words(programme)}"
+
+    def _could_start_programme(self, programme: Programme | None) -> bool:
+        """Someone with no start date is pre-ASYE only while a start is still possible: not exempt, not yet past
+        the funded window after qualifying."""
+        record = self.record
+        if record.asye_status is AsyeStatus.EXEMPT or record.asye_start_date is not None:
+            return False
+        windows = [p.start_window.funded_years for p in self.engine.programmes]
+        return self.as_of <= add_years(record.date_qualified, max(windows))
+
+    def _outcome(self) -> Outcome | None:
+        decided = [r for r in self.facts.recorded if r.outcome is not None and r.completed_on <= self.as_of]
+        if decided:
+            return max(decided, key=lambda r: r.completed_on).outcome
+        if self.record.asye_status is AsyeStatus.PASSED:
+            return Outcome.PASSED
+        if self.record.asye_status is AsyeStatus.FAILED:
+            return Outcome.FAILED
+        return None
+
+    # --- programme milestones --------------------------------------------------------------------------------------
+
+    def _programme_milestones(
+        self, programme: Programme, experienced_from: date | None
+    ) -> tuple[list[Milestone], date | None]:
+        record = self.record
+        start = record.asye_start_date
+        outcome = self._outcome()
+        pauses = self._pauses(programme.pauses)
+        cap = programme_cap(start, record.date_qualified, programme.part_time) if start else None
+        extended = record.asye_status is AsyeStatus.EXTENDED
+        final_index = next(i for i, m in enumerate(programme.milestones) if m.key == programme.final_milestone)
+        due: dict[str, date] = {}
+        found: list[Milestone] = []
+        programme_end: date | None = None
+        for index, rule in enumerate(programme.milestones):
+            done = self._done(programme.id, rule, outcome, due)
+            if rule.anchor == "date_qualified":
+                scheduled = schedule_milestone(
+                    rule, anchor_day=record.date_qualified, anchor_label="qualified", fte=record.fte,
+                    part_time=programme.part_time, pauses=(), not_before=record.date_qualified,
+                )  # fmt: skip
+                due[rule.key] = scheduled.due
+                found.append(self._milestone(programme.id, rule, scheduled.due, done, scheduled.explanation, None))
+                continue
+            if start is None:
+                text = f"counted from the {programme.label} start, not yet recorded"
+                found.append(self._milestone(programme.id, rule, None, done, text, None))
+                continue
+            if rule.after is not None:
+                anchor_day, anchor_label = due[rule.after], _lower(_rule_name(programme.milestones, rule.after))
+                not_before = add_days(anchor_day, 1)
+                scheduled = schedule_milestone(
+                    rule, anchor_day=anchor_day, anchor_label=anchor_label, fte=record.fte,
+                    part_time=programme.part_time, pauses=pauses, not_before=not_before,
+                )  # fmt: skip
+            else:
+                scheduled = schedule_milestone(
+                    rule, anchor_day=start, anchor_label=f"{programme.label} start", fte=record.fte,
+                    part_time=programme.part_time, pauses=pauses, not_before=start,
+                    extension_months=programme.extension_months if extended and index >= final_index else 0,
+                    cap=cap, floor=add_months(start, rule.offset_months),
+                )  # fmt: skip
+            due[rule.key] = scheduled.due
+            if done is None and not rule.optional:
+                done = self._implied(programme, index)
+            reason = self._programme_not_applicable(programme, rule, done, scheduled.due, outcome, experienced_from)
+            milestone = self._milestone(programme.id, rule, scheduled.due, done, scheduled.explanation, reason)
+            found.append(milestone)
+            if rule.key == programme.final_milestone:
+                programme_end = self._end_of(milestone, outcome)
+        return found, programme_end
+
+    def _implied(self, programme: Programme, index: int) -> _Done | None:
+        """A step with no record of its own is done if a later step is: the sheet has no column for the support
+        agreement, but a held 3-month review means it happened. The date stays unknown until it is recorded."""
+        for later in programme.milestones[index + 1 :]:
+            if later.completed_by in (None, "programme_outcome", "asye_start_date"):
+                continue
+            recorded = self.recorded.get((programme.id, later.key))
+            on = recorded.completed_on if recorded else getattr(self.record, later.completed_by)
+            if on is not None and on <= self.as_of:
+                return _Done(None, IMPLIED, f"implied by the {_lower(later.name)} on {uk(on)}")
+        return None
+
+    def _end_of(self, final: Milestone, outcome: Outcome | None) -> date | None:
+        """When the programme ends: the final step's date once done; its due date while still ahead; unknown (still
+        on the programme) once it is overdue."""
+        if final.completed_date is not None and final.completed_date <= self.as_of:
+            return final.completed_date
+        if outcome is not None or final.status is MilestoneStatus.COMPLETE:
+            return final.completed_date or final.due_date
+        if final.due_date is not None and final.due_date > self.as_of:
+            return final.due_date
+        return None
+
+    def _programme_not_applicable(
+        self,
+        programme: Programme,
+        rule: MilestoneRule,
+        done: _Done | None,
+        due: date,
+        outcome: Outcome | None,
+        experienced_from: date | None,
+    ) -> str | None:
+        if done is not None:
+            return None
+        if self.record.asye_status is AsyeStatus.EXEMPT:
+            return "exempt (HR sheet)"
+        if outcome is Outcome.FAILED:
+            return f"{programme.label} failed"
+        if outcome is Outcome.PASSED and rule.optional:
+            return f"optional; {programme.label} passed without it"
+        return self._left_before(due)
+
+    def _left_before(self, due: date) -> str | None:
+        leaving = self.record.leaving_date
+        if leaving is not None and leaving < due:
+            return f"left on {uk(leaving)}, before it was due"
+        return None
+
+    def _done(self, framework: str, rule: MilestoneRule, outcome: Outcome | None, due: dict[str, date]) -> _Done | None:
+        recorded = self.recorded.get((framework, rule.key))
+        if recorded is not None:
+            return _Done(recorded.completed_on, RECORDED)
+        source = rule.completed_by
+        if source == "programme_outcome":
+            return _Done(None, IMPORT) if outcome is not None else None
+        if source is not None:
+            value = getattr(self.record, source)
+            if value is not None:
+                return _Done(value, IMPORT)
+        if outcome is Outcome.PASSED and not rule.optional and framework in {p.id for p in self.engine.programmes}:
+            return _Done(None, IMPORT)
+        return None
+
+    def _milestone(
+        self,
+        framework: str,
+        rule: MilestoneRule,
+        due: date | None,
+        done: _Done | None,
+        explanation: str,
+        not_applicable: str | None,
+    ) -> Milestone:
+        status = self._status(rule, due, done, not_applicable)
+        completed = done.on if done is not None else None
+        if status is MilestoneStatus.NOT_APPLICABLE and not_applicable:
+            explanation = f"not applicable: {not_applicable}" + (f" (due {explanation})" if due else "")
+        elif status is MilestoneStatus.NOT_APPLICABLE:
+            explanation = f"optional, not held; due {explanation}"
+        elif done is not None and status is MilestoneStatus.COMPLETE and done.on is None:
+            explanation = f"{explanation}; done, date not recorded ({done.note or done.source})"
+        return Milestone(
+            framework=framework,
+            key=rule.key,
+            name=rule.name,
+            due_date=due,
+            status=status,
+            completed_date=completed if status is MilestoneStatus.COMPLETE else None,
+            completed_source=done.source if done is not None and status is MilestoneStatus.COMPLETE else None,
+            optional=rule.optional,
+            explanation=explanation,
+        )
+
+    def _status(
+        self, rule: MilestoneRule, due: date | None, done: _Done | None, not_applicable: str | None
+    ) -> MilestoneStatus:
+        if done is not None and (done.on is None or done.on <= self.as_of):
+            return MilestoneStatus.COMPLETE
+        if not_applicable is not None:
+            return MilestoneStatus.NOT_APPLICABLE
+        if due is None:
+            return MilestoneStatus.UPCOMING
+        if due < self.as_of:
+            return MilestoneStatus.NOT_APPLICABLE if rule.optional else MilestoneStatus.OVERDUE
+        if due <= self.as_of + self.engine.window:
+            return MilestoneStatus.DUE
+        return MilestoneStatus.UPCOMING
+
+    def _pauses(self, rule: PauseRule) -> tuple[Pause, ...]:
+        return pauses_from(
+            self.record.absences, rule.absence_types, rule.min_days, self.as_of, self.spells, rule.breaks_in_service
+        )
+
+    # --- the five-year ECF -----------------------------------------------------------------------------------------
+
+    def _career_applies(self, programme: Programme | None) -> CareerFramework | None:
+        career, start = self.engine.career, self.record.asye_start_date
+        if career is None or programme is None or start is None or not career.applies.period.contains(start):
+            return None
+        return career
+
+    def _career_milestones(
+        self, career: CareerFramework, programme: Programme, experienced_from: date | None
+    ) -> tuple[list[Milestone], tuple[date | None, date | None]]:
+        record = self.record
+        start = record.asye_start_date
+        assert start is not None
+        pauses = self._pauses(career.pauses)
+        stand_in = career.covered_by.get(programme.id)
+        found: list[Milestone] = []
+        due: dict[str, date] = {}
+        for rule in career.milestones:
+            if rule.after is not None:
+                anchor_day, label = due[rule.after], _lower(_rule_name(career.milestones, rule.after))
+                not_before = add_days(anchor_day, 1)
+            else:
+                anchor_day, label, not_before = start, f"{programme.label} start", start
+            scheduled = schedule_milestone(
+                rule, anchor_day=anchor_day, anchor_label=label, fte=record.fte, part_time=career.part_time,
+                pauses=pauses, not_before=not_before,
+            )  # fmt: skip
+            due[rule.key] = scheduled.due
+            reason: str | None = None
+            if rule.key == career.year_two_assessment and stand_in is not None:
+                reason = f"the {programme.label}'s {_lower(_rule_name(programme.milestones, stand_in))} is this one"
+            elif self._outcome() is Outcome.FAILED:
+                reason = f"{programme.label} failed"
+            elif experienced_from is not None and experienced_from <= scheduled.due:
+                reason = f"experienced practitioner from {uk(experienced_from)}"
+            else:
+                reason = self._left_before(scheduled.due)
+            done = self._done(career.id, rule, None, due)
+            found.append(self._milestone(career.id, rule, scheduled.due, done, scheduled.explanation, reason))
+        return found, (due.get(career.year_two_assessment), due.get(career.final_assessment))
+
+    # --- eligibility -----------------------------------------------------------------------------------------------
+
+    def _experienced(self) -> Eligibility:
+        rule = self.engine.experienced
+        reached = experience(self.facts, rule.counting, rule.pqe_months, self.as_of)
+        eligible = reached.reached_on is not None and reached.reached_on <= self.as_of
+        return Eligibility(rule.id, rule.name, rule.status.value, reached.reached_on, eligible, reached.explanation)
+
+    def _agency(self, rule: AgencyRule, programme_end: date | None) -> Eligibility:
+        record = self.record
+        if rule.applies_to_qualified_from is not None and record.date_qualified < rule.applies_to_qualified_from:
+            text = f"does not apply: qualified {uk(record.date_qualified)}, before {uk(rule.applies_to_qualified_from)}"
+            return Eligibility(rule.id, rule.name, rule.status.value, record.date_qualified, True, text)
+        reached = experience(self.facts, rule.counting, rule.min_pqe_months, self.as_of)
+        eligible_from, text = reached.reached_on, reached.explanation
+        if rule.requires_programme_passed:
+            passed_on = programme_end if self._outcome() is Outcome.PASSED else None
+            if passed_on is None:
+                eligible_from, text = None, f"{text}; needs a passed ASYE, not yet recorded"
+            elif eligible_from is not None and passed_on > eligible_from:
+                eligible_from, text = passed_on, f"{text}; ASYE passed {uk(passed_on)}"
+        text = f"{text} (rule in force from {uk(rule.in_force_from)})"
+        eligible = eligible_from is not None and eligible_from <= self.as_of
+        return Eligibility(rule.id, rule.name, rule.status.value, eligible_from, eligible, text)
+
+    # --- grants and alerts -----------------------------------------------------------------------------------------
+
+    def _grants(self, programme: Programme | None, programme_end: date | None) -> Iterable[GrantClaim]:
+        start = self.record.asye_start_date
+        if programme is None or start is None or self.record.asye_status is AsyeStatus.EXEMPT:
+            return
+        outcome = self._outcome()
+        for grant in self.engine.grants:
+            if grant.programme != programme.id:
+                continue
+            if grant.claims_from <= start <= grant.claims_to and self._employed_on(start):
+                yield GrantClaim(
+                    grant.id, "registration", grant.registration_amount, start, financial_year(start),
+                    f"registered {uk(start)}, within {grant.financial_year} ({uk(grant.claims_from)}-"
+                    f"{uk(grant.claims_to)})",
+                )  # fmt: skip
+            if outcome is Outcome.FAILED or start < grant.completion_for_registrations_from:
+                continue
+            claim = self._completion_claim(grant, programme_end)
+            if claim is not None:
+                yield claim
+
+    def _completion_claim(self, grant: GrantRule, programme_end: date | None) -> GrantClaim | None:
+        if programme_end is not None and grant.claims_from <= programme_end <= grant.claims_to:
+            if not self._employed_on(programme_end):
+                return None
+            return GrantClaim(
+                grant.id, "completion", grant.completion_amount, programme_end, financial_year(programme_end),
+                f"completes {uk(programme_end)}, within {grant.financial_year}",
+            )  # fmt: skip
+        early = grant.on_programme_completion_date
+        still_on = programme_end is None or programme_end > grant.claims_to
+        start = self.record.asye_start_date
+        if early is not None and still_on and start is not None and start <= early and self._employed_on(early):
+            return GrantClaim(
+                grant.id, "completion", grant.completion_amount, early, financial_year(early),
+                f"still on the programme in March 2027: completion paid early from {uk(early)}",
+            )  # fmt: skip
+        return None
+
+    def _employed_on(self, day: date) -> bool:
+        return any(spell.contains(day) for spell in self.spells)
+
+    def _alerts(self, programme: Programme | None, agency: Sequence[Eligibility]) -> Iterable[Alert]:
+        record = self.record
+        if record.has_left_by(self.as_of):
+            return
+        yield from self._registration_alerts()
+        start = record.asye_start_date
+        if programme is not None and start is not None and record.asye_status is not AsyeStatus.EXEMPT:
+            standard = add_years(record.date_qualified, programme.start_window.standard_years)
+            funded = add_years(record.date_qualified, programme.start_window.funded_years)
+            if start > funded:
+                years = programme.start_window.funded_years
+                yield Alert(
+                    "start_unfunded",
+                    f"{programme.label} started {uk(start)}, more than {years} years after qualifying: "
+                    "not DfE-fundable",
+                )
+            elif start > standard:
+                yield Alert(
+                    "start_late",
+                    f"{programme.label} started {uk(start)}, after the standard window ({uk(standard)}); "
+                    f"fundable up to {uk(funded)}",
+                )
+        if record.prior_pqe_months is None and (record.start_date - record.date_qualified).days > 366:
+            yield Alert("prior_pqe_missing", "qualified over a year before joining, but no prior PQE is declared")
+        if record.contract_type is ContractType.AGENCY:
+            for rule, result in zip(self.engine.agency, agency, strict=True):
+                if rule.status.value != "in_force" or result.eligible:
+                    continue
+                applies_from = rule.all_assignments_from or rule.in_force_from
+                if record.start_date >= rule.in_force_from or self.as_of >= applies_from:
+                    yield Alert("agency_pqe", f"agency worker below the PQE the {rule.name} require")
+
+    def _registration_alerts(self) -> Iterable[Alert]:
+        rule = self.engine.registration
+        number = self.record.swe_number
+        if not number:
+            yield Alert("swe_missing", "no Social Work England number on the HR sheet")
+        elif not self.engine.swe_pattern.match(number):
+            yield Alert("swe_invalid", f"Social Work England number {number} does not match {rule.number_pattern}")
+        month, day = (int(part) for part in rule.registration_year_ends.split("-"))
+        open_month, open_day = (int(part) for part in rule.renewal_window_opens.split("-"))
+        year_end = date(self.as_of.year, month, day)
+        opens = date(self.as_of.year, open_month, open_day)
+        if opens <= self.as_of <= year_end:
+            yield Alert("swe_renewal", f"Social Work England renewal window open: renew by {uk(year_end)}")
+        elif year_end < self.as_of <= add_months(year_end, 1):
+            yield Alert("swe_recheck", f"register may still show 'registered until {uk(year_end)}': re-check it")
+
+
+@dataclass(frozen=True, slots=True)
+class _Timeline:
+    """The dates that decide a worker's stage. `stage_at` reads them for any day, so the next changes are found by
+    asking it about each date where something could change."""
+
+    programme: Programme | None
+    start: date | None
+    end: date | None
+    outcome: Outcome | None
+    year_two_end: date | None
+    ecf_end: date | None
+    experienced_from: date | None
+    leaving: date | None
+    pre_programme_possible: bool
+
+    def stage_at(self, day: date) -> Stage:
+        if self.leaving is not None and day > self.leaving:
+            return Stage.LEFT
+        if self.experienced_from is not None and day >= self.experienced_from:
+            return Stage.EXPERIENCED
+        if self.programme is None or self.start is None:
+            return Stage.PRE_PROGRAMME if self.pre_programme_possible else Stage.NOT_EARLY_CAREER
+        if day < self.start:
+            return Stage.PRE_PROGRAMME
+        if self.end is None or day < self.end:
+            return Stage.ECDP if self.programme.label == "ECDP" else Stage.ASYE
+        if self.outcome is Outcome.FAILED:
+            return Stage.NOT_EARLY_CAREER
+        if self.year_two_end is not None and day < self.year_two_end:
+            return Stage.ECF_YEAR_2
+        if self.ecf_end is not None and day < self.ecf_end:
+            return Stage.ECF_YEARS_3_5
+        return Stage.NOT_EARLY_CAREER
+
+    def changes_after(self, as_of: date) -> tuple[StageChange, ...]:
+        candidates = [self.start, self.end, self.year_two_end, self.ecf_end, self.experienced_from]
+        if self.leaving is not None:
+            candidates.append(add_days(self.leaving, 1))
+        days = sorted({d for d in candidates if d is not None and d > as_of})
+        changes: list[StageChange] = []
+        current = self.stage_at(as_of)
+        for day in days:
+            stage = self.stage_at(day)
+            if stage is not current:
+                changes.append(StageChange(day, stage))
+                current = stage
+        return tuple(changes)
+
+
+def _period_words(programme: Programme) -> str:
+    applies = programme.applies
+    if applies.programme_start_from and applies.programme_start_to:
+        span = f"between {uk(applies.programme_start_from)} and {uk(applies.programme_start_to)}"
+    elif applies.programme_start_to:
+        span = f"on or before {uk(applies.programme_start_to)}"
+    elif applies.programme_start_from:
+        span = f"on or after {uk(applies.programme_start_from)}"
+    else:
+        span = "at any date"
+    return f"{span}: {programme.name}"
+
+
+def _rule_name(milestones: Sequence[MilestoneRule], key: str) -> str:
+    return next(m.name for m in milestones if m.key == key)
+
+
+def _lower(name: str) -> str:
+    return name[:1].lower() + name[1:]

@@ -1,0 +1,139 @@
+"""What the engine is given about one worker, and what it gives back. Plain frozen values, no behaviour to speak of."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+from enum import StrEnum
+
+from ecf.domain.period import Period
+from ecf.domain.worker import WorkerRecord
+
+
+class Outcome(StrEnum):
+    PASSED = "passed"
+    FAILED = "failed"
+
+
+@dataclass(frozen=True, slots=True)
+class RecordedCompletion:
+    """A milestone a person recorded as done (in the terminal UI or with `ecf record`): a fact a later HR import
+    does not overwrite. `outcome` is given for the step that ends a programme."""
+
+    framework: str
+    milestone: str
+    completed_on: date
+    outcome: Outcome | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class WorkerFacts:
+    """One worker's latest record, their earlier spells in this council (from older snapshots) and what was recorded."""
+
+    record: WorkerRecord
+    earlier_spells: tuple[Period, ...] = ()
+    recorded: tuple[RecordedCompletion, ...] = ()
+
+
+class MilestoneStatus(StrEnum):
+    COMPLETE = "complete"
+    DUE = "due"  # falls within the council's due window from the as-of date
+    OVERDUE = "overdue"
+    UPCOMING = "upcoming"
+    NOT_APPLICABLE = "not_applicable"
+
+
+# How far along a status is: as the as-of date moves forward a milestone's status never moves to a lower rank.
+STATUS_RANK = {
+    MilestoneStatus.UPCOMING: 0,
+    MilestoneStatus.DUE: 1,
+    MilestoneStatus.OVERDUE: 2,
+    MilestoneStatus.NOT_APPLICABLE: 2,  # e.g. an optional review whose date passed without it
+    MilestoneStatus.COMPLETE: 3,
+}
+
+
+class Stage(StrEnum):
+    PRE_PROGRAMME = "pre_asye"
+    ASYE = "asye"
+    ECDP = "ecdp"
+    ECF_YEAR_2 = "ecf_year_2"
+    ECF_YEARS_3_5 = "ecf_years_3_5"
+    EXPERIENCED = "experienced"
+    NOT_EARLY_CAREER = "not_early_career"
+    LEFT = "left"
+
+
+STAGE_LABELS = {
+    Stage.PRE_PROGRAMME: "pre-ASYE",
+    Stage.ASYE: "ASYE",
+    Stage.ECDP: "ECDP",
+    Stage.ECF_YEAR_2: "ECF year 2",
+    Stage.ECF_YEARS_3_5: "ECF years 3-5",
+    Stage.EXPERIENCED: "experienced",
+    Stage.NOT_EARLY_CAREER: "not early-career",
+    Stage.LEFT: "left",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Milestone:
+    framework: str
+    key: str
+    name: str
+    due_date: date | None
+    status: MilestoneStatus
+    completed_date: date | None
+    completed_source: str | None  # "import" or "recorded"
+    optional: bool
+    explanation: str
+
+
+@dataclass(frozen=True, slots=True)
+class StageChange:
+    on: date
+    stage: Stage
+
+
+@dataclass(frozen=True, slots=True)
+class Eligibility:
+    rule: str
+    name: str
+    status: str  # in_force / proposed / local
+    eligible_from: date | None
+    eligible: bool
+    explanation: str
+
+
+@dataclass(frozen=True, slots=True)
+class GrantClaim:
+    grant: str
+    claim: str  # registration / completion
+    amount: Decimal
+    claimable_from: date
+    financial_year: str
+    explanation: str
+
+
+@dataclass(frozen=True, slots=True)
+class Alert:
+    code: str
+    message: str
+
+
+@dataclass(frozen=True, slots=True)
+class Assessment:
+    employee_id: str
+    as_of: date
+    programme: str | None
+    programme_reason: str
+    frameworks: tuple[str, ...]
+    milestones: tuple[Milestone, ...]
+    stage: Stage
+    stage_changes: tuple[StageChange, ...]
+    pqe_months: int
+    experienced: Eligibility
+    agency: tuple[Eligibility, ...]
+    grants: tuple[GrantClaim, ...] = field(default=())
+    alerts: tuple[Alert, ...] = field(default=())

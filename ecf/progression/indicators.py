@@ -1,0 +1,201 @@
+"""Workforce indicators from the monthly snapshots, with the DfE children's social work workforce census definitions
+(rules.md §5, R23), computed over the twelve months to any snapshot rather than only the census year to 30 September:
+
+- turnover = FTE of local-authority social workers who left in the 12 months / FTE in post on the snapshot date
+- agency rate = agency FTE / (agency FTE + local-authority FTE), on the snapshot date
+- vacancy rate = vacant FTE / (vacant FTE + FTE in post), where the council gives an establishment figure
+- caseload = cases / FTE of the workers holding cases
+- early leavers = leavers whose service was under 2 years
+- service = share of the permanent workforce with 2+, 5+ and 8+ years in this council
+
+Local-authority social workers are those on permanent or fixed-term contracts; agency workers are counted apart.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date
+from decimal import ROUND_HALF_UP, Decimal
+from typing import Protocol
+
+from ecf.domain.worker import ContractType
+from ecf.progression.calendar import add_months, add_years
+
+ALL = "all teams"
+LA_CONTRACTS = (ContractType.PERMANENT, ContractType.FIXED_TERM)
+SERVICE_YEARS = (2, 5, 8)
+
+
+class SnapshotFact(Protocol):
+    @property
+    def as_of(self) -> date: ...
+    @property
+    def employee_id(self) -> str: ...
+    @property
+    def start_date(self) -> date: ...
+    @property
+    def leaving_date(self) -> date | None: ...
+    @property
+    def fte(self) -> Decimal: ...
+    @property
+    def contract_type(self) -> ContractType: ...
+    @property
+    def team(self) -> str | None: ...
+    @property
+    def caseload(self) -> int | None: ...
+
+
+@dataclass(frozen=True)
+class Indicators:
+    scope: str
+    snapshot: date
+    headcount: int
+    fte: Decimal
+    agency_headcount: int
+    agency_fte: Decimal
+    agency_rate: Decimal | None
+    leavers: int
+    leavers_fte: Decimal
+    leavers_without_date: int  # vanished from the sheets without a leaving date: counted at the first month missing
+    turnover: Decimal | None
+    early_leavers: int
+    early_leaver_share: Decimal | None
+    establishment_fte: Decimal | None
+    vacancy_fte: Decimal | None
+    vacancy_rate: Decimal | None
+    caseload: Decimal | None
+    service_2_plus: Decimal | None
+    service_5_plus: Decimal | None
+    service_8_plus: Decimal | None
+
+
+@dataclass(frozen=True, slots=True)
+class _Leaver:
+    left_on: date
+    start_date: date
+    fte: Decimal
+    team: str | None
+    dated: bool
+
+
+def indicators(
+    facts: Iterable[SnapshotFact],
+    as_of: date,
+    establishment: Mapping[str, Decimal] | None = None,
+    by_team: bool = False,
+) -> list[Indicators]:
+    """Indicators on the newest snapshot on or before `as_of`: overall, then each team if asked."""
+    by_date = _by_snapshot(facts)
+    dates = [d for d in sorted(by_date) if d <= as_of]
+    if not dates:
+        return []
+    snapshot = dates[-1]
+    leavers = [leaver for leaver in _leavers(by_date, dates) if add_months(snapshot, -12) < leaver.left_on <= snapshot]
+    in_post = [row for row in by_date[snapshot] if row.leaving_date is None or row.leaving_date > snapshot]
+    establishment = dict(establishment or {})
+    total = sum(establishment.values(), Decimal(0)) if establishment else None
+    results = [_measure(ALL, snapshot, in_post, leavers, total)]
+    if by_team:
+        teams = sorted({row.team or "" for row in in_post} | {leaver.team or "" for leaver in leavers})
+        for team in teams:
+            results.append(
+                _measure(
+                    team or "(no team)",
+                    snapshot,
+                    [row for row in in_post if (row.team or "") == team],
+                    [leaver for leaver in leavers if (leaver.team or "") == team],
+                    establishment.get(team) if establishment else None,
+                )
+            )
+    return results
+
+
+def trend(facts: Iterable[SnapshotFact], establishment: Mapping[str, Decimal] | None = None) -> list[Indicators]:
+    """The overall indicators on every snapshot date, oldest first: the series behind a trend chart."""
+    rows = list(facts)
+    dates = sorted({row.as_of for row in rows})
+    return [indicators(rows, day, establishment)[0] for day in dates]
+
+
+def _by_snapshot(facts: Iterable[SnapshotFact]) -> dict[date, list[SnapshotFact]]:
+    found: dict[date, list[SnapshotFact]] = defaultdict(list)
+    for row in facts:
+        found[row.as_of].append(row)
+    return found
+
+
+def _leavers(by_date: Mapping[date, Sequence[SnapshotFact]], dates: Sequence[date]) -> list[_Leaver]:
+    """Local-authority leavers up to the last of `dates`: each spell with a leaving date once, plus workers who
+    dropped out of the sheets without one (dated at the first snapshot they were missing from)."""
+    dated: dict[tuple[str, date], SnapshotFact] = {}
+    last_seen: dict[str, tuple[date, SnapshotFact]] = {}
+    for day in dates:
+        for row in by_date[day]:
+            if row.contract_type not in LA_CONTRACTS:
+                continue
+            if row.leaving_date is not None and row.leaving_date <= dates[-1]:
+                dated[(row.employee_id, row.start_date)] = row
+            last_seen[row.employee_id] = (day, row)
+    found = [_Leaver(r.leaving_date, r.start_date, r.fte, r.team, True) for r in dated.values() if r.leaving_date]
+    for employee_id, (seen, row) in last_seen.items():
+        if seen == dates[-1] or row.leaving_date is not None:
+            continue
+        missing_from = next(d for d in dates if d > seen)
+        if (employee_id, row.start_date) not in dated:
+            found.append(_Leaver(missing_from, row.start_date, row.fte, row.team, False))
+    return found
+
+
+def _measure(
+    scope: str,
+    snapshot: date,
+    in_post: Sequence[SnapshotFact],
+    leavers: Sequence[_Leaver],
+    establishment: Decimal | None,
+) -> Indicators:
+    la = [row for row in in_post if row.contract_type in LA_CONTRACTS]
+    agency = [row for row in in_post if row.contract_type is ContractType.AGENCY]
+    la_fte = sum((row.fte for row in la), Decimal(0))
+    agency_fte = sum((row.fte for row in agency), Decimal(0))
+    leavers_fte = sum((leaver.fte for leaver in leavers), Decimal(0))
+    early = sum(1 for leaver in leavers if leaver.left_on < add_years(leaver.start_date, 2))
+    vacancy = None if establishment is None else max(Decimal(0), establishment - la_fte)
+    holders = [row for row in in_post if row.caseload]
+    holder_fte = sum((row.fte for row in holders), Decimal(0))
+    permanent = [row for row in la if row.contract_type is ContractType.PERMANENT]
+    shares = [_share(sum(1 for r in permanent if add_years(r.start_date, y) <= snapshot), len(permanent))
+              for y in SERVICE_YEARS]  # fmt: skip
+    return Indicators(
+        scope=scope,
+        snapshot=snapshot,
+        headcount=len(la),
+        fte=la_fte,
+        agency_headcount=len(agency),
+        agency_fte=agency_fte,
+        agency_rate=_ratio(agency_fte, agency_fte + la_fte),
+        leavers=len(leavers),
+        leavers_fte=leavers_fte,
+        leavers_without_date=sum(1 for leaver in leavers if not leaver.dated),
+        turnover=_ratio(leavers_fte, la_fte),
+        early_leavers=early,
+        early_leaver_share=_share(early, len(leavers)),
+        establishment_fte=establishment,
+        vacancy_fte=vacancy,
+        vacancy_rate=None if vacancy is None else _ratio(vacancy, vacancy + la_fte),
+        caseload=_ratio(Decimal(sum(row.caseload or 0 for row in holders)), holder_fte, places=1),
+        service_2_plus=shares[0],
+        service_5_plus=shares[1],
+        service_8_plus=shares[2],
+    )
+
+
+def _ratio(part: Decimal, whole: Decimal, places: int = 4) -> Decimal | None:
+    if not whole:
+        return None
+    return (part / whole).quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
+
+
+def _share(part: int, whole: int) -> Decimal | None:
+    return _ratio(Decimal(part), Decimal(whole))

@@ -1,0 +1,327 @@
+"""Use cases over the progression engine: milestones, one worker's timeline, cohorts, indicators, the rules in force,
+and recording a completed milestone. The CLI and the terminal UI both call these; neither computes a status itself."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime
+from pathlib import Path
+
+from ecf.domain.period import Period
+from ecf.domain.workforce import EmploymentStatus
+from ecf.progression.cohorts import Cohort, CohortMember, GroupBy, cohorts
+from ecf.progression.engine import Engine
+from ecf.progression.facts import (
+    Assessment,
+    Milestone,
+    MilestoneStatus,
+    Outcome,
+    RecordedCompletion,
+    WorkerFacts,
+)
+from ecf.progression.indicators import Indicators, indicators, trend
+from ecf.progression.rules import CareerFramework, Programme, RuleBook
+from ecf.rules.loader import RulesError, load_council_file, load_rulebook
+from ecf.services.context import App
+from ecf.services.workforce import WorkerState, current_workers
+from ecf.storage.repository import MilestoneEvent, SavedRules
+
+
+class UnknownWorker(LookupError):
+    pass
+
+
+class BadRecord(ValueError):
+    """A milestone record that cannot be stored: unknown milestone, a date in the future, an outcome on a review."""
+
+
+# --- the rules -------------------------------------------------------------------------------------------------------
+
+
+def rulebook(app: App, rules_file: Path | None = None) -> RuleBook:
+    """The rules in force: the shipped files with the council's stored file over them, or `rules_file` instead of
+    the stored one (to try or compare a change before saving it)."""
+    if rules_file is not None:
+        return load_rulebook(load_council_file(rules_file), rules_file.name)
+    with app.unit_of_work() as uow:
+        saved = uow.rules.current()
+    if saved is None:
+        return load_rulebook()
+    return load_rulebook(saved.content, saved.file_name)
+
+
+def save_rules(app: App, path: Path, saved_at: datetime) -> RuleBook:
+    """Check the council's file against the shipped rules and store it for every user of this database."""
+    text = load_council_file(path)
+    book = load_rulebook(text, path.name)
+    with app.unit_of_work() as uow:
+        uow.rules.save(path.name, text, saved_at)
+        uow.commit()
+    return book
+
+
+def clear_rules(app: App, saved_at: datetime) -> None:
+    with app.unit_of_work() as uow:
+        uow.rules.save("(shipped rules)", None, saved_at)
+        uow.commit()
+
+
+def stored_rules(app: App) -> SavedRules | None:
+    with app.unit_of_work() as uow:
+        return uow.rules.current()
+
+
+@dataclass(frozen=True)
+class RuleInfo:
+    id: str
+    kind: str
+    name: str
+    status: str
+    applies: str
+    in_use: bool
+    source: str
+    url: str | None
+    confidence: str
+    origin: str
+
+
+def describe_rules(book: RuleBook) -> list[RuleInfo]:
+    """What is loaded, the dates it covers, its source, and whether this council uses it."""
+    found = []
+    for rule in book.rules:
+        in_use = True
+        applies = ""
+        if isinstance(rule, Programme | CareerFramework):
+            period = rule.applies.period
+            start = "" if period.start == date.min else period.start.strftime("%d/%m/%Y")
+            end = "" if period.end is None else period.end.strftime("%d/%m/%Y")
+            applies = f"programme starts {start or '...'} to {end or '...'}"
+        if isinstance(rule, CareerFramework):
+            in_use = book.council.runs_five_year_ecf
+        if rule.kind == "agency":
+            applies = f"from {rule.in_force_from.strftime('%d/%m/%Y')}"
+        if rule.kind == "grant":
+            applies = f"claims {rule.claims_from.strftime('%d/%m/%Y')} to {rule.claims_to.strftime('%d/%m/%Y')}"
+        found.append(
+            RuleInfo(
+                rule.id,
+                rule.kind,
+                rule.name,
+                rule.status.value,
+                applies,
+                in_use,
+                rule.source.title,
+                rule.source.url,
+                rule.source.confidence.value,
+                book.origins.get(rule.id, ""),
+            )
+        )
+    return found
+
+
+# --- assessing the workforce -----------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Assessed:
+    state: WorkerState
+    facts: WorkerFacts
+    assessment: Assessment
+
+
+@dataclass(frozen=True)
+class Progress:
+    as_of: date
+    data_as_of: date | None
+    book: RuleBook
+    workers: list[Assessed]
+
+
+def assess_workforce(
+    app: App,
+    as_of: date,
+    *,
+    team: str | None = None,
+    include_left: bool = False,
+    rules_file: Path | None = None,
+) -> Progress:
+    book = rulebook(app, rules_file)
+    states = current_workers(app, include_left=include_left, team=team)
+    with app.unit_of_work() as uow:
+        spells = uow.snapshots.spells()
+        events = uow.events.current()
+    recorded = _recorded_by_worker(events)
+    engine = Engine(book)
+    workers = []
+    for state in states:
+        facts = _facts(state, spells.get(state.record.employee_id, ()), recorded.get(state.record.employee_id, ()))
+        workers.append(Assessed(state, facts, engine.assess(facts, as_of)))
+    data_as_of = max((s.last_seen for s in states), default=None)
+    return Progress(as_of, data_as_of, book, workers)
+
+
+def _facts(state: WorkerState, spells: Iterable[Period], recorded: Sequence[RecordedCompletion]) -> WorkerFacts:
+    current = state.record.start_date
+    earlier = tuple(sorted(s for s in spells if s.start < current))
+    return WorkerFacts(state.record, earlier, tuple(recorded))
+
+
+def _recorded_by_worker(events: Iterable[MilestoneEvent]) -> dict[str, list[RecordedCompletion]]:
+    found: dict[str, list[RecordedCompletion]] = {}
+    for event in events:
+        assert event.completed_on is not None
+        outcome = Outcome(event.outcome) if event.outcome else None
+        found.setdefault(event.employee_id, []).append(
+            RecordedCompletion(event.framework, event.milestone, event.completed_on, outcome)
+        )
+    return found
+
+
+@dataclass(frozen=True)
+class MilestoneRow:
+    employee_id: str
+    surname: str | None
+    forename: str | None
+    team: str | None
+    line_manager: str | None
+    stage: str
+    milestone: Milestone
+
+
+def milestone_rows(
+    progress: Progress, statuses: Iterable[MilestoneStatus] | None = None, framework: str | None = None
+) -> list[MilestoneRow]:
+    """Every worker's milestones, due date first, filtered by status and framework."""
+    wanted = set(statuses) if statuses else None
+    rows = []
+    for item in progress.workers:
+        record = item.state.record
+        for milestone in item.assessment.milestones:
+            if wanted is not None and milestone.status not in wanted:
+                continue
+            if framework is not None and milestone.framework != framework:
+                continue
+            rows.append(
+                MilestoneRow(
+                    record.employee_id,
+                    record.surname,
+                    record.forename,
+                    record.team,
+                    record.line_manager,
+                    item.assessment.stage.value,
+                    milestone,
+                )
+            )
+    rows.sort(key=lambda r: (r.milestone.due_date or date.max, r.employee_id))
+    return rows
+
+
+@dataclass(frozen=True)
+class WorkerDetail:
+    assessed: Assessed
+    events: list[MilestoneEvent]
+    data_as_of: date | None
+    book: RuleBook
+
+
+def worker_detail(app: App, employee_id: str, as_of: date, rules_file: Path | None = None) -> WorkerDetail:
+    progress = assess_workforce(app, as_of, include_left=True, rules_file=rules_file)
+    wanted = employee_id.strip()
+    match = next((w for w in progress.workers if w.state.record.employee_id == wanted), None)
+    if match is None:
+        raise UnknownWorker(f"no worker with employee ID '{wanted}' in the imported snapshots")
+    with app.unit_of_work() as uow:
+        events = uow.events.history(wanted)
+    return WorkerDetail(match, events, progress.data_as_of, progress.book)
+
+
+# --- recording a completed milestone ---------------------------------------------------------------------------------
+
+
+def record_milestone(
+    app: App,
+    employee_id: str,
+    milestone: str,
+    completed_on: date | None,
+    *,
+    recorded_at: datetime,
+    outcome: Outcome | None = None,
+    note: str | None = None,
+    recorded_by: str | None = None,
+) -> MilestoneEvent:
+    """Store a completed milestone (or, with no date, withdraw an earlier record). `milestone` is `framework.key`
+    or just the key when only one of the worker's frameworks has it."""
+    detail = worker_detail(app, employee_id, recorded_at.date())
+    assessment = detail.assessed.assessment
+    target = _find_milestone(assessment, milestone)
+    if completed_on is not None and completed_on > recorded_at.date():
+        raise BadRecord(f"completion date {completed_on:%d/%m/%Y} is in the future")
+    if outcome is not None and not _ends_programme(detail, target):
+        raise BadRecord(f"an outcome can only be recorded on the step that ends the programme, not on {target.key}")
+    with app.unit_of_work() as uow:
+        event_id = uow.events.add(
+            detail.assessed.state.record.employee_id, target.framework, target.key, completed_on,
+            outcome.value if outcome else None, note, recorded_at, recorded_by,
+        )  # fmt: skip
+        uow.commit()
+        return next(e for e in uow.events.history(employee_id) if e.id == event_id)
+
+
+def _find_milestone(assessment: Assessment, name: str) -> Milestone:
+    framework, _, key = name.rpartition(".")
+    matches = [m for m in assessment.milestones if m.key == key and (not framework or m.framework == framework)]
+    if len(matches) == 1:
+        return matches[0]
+    known = ", ".join(f"{m.framework}.{m.key}" for m in assessment.milestones) or "none"
+    if not matches:
+        raise BadRecord(f"'{name}' is not one of this worker's milestones ({known})")
+    raise BadRecord(f"'{name}' is ambiguous; give it as one of: {', '.join(f'{m.framework}.{m.key}' for m in matches)}")
+
+
+def _ends_programme(detail: WorkerDetail, milestone: Milestone) -> bool:
+    programme = detail.assessed.assessment.programme
+    rule = next((p for p in detail.book.programmes if p.id == programme), None)
+    if rule is None or milestone.framework != rule.id:
+        return False
+    final = rule.final_milestone
+    after_final = {m.key for m in rule.milestones if m.after == final}
+    return milestone.key == final or milestone.key in after_final
+
+
+# --- cohorts and indicators ------------------------------------------------------------------------------------------
+
+
+def intake_cohorts(
+    app: App, as_of: date, by: GroupBy = "intake", rules_file: Path | None = None
+) -> tuple[Progress, list[Cohort]]:
+    progress = assess_workforce(app, as_of, include_left=True, rules_file=rules_file)
+    members = [CohortMember(w.state.record, w.assessment, _departed(w.state)) for w in progress.workers]
+    return progress, cohorts(members, as_of, by)
+
+
+def _departed(state: WorkerState) -> date | None:
+    if state.record.leaving_date is not None:
+        return state.record.leaving_date
+    if state.status is EmploymentStatus.GONE:
+        return state.last_seen
+    return None
+
+
+def workforce_indicators(
+    app: App, as_of: date, by_team: bool = False, rules_file: Path | None = None
+) -> list[Indicators]:
+    book = rulebook(app, rules_file)
+    with app.unit_of_work() as uow:
+        facts = uow.snapshots.timeline()
+    return indicators(facts, as_of, book.council.establishment_fte, by_team)
+
+
+def indicator_trend(app: App, rules_file: Path | None = None) -> list[Indicators]:
+    book = rulebook(app, rules_file)
+    with app.unit_of_work() as uow:
+        facts = uow.snapshots.timeline()
+    return trend(facts, book.council.establishment_fte)
+
+
+__all__ = ["BadRecord", "RulesError", "UnknownWorker"]

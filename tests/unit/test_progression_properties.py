@@ -1,0 +1,113 @@
+"""Properties every worker's timeline keeps, whatever the facts (hypothesis)."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from decimal import Decimal
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from ecf.domain.period import Period
+from ecf.domain.worker import Absence, AbsenceType, AsyeStatus, ContractType, WorkerRecord
+from ecf.progression.engine import Engine
+from ecf.progression.facts import STATUS_RANK, Assessment, WorkerFacts
+from ecf.rules.loader import load_rulebook
+
+ENGINE = Engine(load_rulebook("[council]\nruns_five_year_ecf = true\n"))
+ftes = st.sampled_from([Decimal(x) for x in ("0.2", "0.4", "0.5", "0.6", "0.8", "0.9", "1")])
+days = st.dates(min_value=date(2018, 1, 1), max_value=date(2029, 12, 31))
+absence_types = st.sampled_from(list(AbsenceType))
+
+
+@st.composite
+def absences(draw: st.DrawFn) -> Absence:
+    start = draw(days)
+    length = draw(st.integers(min_value=0, max_value=400))
+    end = None if draw(st.booleans()) and length > 300 else start + timedelta(days=length)
+    return Absence(Period(start, end), draw(absence_types))
+
+
+@st.composite
+def records(draw: st.DrawFn) -> WorkerRecord:
+    qualified = draw(st.dates(min_value=date(2016, 1, 1), max_value=date(2028, 6, 30)))
+    start = qualified + timedelta(days=draw(st.integers(min_value=0, max_value=900)))
+    asye_start = draw(st.one_of(st.none(), st.just(start + timedelta(days=draw(st.integers(0, 120))))))
+    status = draw(st.sampled_from([None, *AsyeStatus]))
+    reviews = {}
+    if asye_start is not None:
+        for key, months in (("asye_review_3m", 3), ("asye_review_6m", 6), ("asye_review_final", 12)):
+            if draw(st.booleans()):
+                reviews[key] = asye_start + timedelta(days=30 * months + draw(st.integers(-20, 60)))
+    return WorkerRecord(
+        employee_id="000001",
+        date_qualified=qualified,
+        start_date=start,
+        fte=draw(ftes),
+        contract_type=draw(st.sampled_from(list(ContractType))),
+        asye_start_date=asye_start,
+        asye_status=status,
+        prior_pqe_months=draw(st.one_of(st.none(), st.integers(0, 80))),
+        absences=tuple(draw(st.lists(absences(), max_size=3))),
+        **reviews,
+    )
+
+
+def _replace(record: WorkerRecord, **changes: object) -> WorkerRecord:
+    values = {name: getattr(record, name) for name in record.__dataclass_fields__}
+    values.update(changes)
+    return WorkerRecord(**values)  # type: ignore[arg-type]
+
+
+def _assess(record: WorkerRecord, as_of: date) -> Assessment:
+    return ENGINE.assess(WorkerFacts(record), as_of)
+
+
+def _dates(assessment: Assessment) -> dict[tuple[str, str], date]:
+    return {(m.framework, m.key): m.due_date for m in assessment.milestones if m.due_date is not None}
+
+
+@settings(max_examples=300, deadline=None)
+@given(records(), days)
+def test_milestones_counted_from_the_start_are_in_order(record: WorkerRecord, as_of: date) -> None:
+    result = _assess(record, as_of)
+    for framework in result.frameworks:
+        dates = [
+            m.due_date
+            for m in result.milestones
+            if m.framework == framework and m.due_date is not None and m.key != "programme_start"
+        ]
+        assert dates == sorted(dates)
+
+
+@settings(max_examples=300, deadline=None)
+@given(records(), ftes, days)
+def test_lower_fte_never_gives_an_earlier_date(record: WorkerRecord, other: Decimal, as_of: date) -> None:
+    low, high = sorted((record.fte, other))
+    low_dates = _dates(_assess(_replace(record, fte=low), as_of))
+    high_dates = _dates(_assess(_replace(record, fte=high), as_of))
+    for key, day in high_dates.items():
+        if key in low_dates:
+            assert low_dates[key] >= day, key
+
+
+@settings(max_examples=300, deadline=None)
+@given(records(), absences(), days)
+def test_an_added_absence_never_gives_an_earlier_date(record: WorkerRecord, extra: Absence, as_of: date) -> None:
+    before = _dates(_assess(record, as_of))
+    after = _dates(_assess(_replace(record, absences=(*record.absences, extra)), as_of))
+    for key, day in before.items():
+        if key in after:
+            assert after[key] >= day, key
+
+
+@settings(max_examples=300, deadline=None)
+@given(records(), days, st.integers(min_value=1, max_value=800))
+def test_moving_the_as_of_date_forward_never_moves_a_status_backward(
+    record: WorkerRecord, as_of: date, step: int
+) -> None:
+    earlier = {(m.framework, m.key): m.status for m in _assess(record, as_of).milestones}
+    later = {(m.framework, m.key): m.status for m in _assess(record, as_of + timedelta(days=step)).milestones}
+    for key, status in earlier.items():
+        if key in later:
+            assert STATUS_RANK[later[key]] >= STATUS_RANK[status], (key, status, later[key])

@@ -28,16 +28,18 @@ def add_days(day: date, days: int) -> date:
 
 
 def whole_months_between(start: date, end: date) -> int:
-    """Completed calendar months from `start` to `end` (0 if `end` is before `start`)."""
+    """Completed calendar months from `start` to `end` (0 if `end` is before `start`), as dateutil's relativedelta
+    counts them (31/01 to 28/02 is one month, matching `add_months`), without building a relativedelta."""
     if end <= start:
         return 0
-    delta = relativedelta(end, start)
-    return delta.years * 12 + delta.months
+    months = (end.year - start.year) * 12 + end.month - start.month
+    return months - 1 if add_months(start, months) > end else months
 
 
+@lru_cache(maxsize=65536)
 def uk(day: date | None) -> str:
-    """dd/mm/yyyy, the way every screen and explanation shows a date."""
-    return "" if day is None else day.strftime("%d/%m/%Y")
+    """dd/mm/yyyy, the way every screen and explanation shows a date (cached: the same dates recur)."""
+    return "" if day is None else f"{day.day:02d}/{day.month:02d}/{day.year}"
 
 
 def academic_year(day: date) -> str:

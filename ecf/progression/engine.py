@@ -5,15 +5,16 @@
 
 from __future__ import annotations
 
+import gc
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
-from functools import cached_property
+from functools import cached_property, lru_cache
 
 from ecf.domain.worker import AsyeStatus, ContractType
 from ecf.progression.calendar import add_days, add_months, add_years, financial_year, uk
-from ecf.progression.experience import experience
+from ecf.progression.experience import ExperienceCounter, simple_reached_on
 from ecf.progression.facts import (
     Alert,
     Assessment,
@@ -22,6 +23,7 @@ from ecf.progression.facts import (
     Milestone,
     MilestoneStatus,
     Outcome,
+    RecordedCompletion,
     Stage,
     StageChange,
     WorkerFacts,
@@ -29,17 +31,19 @@ from ecf.progression.facts import (
 from ecf.progression.rules import (
     AgencyRule,
     CareerFramework,
+    ExperienceCounting,
     GrantRule,
     MilestoneRule,
     PauseRule,
     Programme,
     RuleBook,
 )
-from ecf.progression.schedule import Pause, pauses_from, programme_cap, schedule_milestone
+from ecf.progression.schedule import Pause, Scheduled, pauses_from, programme_cap, schedule_milestone
 
 IMPORT = "import"
 RECORDED = "recorded"
 IMPLIED = "implied"
+_NOTHING: dict[tuple[str, str], RecordedCompletion] = {}
 
 
 @dataclass(frozen=True, slots=True)
@@ -62,6 +66,25 @@ class Engine:
         self.registration = book.registration
         self.grants = book.grants
         self.swe_pattern = re.compile(self.registration.number_pattern, re.IGNORECASE)
+        self.funded_years = max(p.start_window.funded_years for p in self.programmes)
+        self.programme_ids = frozenset(p.id for p in self.programmes)
+        self.final_index = {
+            p.id: next(i for i, m in enumerate(p.milestones) if m.key == p.final_milestone) for p in self.programmes
+        }
+        self.schedules: dict[tuple[object, ...], list[Scheduled]] = {}
+        stepped: list[Programme | CareerFramework] = [*self.programmes, *book.career_frameworks]
+        self.step_label = {(rule.id, m.key): _lower(m.name) for rule in stepped for m in rule.milestones}
+        # Rules that count PQE the same way share one count per worker: map each counting to the first equal one.
+        countings = [self.experienced.counting, *(rule.counting for rule in self.agency)]
+        self.same_counting = {id(c): id(next(d for d in countings if d == c)) for c in countings}
+
+    @lru_cache(maxsize=64)  # noqa: B019 - one engine lives for one request; a few as-of dates at most
+    def renewal_window(self, as_of: date) -> tuple[date, date]:
+        """This registration year's renewal window opening and year end (R2)."""
+        rule = self.registration
+        month, day = (int(part) for part in rule.registration_year_ends.split("-"))
+        open_month, open_day = (int(part) for part in rule.renewal_window_opens.split("-"))
+        return date(as_of.year, open_month, open_day), date(as_of.year, month, day)
 
     @cached_property
     def earliest_programme_start(self) -> date:
@@ -71,7 +94,17 @@ class Engine:
         return _Assessor(self, facts, as_of).run()
 
     def assess_all(self, workers: Iterable[WorkerFacts], as_of: date) -> list[Assessment]:
-        return [_Assessor(self, facts, as_of).run() for facts in workers]
+        # Tens of thousands of small objects and no cycles among them: the cyclic collector would only rescan them.
+        was_enabled = gc.isenabled()
+        gc.disable()
+        try:
+            return [_Assessor(self, facts, as_of).run() for facts in workers]
+        finally:
+            if was_enabled:
+                gc.enable()
+
+    def programme_for(self, start: date) -> Programme | None:
+        return next((p for p in self.programmes if p.applies.period.contains(start)), None)
 
 
 def assess(facts: WorkerFacts, book: RuleBook, as_of: date) -> Assessment:
@@ -86,40 +119,56 @@ class _Assessor:
         self.facts = facts
         self.record = facts.record
         self.as_of = as_of
-        self.recorded = {(r.framework, r.milestone): r for r in facts.recorded}
-        self.spells = sorted({*facts.earlier_spells, self.record.employment})
+        self.recorded = {(r.framework, r.milestone): r for r in facts.recorded} if facts.recorded else _NOTHING
+        self.spells = (
+            sorted({*facts.earlier_spells, self.record.employment})
+            if facts.earlier_spells
+            else [self.record.employment]
+        )
+        self._counters: dict[int, ExperienceCounter] = {}  # by id: the rules live as long as the engine
+
+    def counter(self, counting: ExperienceCounting) -> ExperienceCounter:
+        """PQE counted once per way of counting: the experienced rule and the agency rules usually agree on it."""
+        key = self.engine.same_counting[id(counting)]
+        found = self._counters.get(key)
+        if found is None:
+            found = self._counters[key] = ExperienceCounter(self.facts, counting, self.as_of, self.spells)
+        return found
 
     # --- the whole assessment --------------------------------------------------------------------------------------
 
     def run(self) -> Assessment:
-        experienced = self._experienced()
+        rule = self.engine.experienced
+        experienced_from = simple_reached_on(self.facts, rule.counting, rule.pqe_months)
+        if experienced_from is False:
+            experienced_from = self.counter(rule.counting).reached_on(rule.pqe_months)
+        assert not isinstance(experienced_from, bool)
         programme, reason = self._choose_programme()
         milestones: list[Milestone] = []
         programme_end: date | None = None
         frameworks: list[str] = []
         if programme is not None:
             frameworks.append(programme.id)
-            programme_milestones, programme_end = self._programme_milestones(programme, experienced.eligible_from)
+            programme_milestones, programme_end = self._programme_milestones(programme, experienced_from)
             milestones.extend(programme_milestones)
         career = self._career_applies(programme)
         ecf_dates: tuple[date | None, date | None] = (None, None)
         if career is not None and programme is not None:
             frameworks.append(career.id)
-            career_milestones, ecf_dates = self._career_milestones(career, programme, experienced.eligible_from)
+            career_milestones, ecf_dates = self._career_milestones(career, programme, experienced_from)
             milestones.extend(career_milestones)
-        timeline = _Timeline(
+        self.programme, self.programme_end = programme, programme_end
+        self.timeline = timeline = _Timeline(
             programme=programme,
             start=self._programme_start(),
             end=programme_end,
             outcome=self._outcome(),
             year_two_end=ecf_dates[0],
             ecf_end=ecf_dates[1],
-            experienced_from=experienced.eligible_from,
+            experienced_from=experienced_from,
             leaving=self.record.leaving_date,
-            pre_programme_possible=self._could_start_programme(programme),
+            pre_programme_possible=self.may_start,
         )
-        pqe = experience(self.facts, self.engine.experienced.counting, self.engine.experienced.pqe_months, self.as_of)
-        agency = tuple(self._agency(rule, programme_end) for rule in self.engine.agency)
         return Assessment(
             employee_id=self.record.employee_id,
             as_of=self.as_of,
@@ -128,13 +177,29 @@ class _Assessor:
             frameworks=tuple(frameworks),
             milestones=tuple(milestones),
             stage=timeline.stage_at(self.as_of),
-            stage_changes=timeline.changes_after(self.as_of),
-            pqe_months=pqe.months,
-            experienced=experienced,
-            agency=agency,
-            grants=tuple(self._grants(programme, programme_end)),
-            alerts=tuple(self._alerts(programme, agency)),
+            experienced_from=experienced_from,
+            details=self,
         )
+
+    # --- the parts read later (Details) ----------------------------------------------------------------------------
+
+    def stage_changes(self) -> tuple[StageChange, ...]:
+        return self.timeline.changes_after(self.as_of)
+
+    def pqe_months(self) -> int:
+        return self.counter(self.engine.experienced.counting).months
+
+    def experienced(self) -> Eligibility:
+        return self._experienced()
+
+    def agency(self) -> tuple[Eligibility, ...]:
+        return tuple(self._agency(rule, self.programme_end) for rule in self.engine.agency)
+
+    def grants(self) -> tuple[GrantClaim, ...]:
+        return tuple(self._grants(self.programme, self.programme_end))
+
+    def alerts(self) -> tuple[Alert, ...]:
+        return tuple(self._alerts(self.programme, self.agency()))
 
     # --- which programme -------------------------------------------------------------------------------------------
 
@@ -143,18 +208,19 @@ class _Assessor:
 
     def _choose_programme(self) -> tuple[Programme | None, str]:
         record = self.record
+        self.may_start = self._could_start_programme(None)
         start = record.asye_start_date
         if record.asye_status is AsyeStatus.EXEMPT and start is None:
             return None, "exempt from the ASYE (HR sheet)"
         if start is not None:
-            programme = self.engine.book.programme_for(start)
+            programme = self.engine.programme_for(start)
             if programme is None:
                 return None, f"no programme rule covers a start on {uk(start)}"
             return programme, f"programme start {uk(start)} is {_period_words(programme)}"
-        if not self._could_start_programme(None):
+        if not self.may_start:
             return None, "no programme start recorded, and qualified too long ago to start one"
         expected = max(record.start_date, record.date_qualified, self.as_of)
-        programme = self.engine.book.programme_for(expected)
+        programme = self.engine.programme_for(expected)
         if programme is None:
             return None, f"no programme rule covers a start on {uk(expected)}"
         return programme, f"not started; a start now ({uk(expected)}) is {_period_words(programme)}"
@@ -165,8 +231,7 @@ class _Assessor:
         record = self.record
         if record.asye_status is AsyeStatus.EXEMPT or record.asye_start_date is not None:
             return False
-        windows = [p.start_window.funded_years for p in self.engine.programmes]
-        return self.as_of <= add_years(record.date_qualified, max(windows))
+        return self.as_of <= add_years(record.date_qualified, self.engine.funded_years)
 
     def _outcome(self) -> Outcome | None:
         decided = [r for r in self.facts.recorded if r.outcome is not None and r.completed_on <= self.as_of]
@@ -186,33 +251,57 @@ class _Assessor:
         record = self.record
         start = record.asye_start_date
         outcome = self._outcome()
-        pauses = self._pauses(programme.pauses)
-        cap = programme_cap(start, record.date_qualified, programme.part_time) if start else None
-        extended = record.asye_status is AsyeStatus.EXTENDED
-        final_index = next(i for i, m in enumerate(programme.milestones) if m.key == programme.final_milestone)
-        due: dict[str, date] = {}
+        schedule = self._programme_schedule(programme) if start is not None else None
         found: list[Milestone] = []
         programme_end: date | None = None
         for index, rule in enumerate(programme.milestones):
-            done = self._done(programme.id, rule, outcome, due)
+            done = self._done(programme.id, rule, outcome)
             if rule.anchor == "date_qualified":
                 scheduled = schedule_milestone(
                     rule, anchor_day=record.date_qualified, anchor_label="qualified", fte=record.fte,
                     part_time=programme.part_time, pauses=(), not_before=record.date_qualified,
                 )  # fmt: skip
-                due[rule.key] = scheduled.due
                 found.append(self._milestone(programme.id, rule, scheduled.due, done, scheduled.explanation, None))
                 continue
-            if start is None:
+            if schedule is None:
                 text = f"counted from the {programme.label} start, not yet recorded"
                 found.append(self._milestone(programme.id, rule, None, done, text, None))
                 continue
-            if rule.after is not None:
-                anchor_day, anchor_label = due[rule.after], _lower(_rule_name(programme.milestones, rule.after))
-                not_before = add_days(anchor_day, 1)
+            scheduled = schedule[index]
+            if done is None and not rule.optional:
+                done = self._implied(programme, index)
+            reason = self._programme_not_applicable(programme, rule, done, scheduled.due, outcome, experienced_from)
+            milestone = self._milestone(programme.id, rule, scheduled.due, done, scheduled.explanation, reason)
+            found.append(milestone)
+            if index == self.engine.final_index[programme.id]:
+                programme_end = self._end_of(milestone, outcome)
+        return found, programme_end
+
+    def _programme_schedule(self, programme: Programme) -> list[Scheduled]:
+        """Due dates counted from the programme start. Without pauses they depend only on the start, FTE, extension
+        and cap, which many workers share (an intake starts together): those schedules are worked out once."""
+        record = self.record
+        start = record.asye_start_date
+        assert start is not None
+        pauses = self._pauses(programme.pauses)
+        cap = programme_cap(start, record.date_qualified, programme.part_time)
+        extended = record.asye_status is AsyeStatus.EXTENDED
+        key = (programme.id, start, record.fte, extended, cap)
+        if not pauses:
+            cached = self.engine.schedules.get(key)
+            if cached is not None:
+                return cached
+        final_index = self.engine.final_index[programme.id]
+        due: dict[str, date] = {}
+        schedule: list[Scheduled] = []
+        for index, rule in enumerate(programme.milestones):
+            if rule.anchor == "date_qualified":
+                scheduled = Scheduled(record.date_qualified, "")  # worked out per worker; a placeholder here
+            elif rule.after is not None:
+                anchor_day = due[rule.after]
                 scheduled = schedule_milestone(
-                    rule, anchor_day=anchor_day, anchor_label=anchor_label, fte=record.fte,
-                    part_time=programme.part_time, pauses=pauses, not_before=not_before,
+                    rule, anchor_day=anchor_day, anchor_label=self.engine.step_label[(programme.id, rule.after)],
+                    fte=record.fte, part_time=programme.part_time, pauses=pauses, not_before=add_days(anchor_day, 1),
                 )  # fmt: skip
             else:
                 scheduled = schedule_milestone(
@@ -222,14 +311,10 @@ class _Assessor:
                     cap=cap, floor=add_months(start, rule.offset_months),
                 )  # fmt: skip
             due[rule.key] = scheduled.due
-            if done is None and not rule.optional:
-                done = self._implied(programme, index)
-            reason = self._programme_not_applicable(programme, rule, done, scheduled.due, outcome, experienced_from)
-            milestone = self._milestone(programme.id, rule, scheduled.due, done, scheduled.explanation, reason)
-            found.append(milestone)
-            if rule.key == programme.final_milestone:
-                programme_end = self._end_of(milestone, outcome)
-        return found, programme_end
+            schedule.append(scheduled)
+        if not pauses:
+            self.engine.schedules[key] = schedule
+        return schedule
 
     def _implied(self, programme: Programme, index: int) -> _Done | None:
         """A step with no record of its own is done if a later step is: the sheet has no column for the support
@@ -279,7 +364,7 @@ class _Assessor:
             return f"left on {uk(leaving)}, before it was due"
         return None
 
-    def _done(self, framework: str, rule: MilestoneRule, outcome: Outcome | None, due: dict[str, date]) -> _Done | None:
+    def _done(self, framework: str, rule: MilestoneRule, outcome: Outcome | None) -> _Done | None:
         recorded = self.recorded.get((framework, rule.key))
         if recorded is not None:
             return _Done(recorded.completed_on, RECORDED)
@@ -290,7 +375,7 @@ class _Assessor:
             value = getattr(self.record, source)
             if value is not None:
                 return _Done(value, IMPORT)
-        if outcome is Outcome.PASSED and not rule.optional and framework in {p.id for p in self.engine.programmes}:
+        if outcome is Outcome.PASSED and not rule.optional and framework in self.engine.programme_ids:
             return _Done(None, IMPORT)
         return None
 
@@ -354,16 +439,40 @@ class _Assessor:
     def _career_milestones(
         self, career: CareerFramework, programme: Programme, experienced_from: date | None
     ) -> tuple[list[Milestone], tuple[date | None, date | None]]:
+        stand_in = career.covered_by.get(programme.id)
+        failed = self._outcome() is Outcome.FAILED
+        found: list[Milestone] = []
+        due: dict[str, date] = {}
+        for rule, scheduled in zip(career.milestones, self._career_schedule(career, programme), strict=True):
+            due[rule.key] = scheduled.due
+            reason: str | None = None
+            if rule.key == career.year_two_assessment and stand_in is not None:
+                reason = f"the {programme.label}'s {self.engine.step_label[(programme.id, stand_in)]} is this one"
+            elif failed:
+                reason = f"{programme.label} failed"
+            elif experienced_from is not None and experienced_from <= scheduled.due:
+                reason = f"experienced practitioner from {uk(experienced_from)}"
+            else:
+                reason = self._left_before(scheduled.due)
+            done = self._done(career.id, rule, None)
+            found.append(self._milestone(career.id, rule, scheduled.due, done, scheduled.explanation, reason))
+        return found, (due.get(career.year_two_assessment), due.get(career.final_assessment))
+
+    def _career_schedule(self, career: CareerFramework, programme: Programme) -> list[Scheduled]:
+        """The framework's dates from the programme start; shared by workers with the same start and FTE unless
+        pauses move theirs."""
         record = self.record
         start = record.asye_start_date
         assert start is not None
         pauses = self._pauses(career.pauses)
-        stand_in = career.covered_by.get(programme.id)
-        found: list[Milestone] = []
+        key = (career.id, programme.id, start, record.fte)
+        if not pauses and key in self.engine.schedules:
+            return self.engine.schedules[key]
         due: dict[str, date] = {}
+        schedule: list[Scheduled] = []
         for rule in career.milestones:
             if rule.after is not None:
-                anchor_day, label = due[rule.after], _lower(_rule_name(career.milestones, rule.after))
+                anchor_day, label = due[rule.after], self.engine.step_label[(career.id, rule.after)]
                 not_before = add_days(anchor_day, 1)
             else:
                 anchor_day, label, not_before = start, f"{programme.label} start", start
@@ -372,24 +481,16 @@ class _Assessor:
                 pauses=pauses, not_before=not_before,
             )  # fmt: skip
             due[rule.key] = scheduled.due
-            reason: str | None = None
-            if rule.key == career.year_two_assessment and stand_in is not None:
-                reason = f"the {programme.label}'s {_lower(_rule_name(programme.milestones, stand_in))} is this one"
-            elif self._outcome() is Outcome.FAILED:
-                reason = f"{programme.label} failed"
-            elif experienced_from is not None and experienced_from <= scheduled.due:
-                reason = f"experienced practitioner from {uk(experienced_from)}"
-            else:
-                reason = self._left_before(scheduled.due)
-            done = self._done(career.id, rule, None, due)
-            found.append(self._milestone(career.id, rule, scheduled.due, done, scheduled.explanation, reason))
-        return found, (due.get(career.year_two_assessment), due.get(career.final_assessment))
+            schedule.append(scheduled)
+        if not pauses:
+            self.engine.schedules[key] = schedule
+        return schedule
 
     # --- eligibility -----------------------------------------------------------------------------------------------
 
     def _experienced(self) -> Eligibility:
         rule = self.engine.experienced
-        reached = experience(self.facts, rule.counting, rule.pqe_months, self.as_of)
+        reached = self.counter(rule.counting).reach(rule.pqe_months)
         eligible = reached.reached_on is not None and reached.reached_on <= self.as_of
         return Eligibility(rule.id, rule.name, rule.status.value, reached.reached_on, eligible, reached.explanation)
 
@@ -398,7 +499,7 @@ class _Assessor:
         if rule.applies_to_qualified_from is not None and record.date_qualified < rule.applies_to_qualified_from:
             text = f"does not apply: qualified {uk(record.date_qualified)}, before {uk(rule.applies_to_qualified_from)}"
             return Eligibility(rule.id, rule.name, rule.status.value, record.date_qualified, True, text)
-        reached = experience(self.facts, rule.counting, rule.min_pqe_months, self.as_of)
+        reached = self.counter(rule.counting).reach(rule.min_pqe_months)
         eligible_from, text = reached.reached_on, reached.explanation
         if rule.requires_programme_passed:
             passed_on = programme_end if self._outcome() is Outcome.PASSED else None
@@ -492,17 +593,14 @@ class _Assessor:
             yield Alert("swe_missing", "no Social Work England number on the HR sheet")
         elif not self.engine.swe_pattern.match(number):
             yield Alert("swe_invalid", f"Social Work England number {number} does not match {rule.number_pattern}")
-        month, day = (int(part) for part in rule.registration_year_ends.split("-"))
-        open_month, open_day = (int(part) for part in rule.renewal_window_opens.split("-"))
-        year_end = date(self.as_of.year, month, day)
-        opens = date(self.as_of.year, open_month, open_day)
+        opens, year_end = self.engine.renewal_window(self.as_of)
         if opens <= self.as_of <= year_end:
             yield Alert("swe_renewal", f"Social Work England renewal window open: renew by {uk(year_end)}")
         elif year_end < self.as_of <= add_months(year_end, 1):
             yield Alert("swe_recheck", f"register may still show 'registered until {uk(year_end)}': re-check it")
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class _Timeline:
     """The dates that decide a worker's stage. `stage_at` reads them for any day, so the next changes are found by
     asking it about each date where something could change."""

@@ -10,6 +10,7 @@ import math
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
+from functools import cached_property
 
 from ecf.domain.period import Period
 from ecf.domain.worker import AbsenceType
@@ -28,39 +29,102 @@ class Experience:
     explanation: str
 
 
-def service_spells(facts: WorkerFacts) -> list[Period]:
-    """Employment here on or after qualifying, oldest first."""
+def service_spells(facts: WorkerFacts, spells: list[Period] | None = None) -> list[Period]:
+    """Employment here on or after qualifying, oldest first. `spells` saves re-deriving them when known."""
     record = facts.record
-    spells = sorted({*facts.earlier_spells, record.employment})
+    if spells is None:
+        spells = sorted({*facts.earlier_spells, record.employment}) if facts.earlier_spells else [record.employment]
     qualified = record.date_qualified
+    if (len(spells) == 1 and spells[0].start >= qualified) or all(spell.start >= qualified for spell in spells):
+        return spells  # the usual case: hired after qualifying, nothing to clip
     kept: list[Period] = []
     for spell in spells:
         if spell.end is not None and spell.end < qualified:
             continue
-        kept.append(Period(max(spell.start, qualified), spell.end))
+        kept.append(spell if spell.start >= qualified else Period(qualified, spell.end))
     return kept
 
 
-def prior_months(facts: WorkerFacts, counting: ExperienceCounting, spells: list[Period]) -> tuple[int, str]:
+def prior_months(facts: WorkerFacts, counting: ExperienceCounting, spells: list[Period]) -> int:
     record = facts.record
     if not counting.count_prior_pqe:
-        return 0, ""
+        return 0
     if record.prior_pqe_months is not None:
-        return record.prior_pqe_months, f"{record.prior_pqe_months} months' declared PQE"
+        return record.prior_pqe_months
     if counting.undeclared_prior_pqe == "since_qualifying" and spells:
-        months = whole_months_between(record.date_qualified, spells[0].start)
-        return months, f"{months} months since qualifying before joining (prior PQE not declared)"
-    return 0, ""
+        return whole_months_between(record.date_qualified, spells[0].start)
+    return 0
+
+
+def prior_text(facts: WorkerFacts, counting: ExperienceCounting, months: int) -> str:
+    if not counting.count_prior_pqe:
+        return ""
+    if facts.record.prior_pqe_months is not None:
+        return f"{months} months' declared PQE"
+    if counting.undeclared_prior_pqe == "since_qualifying" and months:
+        return f"{months} months since qualifying before joining (prior PQE not declared)"
+    return ""
+
+
+def simple_reached_on(facts: WorkerFacts, counting: ExperienceCounting, threshold: int) -> date | bool | None:
+    """The threshold date for the usual worker (one spell since qualifying, counted in full, prior PQE declared or
+    none), without building anything; False when the worker needs the full count."""
+    record = facts.record
+    if facts.earlier_spells or record.start_date < record.date_qualified:
+        return False
+    if counting.part_time_pro_rata and record.fte != 1:
+        return False
+    if not counting.long_absences_count and record.absences:
+        return False
+    if record.prior_pqe_months is None and counting.undeclared_prior_pqe == "since_qualifying":
+        return False
+    prior = record.prior_pqe_months or 0 if counting.count_prior_pqe else 0
+    if prior >= threshold:
+        return record.start_date
+    day = add_months(record.start_date, threshold - prior)
+    leaving = record.leaving_date
+    return day if leaving is None or day <= add_days(leaving, 1) else None
 
 
 def experience(facts: WorkerFacts, counting: ExperienceCounting, threshold: int, as_of: date) -> Experience:
-    spells = service_spells(facts)
-    prior, prior_text = prior_months(facts, counting, spells)
-    factor = facts.record.fte if counting.part_time_pro_rata else Decimal(1)
-    excluded = _excluded(facts, counting, as_of)
-    months = prior + sum(_months_in(spell, factor, excluded, as_of) for spell in spells)
-    reached, how = _reached(prior, prior_text, spells, factor, excluded, threshold, facts.record.date_qualified)
-    return Experience(months, reached, how)
+    return ExperienceCounter(facts, counting, as_of).reach(threshold)
+
+
+class ExperienceCounter:
+    """One worker's PQE under one way of counting: the months on the as-of date, and when any threshold is reached.
+    Built once per worker and counting rule, then asked about several thresholds (experienced, agency rules)."""
+
+    def __init__(
+        self, facts: WorkerFacts, counting: ExperienceCounting, as_of: date, spells: list[Period] | None = None
+    ) -> None:
+        self.spells = service_spells(facts, spells)
+        self.facts, self.counting = facts, counting
+        self.prior = prior_months(facts, counting, self.spells)
+        self.factor = facts.record.fte if counting.part_time_pro_rata else Decimal(1)
+        self.excluded = _excluded(facts, counting, as_of)
+        self.qualified = facts.record.date_qualified
+        self.as_of = as_of
+
+    @cached_property
+    def months(self) -> int:
+        """Whole months of PQE on the as-of date."""
+        return self.prior + sum(_months_in(s, self.factor, self.excluded, self.as_of) for s in self.spells)
+
+    def reached_on(self, threshold: int) -> date | None:
+        """The day the threshold is reached, without the working (the common case of one spell, counted in full,
+        is a single month addition; anything else takes the full route)."""
+        if len(self.spells) == 1 and self.factor == 1 and not self.excluded:
+            spell = self.spells[0]
+            if self.prior >= threshold:
+                return spell.start
+            day = add_months(spell.start, threshold - self.prior)
+            return day if spell.end is None or day <= add_days(spell.end, 1) else None
+        return self.reach(threshold).reached_on
+
+    def reach(self, threshold: int) -> Experience:
+        text = prior_text(self.facts, self.counting, self.prior)
+        reached, how = _reached(self.prior, text, self.spells, self.factor, self.excluded, threshold, self.qualified)
+        return Experience(self.months, reached, how)
 
 
 def _excluded(facts: WorkerFacts, counting: ExperienceCounting, as_of: date) -> tuple[Pause, ...]:
@@ -73,9 +137,9 @@ def _months_in(spell: Period, factor: Decimal, excluded: tuple[Pause, ...], as_o
     end = spell.end if spell.end is not None and spell.end <= as_of else as_of
     if end < spell.start:
         return 0
-    away = sum(p.days for p in excluded if spell.start <= p.period.start <= end)
+    away = sum(p.days for p in excluded if spell.start <= p.period.start <= end) if excluded else 0
     months = whole_months_between(spell.start, add_days(end, 1 - away))
-    return int(months * factor)
+    return months if factor == 1 else int(months * factor)
 
 
 def _reached(

@@ -12,6 +12,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
+from functools import lru_cache
 
 from ecf.domain.period import Period
 from ecf.domain.worker import Absence, AbsenceType
@@ -163,5 +164,6 @@ def _months(count: int) -> str:
     return "1 month" if count == 1 else f"{count} months"
 
 
+@lru_cache(maxsize=256)
 def _fte(fte: Decimal) -> str:
     return f"{fte.normalize():f}"

@@ -111,3 +111,14 @@ def test_moving_the_as_of_date_forward_never_moves_a_status_backward(
     for key, status in earlier.items():
         if key in later:
             assert STATUS_RANK[later[key]] >= STATUS_RANK[status], (key, status, later[key])
+
+
+@settings(max_examples=300, deadline=None)
+@given(records(), st.integers(min_value=1, max_value=120))
+def test_the_quick_threshold_date_matches_the_full_count(record: WorkerRecord, threshold: int) -> None:
+    from ecf.progression.experience import ExperienceCounter, simple_reached_on
+
+    counting = ENGINE.experienced.counting
+    quick = simple_reached_on(WorkerFacts(record), counting, threshold)
+    if quick is not False:
+        assert quick == ExperienceCounter(WorkerFacts(record), counting, date(2026, 1, 1)).reached_on(threshold)

@@ -55,8 +55,10 @@ def main() -> None:
             milestones = sum(len(r.milestones) for r in results)
             statuses = Counter(m.status.value for r in results for m in r.milestones)
             best = min(times)
-            print(f"engine, {label}: {len(results)} workers, {milestones} milestones in {best:.3f} s (best of "
-                  f"{args.repeat}) -> {'PASS' if best < 1 else 'FAIL'} (target < 1 s); {dict(statuses)}")
+            print(
+                f"engine, {label}: {len(results)} workers, {milestones} milestones in {best:.3f} s (best of "
+                f"{args.repeat}) -> {'PASS' if best < 1 else 'FAIL'} (target < 1 s); {dict(statuses)}"
+            )
         service_times = []
         for _ in range(3):
             started = time.perf_counter()

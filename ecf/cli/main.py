@@ -279,15 +279,15 @@ def run() -> None:
     except KeyboardInterrupt:
         errors.print("Interrupted: the import in progress was rolled back; nothing was stored.")
         sys.exit(130)
-    except Exception as exc:  # click's own usage errors are handled below; anything else is a bug
-        import click
-
-        if isinstance(exc, click.ClickException):
-            exc.show()
-            sys.exit(exc.exit_code)
-        if isinstance(exc, click.exceptions.Abort):
-            errors.print("Aborted.")
-            sys.exit(130)
+    except typer.Abort:
+        errors.print("Aborted.")
+        sys.exit(130)
+    except Exception as exc:  # usage errors know how to show themselves; anything else is a bug
+        # Typer raises click's usage errors (vendored inside typer from 0.2x on, so matched by shape, not class).
+        show, exit_code = getattr(exc, "show", None), getattr(exc, "exit_code", None)
+        if callable(show) and isinstance(exit_code, int):
+            show()
+            sys.exit(exit_code)
         if os.environ.get("ECF_DEBUG"):
             raise
         errors.print(

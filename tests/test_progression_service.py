@@ -126,3 +126,17 @@ def test_cli_rules_and_frameworks(db_url, tmp_path):
     ecf_row = next(r for r in rows if r["id"] == "five_year_ecf")
     assert ecf_row["in_use"] is True and ecf_row["source"].startswith("Independent Review")
     assert "Northmoor" in ecf(db_url, "rules", "show").stdout
+
+
+def test_an_absence_repeated_in_every_monthly_sheet_pauses_once(app, tmp_path):
+    """Maternity leave 05/01/2026-14/02/2026 (41 days) is on both months' sheets; worker 000102 is only in the first,
+    so both imports are read for the latest records. The 6-month review moves once: 15/03/2026 + 41 = 25/04/2026."""
+    on_leave = newly_qualified(
+        "000101", **{"Absence Start": date(2026, 1, 5), "Absence End": date(2026, 2, 14), "Absence Type": "Maternity"}
+    )
+    import_file(app, ImportRequest(month(tmp_path, date(2026, 1, 31), [on_leave, worker("000102")])))
+    import_file(app, ImportRequest(month(tmp_path, date(2026, 2, 28), [on_leave])))
+    detail = service.worker_detail(app, "000101", date(2026, 3, 1))
+    assert len(detail.assessed.state.record.absences) == 1
+    six = next(m for m in detail.assessed.assessment.milestones if m.key == "review_6m")
+    assert six.due_date == date(2026, 4, 25)

@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Annotated, Any
 
 import typer
+from rich.markup import escape
 from rich.table import Table
 
 from ecf.cli.common import fail, open_app, parse_day
@@ -148,13 +149,14 @@ def worker(
     for column in ("framework", "milestone", "due", "status", "completed", "how the date was worked out"):
         table.add_column(column, overflow="fold")
     for m in assessment.milestones:
-        done = uk(m.completed_date) + (f" ({m.completed_source})" if m.completed_source else "")
+        done = uk(m.completed_date) or ("date not recorded" if m.completed_source else "")
+        done += f" ({m.completed_source})" if m.completed_source else ""
         table.add_row(m.framework, m.name, uk(m.due_date), m.status.value, done, m.explanation)
     console.print(table)
     for item in (assessment.experienced, *assessment.agency):
         when = f"eligible from {uk(item.eligible_from)}" if item.eligible_from else "not eligible"
         flag = "yes" if item.eligible else "no"
-        console.print(f"{item.name} [{item.status}]: {flag} - {when}. {item.explanation}", soft_wrap=True)
+        console.print(escape(f"{item.name} [{item.status}]: {flag} - {when}. {item.explanation}"), soft_wrap=True)
     for claim in assessment.grants:
         console.print(f"Grant: {claim.claim} £{claim.amount:,.2f} claimable from {uk(claim.claimable_from)} "
                       f"(FY {claim.financial_year}) - {claim.explanation}")  # fmt: skip
@@ -230,9 +232,10 @@ def cohorts(
             row[f"retention_{r.months}m"] = _percent(r.rate)
         rows.append(row)
     columns = list(rows[0]) if rows else ["intake"]
-    shown = ["intake", *(["group"] if by != "intake" else []), "size", "in_post", "asye", "ecdp", "ecf_year_2",
-             "ecf_years_3_5", "passed", "failed", "progress", "overdue", "retention_12m", "retention_24m",
-             "retention_36m"]  # fmt: skip
+    stage_columns = [s.value for s in (Stage.ASYE, Stage.ECDP, Stage.ECF_YEAR_2, Stage.ECF_YEARS_3_5)
+                     if any(row[s.value] for row in rows)]  # fmt: skip
+    shown = ["intake", *(["group"] if by != "intake" else []), "size", "in_post", *stage_columns, "passed",
+             "failed", "progress", "overdue", "retention_12m", "retention_24m", "retention_36m"]  # fmt: skip
     render(rows, columns, fmt, table_columns=shown, title=f"Intake cohorts, {_caption(progress)}",
            empty="No one has started an ASYE or ECDP yet.")  # fmt: skip
 

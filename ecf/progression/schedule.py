@@ -60,7 +60,7 @@ def pauses_from(
     from its first day (the worker is away now), counted up to the as-of date."""
     kinds = set(absence_types)
     found: list[Pause] = []
-    for absence in absences:
+    for absence in dict.fromkeys(absences):  # the same absence reported twice pauses once
         if absence.absence_type not in kinds:
             continue
         what = ABSENCE_WORDS[absence.absence_type]

@@ -168,7 +168,7 @@ class SnapshotRepository:
         columns = [getattr(WorkerSnapshotRow, name) for name in RECORD_FIELDS]
         rows = self.session.execute(select(*columns).where(WorkerSnapshotRow.import_id == import_id)).all()
         absences = self._absences([import_id])
-        return {row.employee_id: _record(row._mapping, absences.get(row.employee_id, ())) for row in rows}
+        return {row.employee_id: _record(row._mapping, absences.get((import_id, row.employee_id), ())) for row in rows}
 
     def latest_records(self) -> list[tuple[date, WorkerRecord]]:
         """Each worker's most recent row across active snapshots, with the as-of date it comes from."""
@@ -191,7 +191,10 @@ class SnapshotRepository:
         )
         rows = self.session.execute(query).all()
         absences = self._absences(sorted({row.import_id for row in rows}))
-        return [(row.as_of, _record(row._mapping, absences.get(row.employee_id, ()))) for row in rows]
+        # Each row takes the absences reported with it: the same absence is repeated in every monthly sheet.
+        return [
+            (row.as_of, _record(row._mapping, absences.get((row.import_id, row.employee_id), ()))) for row in rows
+        ]
 
     def spells(self) -> dict[str, list[Period]]:
         """Each worker's spells of employment here, as the snapshots show them: one per start date, with the latest
@@ -230,12 +233,13 @@ class SnapshotRepository:
         query = select(ImportRow.id).where(ImportRow.as_of == as_of, ImportRow.superseded_by.is_(None))
         return self.session.scalar(query)
 
-    def _absences(self, import_ids: list[int]) -> dict[str, tuple[Absence, ...]]:
-        found: dict[str, list[Absence]] = defaultdict(list)
+    def _absences(self, import_ids: list[int]) -> dict[tuple[int, str], tuple[Absence, ...]]:
+        """Absences by (import, employee)."""
+        found: dict[tuple[int, str], list[Absence]] = defaultdict(list)
         for start in range(0, len(import_ids), 500):
             query = select(AbsenceRow).where(AbsenceRow.import_id.in_(import_ids[start : start + 500]))
             for row in self.session.scalars(query.order_by(AbsenceRow.start_date)):
-                found[row.employee_id].append(
+                found[(row.import_id, row.employee_id)].append(
                     Absence(Period(row.start_date, row.end_date), AbsenceType(row.absence_type))
                 )
         return {key: tuple(value) for key, value in found.items()}

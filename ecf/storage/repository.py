@@ -192,9 +192,7 @@ class SnapshotRepository:
         rows = self.session.execute(query).all()
         absences = self._absences(sorted({row.import_id for row in rows}))
         # Each row takes the absences reported with it: the same absence is repeated in every monthly sheet.
-        return [
-            (row.as_of, _record(row._mapping, absences.get((row.import_id, row.employee_id), ()))) for row in rows
-        ]
+        return [(row.as_of, _record(row._mapping, absences.get((row.import_id, row.employee_id), ()))) for row in rows]
 
     def spells(self) -> dict[str, list[Period]]:
         """Each worker's spells of employment here, as the snapshots show them: one per start date, with the latest

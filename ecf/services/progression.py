@@ -24,7 +24,7 @@ from ecf.progression.indicators import Indicators, indicators, trend
 from ecf.progression.rules import CareerFramework, Programme, RuleBook
 from ecf.rules.loader import RulesError, load_council_file, load_rulebook
 from ecf.services.context import App
-from ecf.services.workforce import WorkerState, current_workers
+from ecf.services.workforce import WorkerState, current_workers, worker_state
 from ecf.storage.repository import MilestoneEvent, SavedRules
 
 
@@ -226,14 +226,20 @@ class WorkerDetail:
 
 
 def worker_detail(app: App, employee_id: str, as_of: date, rules_file: Path | None = None) -> WorkerDetail:
-    progress = assess_workforce(app, as_of, include_left=True, rules_file=rules_file)
+    """One worker (in post or not) assessed on `as_of`, with every completion recorded for them."""
     wanted = employee_id.strip()
-    match = next((w for w in progress.workers if w.state.record.employee_id == wanted), None)
-    if match is None:
+    book = rulebook(app, rules_file)
+    state = worker_state(app, wanted)
+    if state is None:
         raise UnknownWorker(f"no worker with employee ID '{wanted}' in the imported snapshots")
     with app.unit_of_work() as uow:
+        spells = uow.snapshots.spells(wanted).get(wanted, ())
         events = uow.events.history(wanted)
-    return WorkerDetail(match, events, progress.data_as_of, progress.book)
+        current = uow.events.current(wanted)
+        dates = uow.imports.active_dates()
+    facts = _facts(state, spells, _recorded_by_worker(current).get(wanted, ()))
+    assessed = Assessed(state, facts, Engine(book).assess(facts, as_of))
+    return WorkerDetail(assessed, events, dates[-1] if dates else None, book)
 
 
 # --- recording a completed milestone ---------------------------------------------------------------------------------

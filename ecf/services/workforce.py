@@ -35,6 +35,17 @@ def current_workers(app: App, include_left: bool = False, team: str | None = Non
     return states
 
 
+def worker_state(app: App, employee_id: str) -> WorkerState | None:
+    """One worker's latest facts and where they stand at the latest snapshot, whether in post or not."""
+    with app.unit_of_work() as uow:
+        latest = uow.snapshots.latest_records(employee_id)
+        dates = uow.imports.active_dates()
+    if not latest:
+        return None
+    seen, record = latest[0]
+    return WorkerState(record, seen, employment_status(record, seen, dates[-1]))
+
+
 @dataclass(frozen=True)
 class DatabaseInfo:
     url: str

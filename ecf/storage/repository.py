@@ -170,31 +170,27 @@ class SnapshotRepository:
         absences = self._absences([import_id])
         return {row.employee_id: _record(row._mapping, absences.get((import_id, row.employee_id), ())) for row in rows}
 
-    def latest_records(self) -> list[tuple[date, WorkerRecord]]:
-        """Each worker's most recent row across active snapshots, with the as-of date it comes from."""
+    def latest_records(self, employee_id: str | None = None) -> list[tuple[date, WorkerRecord]]:
+        """Each worker's most recent row across active snapshots (or one worker's), with its as-of date."""
         active = select(ImportRow.id).where(ImportRow.superseded_by.is_(None))
-        latest = (
-            select(WorkerSnapshotRow.employee_id, func.max(WorkerSnapshotRow.as_of).label("as_of"))
-            .where(WorkerSnapshotRow.import_id.in_(active))
-            .group_by(WorkerSnapshotRow.employee_id)
-            .subquery()
-        )
-        columns = [getattr(WorkerSnapshotRow, name) for name in RECORD_FIELDS]
+        w = WorkerSnapshotRow
+        latest_query = select(w.employee_id, func.max(w.as_of).label("as_of")).where(w.import_id.in_(active))
+        if employee_id is not None:
+            latest_query = latest_query.where(w.employee_id == employee_id)
+        latest = latest_query.group_by(w.employee_id).subquery()
+        columns = [getattr(w, name) for name in RECORD_FIELDS]
         query = (
-            select(WorkerSnapshotRow.as_of, WorkerSnapshotRow.import_id, *columns)
-            .join(
-                latest,
-                (latest.c.employee_id == WorkerSnapshotRow.employee_id) & (latest.c.as_of == WorkerSnapshotRow.as_of),
-            )
-            .where(WorkerSnapshotRow.import_id.in_(active))
-            .order_by(WorkerSnapshotRow.employee_id)
+            select(w.as_of, w.import_id, *columns)
+            .join(latest, (latest.c.employee_id == w.employee_id) & (latest.c.as_of == w.as_of))
+            .where(w.import_id.in_(active))
+            .order_by(w.employee_id)
         )
         rows = self.session.execute(query).all()
-        absences = self._absences(sorted({row.import_id for row in rows}))
+        absences = self._absences(sorted({row.import_id for row in rows}), employee_id)
         # Each row takes the absences reported with it: the same absence is repeated in every monthly sheet.
         return [(row.as_of, _record(row._mapping, absences.get((row.import_id, row.employee_id), ()))) for row in rows]
 
-    def spells(self) -> dict[str, list[Period]]:
+    def spells(self, employee_id: str | None = None) -> dict[str, list[Period]]:
         """Each worker's spells of employment here, as the snapshots show them: one per start date, with the latest
         leaving date seen for it. A leaver who comes back under the same ID has two."""
         active = select(ImportRow.id).where(ImportRow.superseded_by.is_(None))
@@ -204,6 +200,8 @@ class SnapshotRepository:
             .where(w.import_id.in_(active))
             .group_by(w.employee_id, w.start_date)
         )
+        if employee_id is not None:
+            query = query.where(w.employee_id == employee_id)
         found: dict[str, list[Period]] = defaultdict(list)
         for employee_id, start, leaving in self.session.execute(query):
             found[employee_id].append(Period(start, leaving if leaving is None or leaving >= start else start))
@@ -231,11 +229,15 @@ class SnapshotRepository:
         query = select(ImportRow.id).where(ImportRow.as_of == as_of, ImportRow.superseded_by.is_(None))
         return self.session.scalar(query)
 
-    def _absences(self, import_ids: list[int]) -> dict[tuple[int, str], tuple[Absence, ...]]:
+    def _absences(
+        self, import_ids: list[int], employee_id: str | None = None
+    ) -> dict[tuple[int, str], tuple[Absence, ...]]:
         """Absences by (import, employee)."""
         found: dict[tuple[int, str], list[Absence]] = defaultdict(list)
         for start in range(0, len(import_ids), 500):
             query = select(AbsenceRow).where(AbsenceRow.import_id.in_(import_ids[start : start + 500]))
+            if employee_id is not None:
+                query = query.where(AbsenceRow.employee_id == employee_id)
             for row in self.session.scalars(query.order_by(AbsenceRow.start_date)):
                 found[(row.import_id, row.employee_id)].append(
                     Absence(Period(row.start_date, row.end_date), AbsenceType(row.absence_type))

@@ -67,6 +67,7 @@ def milestones(
         str | None, typer.Option("--status", help="Only these statuses, e.g. due,overdue.", metavar="LIST")
     ] = None,
     team: TeamOption = None,
+    manager: Annotated[str | None, typer.Option("--manager", help="Only this line manager's team members.")] = None,
     framework: Annotated[str | None, typer.Option("--framework", help="Only this framework, e.g. asye.")] = None,
     rules: RulesOption = None,
     fmt: FormatOption = Format.TABLE,
@@ -91,6 +92,7 @@ def milestones(
             "explanation": r.milestone.explanation,
         }
         for r in service.milestone_rows(progress, wanted, framework)
+        if manager is None or (r.line_manager or "").lower() == manager.strip().lower()
     ]
     columns = ["employee_id", "framework", "milestone", "due_date", "status", "completed_date", "explanation",
                "milestone_name", "completed_source", "name", "team", "line_manager", "stage"]  # fmt: skip

@@ -16,6 +16,7 @@ from ecf.cli import common
 from ecf.cli.common import fail, open_app, parse_day
 from ecf.cli.import_command import run_imports, show_changes
 from ecf.cli.output import Format, console, errors, human, render
+from ecf.cli.pay_commands import register as register_pay
 from ecf.cli.progression_commands import register as register_progression
 from ecf.rules.loader import RulesError
 from ecf.services.imports import AsOfRequired, changes_since, import_findings, list_imports
@@ -34,6 +35,7 @@ app = typer.Typer(
 profile_app = typer.Typer(help="Saved header mappings for HR systems whose exports use other headers.")
 app.add_typer(profile_app, name="profile")
 register_progression(app)
+register_pay(app)
 
 FormatOption = Annotated[Format, typer.Option("--format", "-f", help="Output format: table, csv or json.")]
 DateOption = Annotated[date | None, typer.Option(parser=parse_day, metavar="DD/MM/YYYY")]

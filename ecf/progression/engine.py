@@ -179,6 +179,7 @@ class _Assessor:
             stage=timeline.stage_at(self.as_of),
             experienced_from=experienced_from,
             details=self,
+            programme_end=programme_end,
         )
 
     # --- the parts read later (Details) ----------------------------------------------------------------------------

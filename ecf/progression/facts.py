@@ -149,6 +149,7 @@ class Assessment:
     stage: Stage
     experienced_from: date | None
     details: Details = field(repr=False)
+    programme_end: date | None = None  # the day the ASYE/ECDP ends (done, or due); None while it runs overdue
 
     @cached_property
     def stage_changes(self) -> tuple[StageChange, ...]:

@@ -72,7 +72,7 @@ class Indicators:
 
 
 @dataclass(frozen=True, slots=True)
-class _Leaver:
+class Leaver:
     left_on: date
     start_date: date
     fte: Decimal
@@ -119,6 +119,15 @@ def trend(facts: Iterable[SnapshotFact], establishment: Mapping[str, Decimal] | 
     return [indicators(rows, day, establishment)[0] for day in dates]
 
 
+def leavers_between(facts: Iterable[SnapshotFact], after: date, until: date) -> list[Leaver]:
+    """Local-authority leavers who left after `after` and on or before `until`, from the snapshots up to `until`."""
+    by_date = _by_snapshot(facts)
+    dates = [d for d in sorted(by_date) if d <= until]
+    if not dates:
+        return []
+    return [leaver for leaver in _leavers(by_date, dates) if after < leaver.left_on <= until]
+
+
 def _by_snapshot(facts: Iterable[SnapshotFact]) -> dict[date, list[SnapshotFact]]:
     found: dict[date, list[SnapshotFact]] = defaultdict(list)
     for row in facts:
@@ -126,7 +135,7 @@ def _by_snapshot(facts: Iterable[SnapshotFact]) -> dict[date, list[SnapshotFact]
     return found
 
 
-def _leavers(by_date: Mapping[date, Sequence[SnapshotFact]], dates: Sequence[date]) -> list[_Leaver]:
+def _leavers(by_date: Mapping[date, Sequence[SnapshotFact]], dates: Sequence[date]) -> list[Leaver]:
     """Local-authority leavers up to the last of `dates`: each spell with a leaving date once, plus workers who
     dropped out of the sheets without one (dated at the first snapshot they were missing from)."""
     dated: dict[tuple[str, date], SnapshotFact] = {}
@@ -138,13 +147,13 @@ def _leavers(by_date: Mapping[date, Sequence[SnapshotFact]], dates: Sequence[dat
             if row.leaving_date is not None and row.leaving_date <= dates[-1]:
                 dated[(row.employee_id, row.start_date)] = row
             last_seen[row.employee_id] = (day, row)
-    found = [_Leaver(r.leaving_date, r.start_date, r.fte, r.team, True) for r in dated.values() if r.leaving_date]
+    found = [Leaver(r.leaving_date, r.start_date, r.fte, r.team, True) for r in dated.values() if r.leaving_date]
     for employee_id, (seen, row) in last_seen.items():
         if seen == dates[-1] or row.leaving_date is not None:
             continue
         missing_from = next(d for d in dates if d > seen)
         if (employee_id, row.start_date) not in dated:
-            found.append(_Leaver(missing_from, row.start_date, row.fte, row.team, False))
+            found.append(Leaver(missing_from, row.start_date, row.fte, row.team, False))
     return found
 
 
@@ -152,7 +161,7 @@ def _measure(
     scope: str,
     snapshot: date,
     in_post: Sequence[SnapshotFact],
-    leavers: Sequence[_Leaver],
+    leavers: Sequence[Leaver],
     establishment: Decimal | None,
 ) -> Indicators:
     la = [row for row in in_post if row.contract_type in LA_CONTRACTS]

@@ -1,0 +1,187 @@
+"""`ecf payscale list|show`, `ecf scenario list|show` and `ecf project`."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+from pathlib import Path
+from typing import Annotated, Any
+
+import pandas as pd
+import typer
+
+from ecf.cli.common import fail, open_app, parse_day
+from ecf.cli.output import Format, console, render
+from ecf.progression.calendar import uk
+from ecf.services import projection as service
+from payscales.loader import PayDataError
+from payscales.projection import COMPONENTS, Projection
+
+FormatOption = Annotated[Format, typer.Option("--format", "-f", help="Output format: table, csv or json.")]
+PayFileOption = Annotated[
+    Path | None, typer.Option("--pay-file", help="A council pay file (TOML) laid over the shipped pay data.")
+]
+
+payscale_app = typer.Typer(help="Pay scales: the NJC spine and any local or proposed scale, by financial year.")
+scenario_app = typer.Typer(help="Pay and retention scenarios.")
+BY_CHOICES = ("month", "financial_year", "team", "grade", "stage", "source")
+
+
+def register(app: typer.Typer) -> None:
+    app.add_typer(payscale_app, name="payscale")
+    app.add_typer(scenario_app, name="scenario")
+    app.command()(project)
+
+
+def _book(pay_file: Path | None) -> Any:
+    try:
+        return service.paybook(pay_file)
+    except PayDataError as exc:
+        raise fail(str(exc)) from exc
+
+
+@payscale_app.command("list")
+def payscale_list(pay_file: PayFileOption = None, fmt: FormatOption = Format.TABLE) -> None:
+    """The pay scales loaded, the years they cover and their sources."""
+    book = _book(pay_file)
+    rows = [
+        {"name": s.id, "title": s.name, "years": ", ".join(s.years), "points": _points(s.table),
+         "confidence": s.source.confidence.value, "source": s.source.title, "origin": book.origins.get(s.id, "")}
+        for s in book.scales.values()
+    ]  # fmt: skip
+    render(rows, list(rows[0]), fmt, table_columns=["name", "title", "years", "points", "confidence", "origin"])
+
+
+def _points(table: dict[str, dict[int, Decimal]]) -> str:
+    points = sorted({p for year in table.values() for p in year})
+    return f"{points[0]}-{points[-1]}" if points else ""
+
+
+@payscale_app.command("show")
+def payscale_show(
+    name: Annotated[str, typer.Argument(help="Scale name, e.g. njc.")],
+    year: Annotated[str | None, typer.Option("--year", metavar="YYYY/YY", help="Financial year, e.g. 2025/26.")] = None,
+    pay_file: PayFileOption = None,
+    fmt: FormatOption = Format.TABLE,
+) -> None:
+    """A scale's annual salaries by point for one financial year (default: the latest it has)."""
+    book = _book(pay_file)
+    try:
+        scale = service.scale(book, name)
+    except service.UnknownName as exc:
+        raise fail(str(exc)) from exc
+    wanted = year or scale.years[-1]
+    if wanted not in scale.table:
+        raise fail(f"scale '{name}' has no salaries for {wanted} (it has {', '.join(scale.years)})")
+    rows = [{"point": point, "annual_salary": salary} for point, salary in sorted(scale.table[wanted].items())]
+    award = next((a for a in scale.awards if a.year == wanted), None)
+    if fmt is Format.TABLE:
+        console.print(f"{scale.name}, {wanted}" + (f": {award.rule} ({award.source})" if award else ""), soft_wrap=True)
+    render(rows, ["point", "annual_salary"], fmt)
+
+
+@scenario_app.command("list")
+def scenario_list(pay_file: PayFileOption = None, fmt: FormatOption = Format.TABLE) -> None:
+    """The scenarios loaded."""
+    book = _book(pay_file)
+    rows = [{"name": s.id, "title": s.name, "description": s.description} for s in book.scenarios.values()]
+    render(rows, ["name", "title", "description"], fmt)
+
+
+@scenario_app.command("show")
+def scenario_show(name: str, pay_file: PayFileOption = None) -> None:
+    """Every input of a scenario, with the on-costs, agency rates and hazards it runs with."""
+    book = _book(pay_file)
+    try:
+        chosen = service.scenario(book, name)
+    except service.UnknownName as exc:
+        raise fail(str(exc)) from exc
+    console.print(f"[bold]{chosen.name}[/] ({chosen.id}): {chosen.description}", soft_wrap=True)
+    console.print_json(chosen.model_dump_json(exclude={"kind", "id", "name", "description"}))
+    console.print(
+        f"On-costs: {book.oncosts.name}; LGPS {book.oncosts.pension.lgps_rate}, levy {book.oncosts.levy.rate}"
+    )
+    for period in book.oncosts.employer_ni:
+        console.print(f"  employer NI from {uk(period.from_)}: {period.rate} above £{period.monthly_threshold}/month")
+    rates = ", ".join(f"{role} £{rate}/h" for role, rate in book.agency.rates.items())
+    console.print(f"Agency: {rates}; {book.agency.hours_per_week} h x {book.agency.weeks_per_year} weeks")
+    console.print(f"Leaving: turnover {book.hazards.turnover}, {book.hazards.share_of_leavers_under_5_years} of "
+                  f"leavers under 5 years' service ({book.hazards.source.title})")  # fmt: skip
+
+
+def project(
+    years: Annotated[int, typer.Option("--years", min=1, max=10, help="Years to project (1-10).")] = 5,
+    scenario: Annotated[str, typer.Option("--scenario", help="Scenario name (see ecf scenario list).")] = "baseline",
+    compare: Annotated[str | None, typer.Option("--compare", help="A second scenario, side by side.")] = None,
+    by: Annotated[
+        str | None, typer.Option("--by", help="month, financial_year, team, grade, stage or source (comma list).")
+    ] = None,
+    as_of: Annotated[
+        date | None,
+        typer.Option("--as-of", parser=parse_day, metavar="DD/MM/YYYY", help="Project from this date (default today)."),
+    ] = None,
+    calibrate: Annotated[
+        str, typer.Option("--calibrate", help="Leaving hazard: national (DfE figures) or own (your snapshots).")
+    ] = "national",
+    lgps_rate: Annotated[
+        float | None, typer.Option("--lgps-rate", help="Your fund's employer rate, e.g. 0.211 (default 0.198).")
+    ] = None,
+    pay_file: PayFileOption = None,
+    fmt: FormatOption = Format.TABLE,
+) -> None:
+    """Project pay, on-costs, agency cost, leavers and new experienced practitioners month by month. Table output
+    sums by financial year unless --by says otherwise; csv and json give every month."""
+    keys = [k.strip() for k in (by or ("financial_year" if fmt is Format.TABLE else "month")).split(",")]
+    unknown = [k for k in keys if k not in BY_CHOICES]
+    if unknown:
+        raise typer.BadParameter(f"--by {unknown[0]}: choose from {', '.join(BY_CHOICES)}")
+    if calibrate not in ("national", "own"):
+        raise typer.BadParameter("--calibrate must be national or own")
+    app = open_app()
+    day = as_of or date.today()
+    lgps = Decimal(str(lgps_rate)) if lgps_rate is not None else None
+    tables = []
+    for name in [scenario, *([compare] if compare else [])]:
+        request = service.ProjectionRequest(name, years, day, calibrate, lgps, pay_file)
+        try:
+            result = service.run_projection(app, request)
+        except (service.UnknownName, PayDataError, ValueError) as exc:
+            raise fail(str(exc)) from exc
+        tables.append((result, _table(result, keys)))
+    rows = [row for result, table in tables for row in _rows(result, table, keys, fmt is Format.TABLE)]
+    columns = ["scenario", *(["month", "financial_year"] if "month" in keys else keys)]
+    columns += [c for c in ("fte", "salary", "employer_ni", "pension", "levy", "agency", "total", "leavers",
+                            "grant_income", "net_total", "experienced") if c not in columns]  # fmt: skip
+    if fmt is Format.TABLE:
+        first = tables[0][0]
+        cal = first.calibration
+        console.print(
+            f"From {uk(day)} for {years} years. Leaving hazard ({cal.method}): {cal.under_5:.1%} a year under 5 "
+            f"years' service, {cal.five_plus:.1%} from 5 years ({cal.source}).", soft_wrap=True, highlight=False,
+        )  # fmt: skip
+        for warning in first.warnings:
+            console.print(f"[yellow]note:[/] {warning}")
+    shown = [c for c in columns if c not in ("grant_income", "net_total")] if fmt is Format.TABLE else None
+    render(rows, columns, fmt, table_columns=shown, title="Pay and retention projection (expected values, £)")
+
+
+def _table(result: Projection, keys: list[str]) -> pd.DataFrame:
+    group = ["month", "financial_year"] if "month" in keys else keys
+    group += [k for k in keys if k not in group]
+    return result.totals(*group)
+
+
+def _rows(result: Projection, table: pd.DataFrame, keys: list[str], for_people: bool) -> list[dict[str, Any]]:
+    rows = []
+    for record in table.to_dict("records"):
+        row: dict[str, Any] = {"scenario": result.scenario.id, **record}
+        for name in ("salary", "employer_ni", "pension", "levy", "agency", "total", "grant_income", "net_total"):
+            money = Decimal(str(record[name])).quantize(Decimal("0.01"))
+            row[name] = f"£{money:,.0f}" if for_people else money
+        for name in ("fte", "leavers", "experienced"):
+            row[name] = Decimal(str(record[name])).quantize(Decimal("0.01"))
+        rows.append(row)
+    return rows
+
+
+__all__ = ["COMPONENTS", "register"]

@@ -1,0 +1,92 @@
+"""Use cases over the pay model: the scales and scenarios loaded, and the projection of the stored workforce."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+from pathlib import Path
+
+from ecf.progression.calendar import add_months, add_years
+from ecf.progression.facts import Stage
+from ecf.progression.indicators import leavers_between
+from ecf.services.context import App
+from ecf.services.progression import Assessed, assess_workforce
+from payscales.loader import PayDataError, load_paybook
+from payscales.projection import Calibration, PayFacts, Projection, calibrate, calibrate_own, project
+from payscales.rules import PayBook, Scale, Scenario
+
+
+class UnknownName(LookupError):
+    pass
+
+
+def paybook(pay_file: Path | None = None) -> PayBook:
+    return load_paybook(pay_file)
+
+
+def scale(book: PayBook, name: str) -> Scale:
+    found = book.scales.get(name)
+    if found is None:
+        raise UnknownName(f"no pay scale '{name}' (loaded: {', '.join(sorted(book.scales))})")
+    return found
+
+
+def scenario(book: PayBook, name: str) -> Scenario:
+    found = book.scenarios.get(name)
+    if found is None:
+        raise UnknownName(f"no scenario '{name}' (loaded: {', '.join(sorted(book.scenarios))})")
+    return found
+
+
+@dataclass(frozen=True)
+class ProjectionRequest:
+    scenario: str
+    years: int
+    as_of: date
+    calibration: str = "national"  # or "own": the council's own snapshots
+    lgps_rate: Decimal | None = None
+    pay_file: Path | None = None
+    rules_file: Path | None = None
+
+
+def run_projection(app: App, request: ProjectionRequest) -> Projection:
+    book = paybook(request.pay_file)
+    chosen = scenario(book, request.scenario)
+    progress = assess_workforce(app, request.as_of, rules_file=request.rules_file)
+    workers = [pay_facts(item, request.as_of) for item in progress.workers]
+    hazards = _calibration(app, book, progress.workers, request)
+    return project(workers, book, chosen, request.as_of, request.years, hazards, request.lgps_rate)
+
+
+def pay_facts(item: Assessed, as_of: date) -> PayFacts:
+    record, assessment = item.state.record, item.assessment
+    stages = ((as_of, assessment.stage), *((c.on, c.stage) for c in assessment.stage_changes))
+    return PayFacts(
+        employee_id=record.employee_id, team=record.team, grade=record.grade, point=record.spinal_point,
+        fte=record.fte, contract_type=record.contract_type, role=record.role, start_date=record.start_date,
+        leaving_date=record.leaving_date, stages=stages, programme_end=assessment.programme_end,
+        experienced_from=assessment.experienced_from,
+        grants=tuple((g.claimable_from, g.amount) for g in assessment.grants),
+    )  # fmt: skip
+
+
+def _calibration(app: App, book: PayBook, workers: list[Assessed], request: ProjectionRequest) -> Calibration:
+    staff = [w.state.record for w in workers if w.state.record.contract_type.value != "agency"]
+    if request.calibration == "national":
+        service = [(request.as_of - r.start_date).days / 365.25 for r in staff]
+        return calibrate(book.hazards, service)
+    if request.calibration != "own":
+        raise ValueError("calibration must be 'national' or 'own'")
+    with app.unit_of_work() as uow:
+        timeline = uow.snapshots.timeline()
+    if not timeline:
+        raise PayDataError("no snapshots to calibrate on: import the monthly files first, or use national")
+    latest = max(row.as_of for row in timeline)
+    leavers = leavers_between(timeline, add_months(latest, -12), latest)
+    under = sum(1 for leaver in leavers if leaver.left_on < add_years(leaver.start_date, 5))
+    in_under = sum(1 for r in staff if add_years(r.start_date, 5) > latest)
+    return calibrate_own(under, len(leavers) - under, in_under, len(staff) - in_under)
+
+
+STAGE_NAMES = [s.value for s in Stage]

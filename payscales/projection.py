@@ -1,0 +1,730 @@
+"""The pay and retention projection: expected cost month by month for every worker, their replacements and agency
+cover, under one scenario. Vectorised over workers x months (numpy); floats inside, each pay period rounded to the
+penny as payroll rounds it, totals summed from those pennies.
+
+Expected values: each worker's month counts with the probability they are still here (survival under the leaving
+hazard). A leaver's post is covered by agency for the scenario's vacancy period, then filled by a new hire at the
+bottom of the grade (an NQSW post at the next ASYE intake), who may leave and be replaced in turn.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+
+import numpy as np
+import pandas as pd
+
+from ecf.domain.worker import ContractType
+from ecf.progression.calendar import add_months, financial_year
+from ecf.progression.facts import Stage
+from payscales.pay import (
+    FloatArray,
+    IntArray,
+    MonthGrid,
+    PeriodRates,
+    pennies,
+    period_costs,
+    point_path,
+    regrade,
+    salary_matrix,
+)
+from payscales.rules import Grade, Hazards, PayBook, Scenario
+
+# The first six are dense (every worker, every month); the last three are sparse (agency is zero for staff, grants
+# and new experienced practitioners are single months), so the heavy sums run over the first six only.
+COMPONENTS = ("fte", "salary", "employer_ni", "pension", "levy", "leavers", "agency", "grant_income", "experienced")
+DENSE = 6
+HIRED = 7
+MONEY = ("salary", "employer_ni", "pension", "levy", "agency", "grant_income")
+STAGES = [*(s.value for s in Stage), "new_hire"]
+NEW_HIRE = STAGES.index("new_hire")
+STAGE_INDEX = {stage: STAGES.index(stage.value) for stage in Stage}
+C = {name: i for i, name in enumerate(COMPONENTS)}
+
+
+@dataclass(frozen=True)
+class PayFacts:
+    """What the projection needs about one worker, from their record and their progression assessment."""
+
+    employee_id: str
+    team: str | None
+    grade: str | None
+    point: int | None
+    fte: Decimal
+    contract_type: ContractType
+    role: str | None
+    start_date: date
+    leaving_date: date | None
+    stages: tuple[tuple[date, Stage], ...]  # the stage on the as-of date first, then each change
+    programme_end: date | None = None
+    experienced_from: date | None = None
+    grants: tuple[tuple[date, Decimal], ...] = ()
+
+
+@dataclass(frozen=True)
+class Calibration:
+    """Yearly leaving hazard by years of service, and where it came from."""
+
+    under_5: float
+    five_plus: float
+    method: str
+    turnover: float
+    share_under_5: float
+    in_post_under_5: int
+    in_post_5_plus: int
+    source: str
+
+
+def calibrate(hazards: Hazards, service_years: Sequence[float]) -> Calibration:
+    """Hazards that reproduce the national turnover and the share of leavers with under 5 years' service on this
+    workforce: h_under5 = share x T x N / n_under5 and h_5plus = (1 - share) x T x N / n_5plus."""
+    n_under = sum(1 for years in service_years if years < 5)
+    n_over = len(service_years) - n_under
+    turnover, share = float(hazards.turnover), float(hazards.share_of_leavers_under_5_years)
+    total = turnover * len(service_years)
+    under = min(share * total / n_under, 0.95) if n_under else turnover
+    over = min((1 - share) * total / n_over, 0.95) if n_over else turnover
+    return Calibration(
+        under, over, "national", turnover, share, n_under, n_over,
+        f"{hazards.source.title} ({hazards.source.reference})",
+    )  # fmt: skip
+
+
+def calibrate_own(leavers_under_5: int, leavers_5_plus: int, in_post_under_5: int, in_post_5_plus: int) -> Calibration:
+    """Hazards from the council's own snapshots: leavers in the last 12 months over those in post, by band."""
+    under = leavers_under_5 / in_post_under_5 if in_post_under_5 else 0.0
+    over = leavers_5_plus / in_post_5_plus if in_post_5_plus else 0.0
+    total = in_post_under_5 + in_post_5_plus
+    leavers = leavers_under_5 + leavers_5_plus
+    return Calibration(
+        min(under, 0.95), min(over, 0.95), "own", leavers / total if total else 0.0,
+        leavers_under_5 / leavers if leavers else 0.0, in_post_under_5, in_post_5_plus,
+        "this council's snapshots: leavers in the 12 months to the latest snapshot, by years of service",
+    )  # fmt: skip
+
+
+CHUNK = 8192  # workers costed at a time: bounds memory at national scale
+DIMENSIONS = ("team", "grade", "stage", "source")
+SOURCES = ("staff", "agency", "replacement")
+
+
+@dataclass
+class Marginals:
+    """Expected figures summed by one dimension at a time: [component, label, month] for team, grade, stage and
+    source. Every cut a finance table needs is one of these (and each sums to the same total)."""
+
+    labels: dict[str, list[str]]
+    sums: dict[str, FloatArray]
+
+    @classmethod
+    def empty(cls, teams: list[str], grades: list[str], months: int) -> Marginals:
+        labels = {"team": teams, "grade": grades, "stage": list(STAGES), "source": list(SOURCES)}
+        return cls(labels, {d: np.zeros((len(COMPONENTS), len(labels[d]), months)) for d in DIMENSIONS})
+
+    def add(self, values: FloatArray, index: dict[str, IntArray]) -> None:
+        """values[c, n, m]; index[dimension] gives each row's label ([n], or [n, m] for a stage that changes)."""
+        count, months = values.shape[1], values.shape[2]
+        for dimension in DIMENSIONS:
+            labels = index[dimension]
+            target = self.sums[dimension]
+            if labels.ndim == 1 and bool(np.all(labels[1:] > labels[:-1]) or np.all(labels[1:] >= labels[:-1])):
+                # Rows already grouped by label (a run per label): one reduceat, no scatter.
+                starts = np.flatnonzero(np.concatenate([[True], labels[1:] != labels[:-1]]))
+                target[:, labels[starts], :] += np.add.reduceat(values, starts, axis=1)
+                continue
+            size = len(self.labels[dimension])
+            flat = (labels if labels.ndim == 2 else np.repeat(labels[:, None], months, axis=1)) * months
+            flat = (flat + np.arange(months)[None, :]).ravel()
+            for c in range(values.shape[0]):
+                target[c] += np.bincount(flat, values[c].reshape(count * months), size * months).reshape(size, months)
+
+    def add_posts(self, post_sums: FloatArray, teams: IntArray, grades: IntArray, source: int) -> None:
+        """Sums already made per post (team, grade) for the first components: spread them to the team, grade and
+        source marginals."""
+        count = post_sums.shape[0]
+        by_post = post_sums.transpose(1, 0, 2)  # [post, c, m]: the post axis first, for add.at
+        np.add.at(self.sums["team"][:count].transpose(1, 0, 2), teams, by_post)
+        np.add.at(self.sums["grade"][:count].transpose(1, 0, 2), grades, by_post)
+        self.sums["source"][:count, source, :] += post_sums.sum(axis=1)
+
+    def add_events(
+        self, component: int, teams: IntArray, grades: IntArray, stages: IntArray, source: int, months: IntArray,
+        amounts: FloatArray,
+    ) -> None:  # fmt: skip
+        """Single-month amounts (grant income, a worker becoming experienced) into every marginal."""
+        for dimension, labels in (("team", teams), ("grade", grades), ("stage", stages)):
+            np.add.at(self.sums[dimension][component], (labels, months), amounts)
+        np.add.at(self.sums["source"][component, source], months, amounts)
+
+    def add_stages(self, values: FloatArray, stage: IntArray) -> None:
+        """values[c, n, m] with each row's stage month by month, for the first components."""
+        count, months = values.shape[1], values.shape[2]
+        size = len(self.labels["stage"])
+        flat = (stage * months + np.arange(months)[None, :]).ravel()
+        for c in range(values.shape[0]):
+            self.sums["stage"][c] += np.bincount(flat, values[c].reshape(count * months), size * months).reshape(
+                size, months
+            )
+
+
+@dataclass
+class Projection:
+    scenario: Scenario
+    as_of: date
+    grid: MonthGrid
+    marginals: Marginals
+    calibration: Calibration
+    worker_ids: list[str] = field(default_factory=list)
+    worker_teams: list[str] = field(default_factory=list)
+    worker_grades: list[str] = field(default_factory=list)
+    worker_sums: FloatArray | None = None  # [component, worker, financial year]
+    warnings: list[str] = field(default_factory=list)
+
+    def rows(self, dimension: str = "source") -> pd.DataFrame:
+        """One row per label and month of one dimension, with every component."""
+        labels = self.marginals.labels[dimension]
+        sums = self.marginals.sums[dimension]
+        months = len(self.grid)
+        frame = pd.DataFrame({
+            "month": np.tile(np.array(self.grid.starts, dtype=object), len(labels)),
+            "financial_year": np.tile(self.grid.financial_years, len(labels)),
+            dimension: np.repeat(labels, months),
+        })  # fmt: skip
+        for c, name in enumerate(COMPONENTS):
+            frame[name] = sums[c].reshape(-1)
+        return frame
+
+    def totals(self, *keys: str) -> pd.DataFrame:
+        """Components summed by `keys` (month and/or financial_year, and at most one of team, grade, stage, source),
+        with `total` = pay + on-costs + agency and `net_total` = total less grant income; money to the penny."""
+        dimensions = [k for k in keys if k in DIMENSIONS]
+        if len(dimensions) > 1:
+            raise ValueError(f"one of {', '.join(DIMENSIONS)} at a time, not {' and '.join(dimensions)}")
+        rows = self.rows(dimensions[0] if dimensions else "source")
+        if dimensions:
+            rows = rows[rows[list(COMPONENTS)].abs().sum(axis=1) > 0]
+        grouped = rows.groupby(list(keys), sort=True, dropna=False)
+        table = grouped[list(COMPONENTS)].sum().reset_index()
+        if "month" not in keys:  # FTE over a period is the average of its months, not their sum
+            spans = grouped["month"].agg(self._months_in).to_numpy(dtype=float)
+            table["fte"] = table["fte"] / spans
+        return finish(table)
+
+    def worker_years(self) -> pd.DataFrame:
+        """Each worker here on the as-of date, by financial year: their own expected figures."""
+        if self.worker_sums is None:
+            return pd.DataFrame(columns=["employee_id", "team", "grade", "financial_year", *COMPONENTS])
+        years = sorted(set(self.grid.financial_years))
+        count = len(self.worker_ids)
+        frame = pd.DataFrame({
+            "employee_id": np.repeat(self.worker_ids, len(years)),
+            "team": np.repeat(self.worker_teams, len(years)),
+            "grade": np.repeat(self.worker_grades, len(years)),
+            "financial_year": np.tile(years, count),
+        })  # fmt: skip
+        for c, name in enumerate(COMPONENTS):
+            frame[name] = self.worker_sums[c].reshape(-1)
+        return frame
+
+    def _months_in(self, months_seen: pd.Series) -> int:
+        """Months of the grid a group spans: a financial year's months, or the whole horizon."""
+        years = {financial_year(m) for m in set(months_seen)}
+        return sum(1 for m in self.grid.starts if financial_year(m) in years) or 1
+
+
+def finish(table: pd.DataFrame) -> pd.DataFrame:
+    table = table.copy()
+    table["total"] = table[["salary", "employer_ni", "pension", "levy", "agency"]].sum(axis=1)
+    table["net_total"] = table["total"] - table["grant_income"]
+    for column in (*MONEY, "total", "net_total"):
+        table[column] = table[column].round(2)
+    for column in ("fte", "leavers", "experienced"):
+        table[column] = table[column].round(4)
+    return table
+
+
+def project(
+    workers: Sequence[PayFacts],
+    book: PayBook,
+    scenario: Scenario,
+    as_of: date,
+    years: int,
+    calibration: Calibration,
+    lgps_rate: Decimal | None = None,
+    per_worker: bool = False,
+) -> Projection:
+    """The projection; `per_worker` also keeps each worker's figures by financial year (for the Workers sheet)."""
+    if not 1 <= years <= 10:
+        raise ValueError("a projection runs for 1 to 10 years")
+    grid = MonthGrid.after(as_of, years * 12)
+    model = _Model(book, scenario, grid, calibration, lgps_rate)
+    model.per_worker = per_worker
+    return model.run(workers, as_of)
+
+
+class _Model:
+    def __init__(
+        self, book: PayBook, scenario: Scenario, grid: MonthGrid, calibration: Calibration, lgps: Decimal | None
+    ) -> None:
+        self.book, self.scenario, self.grid, self.calibration = book, scenario, grid, calibration
+        self.grades = book.grades[scenario.grades]
+        fys = grid.financial_years
+        self.fy_labels = sorted(set(fys))
+        self.salaries, years = salary_matrix(book.scales[scenario.scale], fys, scenario.pay_award_assumption)
+        self.fy_row = np.array([years.index(y) for y in fys])
+        self.stage_salaries: FloatArray | None = None
+        if scenario.stage_scale is not None:
+            matrix, stage_years = salary_matrix(book.scales[scenario.stage_scale], fys, scenario.pay_award_assumption)
+            self.stage_salaries = matrix
+            self.stage_fy_row = np.array([stage_years.index(y) for y in fys])
+        self.rates = PeriodRates.for_grid(grid, book.oncosts, lgps)
+        self.months = len(grid)
+        self.month_ordinal = np.array([d.toordinal() for d in grid.starts])
+        self.month_days = np.array([(e - s).days + 1 for s, e in zip(grid.starts, grid.ends, strict=True)])
+        self.is_april = grid.is_april
+        multipliers = np.ones(len(STAGES))
+        for stage, value in scenario.hazard_multipliers.items():
+            if stage in STAGES:
+                multipliers[STAGES.index(stage)] = float(value)
+        self.multipliers = multipliers
+        # Two service bands x the stages: the only monthly hazards there are, worked out once.
+        yearly = np.array([[self.calibration.under_5], [self.calibration.five_plus]]) * multipliers[None, :]
+        self.monthly_hazard = 1 - (1 - np.minimum(yearly, 0.99)) ** (1 / 12)
+        self.warnings: list[str] = []
+        self.per_worker = False
+        self.last_events: list[tuple[int, IntArray, IntArray, FloatArray]] = []
+        self._grade_cache: dict[tuple[str | None, str | None], Grade | None] = {}
+
+    # --- the whole run -------------------------------------------------------------------------------------------
+
+    def run(self, workers: Sequence[PayFacts], as_of: date) -> Projection:
+        staff = [w for w in workers if w.contract_type is not ContractType.AGENCY]
+        agency = [w for w in workers if w.contract_type is ContractType.AGENCY]
+        found = [self._grade(w) for w in staff]
+        missing = sum(1 for g in found if g is None)
+        if missing:
+            self.warnings.append(f"{missing} workers have no grade or role the grade structure knows: not costed")
+        # Sorted by post (team, grade) so each chunk's teams and posts are runs: summed with reduceat, not scatter.
+        kept = sorted(
+            ((w, g) for w, g in zip(staff, found, strict=True) if g is not None),
+            key=lambda p: (p[0].team or "", p[1].grade),
+        )
+        agency_grades = [self._agency_grade(w) for w in agency]
+        teams = sorted({w.team or "" for w in workers})
+        conversion_grades = {self._grade_for_role(w.role).grade for w in agency}
+        grade_labels = sorted({g.grade for _, g in kept} | set(agency_grades) | conversion_grades)
+        self.team_index = {t: i for i, t in enumerate(teams)}
+        self.grade_index = {g: i for i, g in enumerate(grade_labels)}
+        marginals = Marginals.empty(teams, grade_labels, self.months)
+        fys = self.grid.financial_years
+        self.year_edges = [0, *[i for i in range(1, self.months) if fys[i] != fys[i - 1]]]
+        sums: list[FloatArray] = []
+        ids, worker_teams, worker_grades = [], [], []
+        posts = _Posts()
+        for begin in range(0, len(kept), CHUNK):
+            chunk = kept[begin : begin + CHUNK]
+            chunk_workers, chunk_grades = [w for w, _ in chunk], [g for _, g in chunk]
+            values, _, leavers, stage = self._staff(chunk_workers, chunk_grades)
+            keys = [(w.team or "", g.grade) for w, g in chunk]
+            starts = [i for i in range(len(keys)) if i == 0 or keys[i] != keys[i - 1]]
+            post_sums = np.add.reduceat(values[:DENSE], starts, axis=1)  # [c, post, m]: one pass over the chunk
+            team_of = np.array([self.team_index[t] for t, _ in keys])
+            grade_of = np.array([self.grade_index[g] for _, g in keys])
+            marginals.add_posts(post_sums, team_of[starts], grade_of[starts], SOURCES.index("staff"))
+            marginals.add_stages(values[:DENSE], stage)
+            for component, rows, months_at, amounts in self.last_events:
+                marginals.add_events(component, team_of[rows], grade_of[rows], stage[rows, months_at],
+                                     SOURCES.index("staff"), months_at, amounts)  # fmt: skip
+            if self.per_worker:
+                sums.append(np.add.reduceat(values, self.year_edges, axis=2))
+            fte = np.array([float(w.fte) for w in chunk_workers])
+            fte_flows = np.add.reduceat(leavers * fte[:, None], starts, axis=0)
+            posts.add_runs([chunk[i] for i in starts], fte_flows, post_sums[C["leavers"]])
+            ids += [w.employee_id for w in chunk_workers]
+            worker_teams += [w.team or "" for w in chunk_workers]
+            worker_grades += [g.grade for g in chunk_grades]
+        self._refill(marginals, posts, self.scenario.replacement.vacancy_months)
+        if agency:
+            values, converted = self._agency(agency)
+            stage = np.full(len(agency), STAGES.index(Stage.NOT_EARLY_CAREER.value))
+            marginals.add(values, self._index(agency, agency_grades, stage, "agency"))
+            if self.per_worker:
+                sums.append(np.add.reduceat(values, self.year_edges, axis=2))
+            ids += [w.employee_id for w in agency]
+            worker_teams += [w.team or "" for w in agency]
+            worker_grades += agency_grades
+            conversions = _Posts()
+            conversions.add_flows(agency, [self._grade_for_role(w.role) for w in agency], converted)
+            self._refill(marginals, conversions, 0)
+        worker_sums = np.concatenate(sums, axis=1) if sums else None
+        if not self.per_worker:
+            ids, worker_teams, worker_grades = [], [], []
+        return Projection(
+            self.scenario, as_of, self.grid, marginals, self.calibration, ids, worker_teams, worker_grades,
+            worker_sums, self.warnings,
+        )  # fmt: skip
+
+    def _index(self, workers: list[PayFacts], grades: list[str], stage: IntArray, source: str) -> dict[str, IntArray]:
+        return {
+            "team": np.array([self.team_index[w.team or ""] for w in workers]),
+            "grade": np.array([self.grade_index[g] for g in grades]),
+            "stage": stage,
+            "source": np.full(len(workers), SOURCES.index(source)),
+        }
+
+    def _agency_grade(self, worker: PayFacts) -> str:
+        return worker.grade or self._grade_for_role(worker.role).grade
+
+    def _grade_for_role(self, role: str | None) -> Grade:
+        return self.grades.find(None, role) or self.grades.find("SW", None) or self.grades.grades[0]
+
+    def _grade(self, worker: PayFacts) -> Grade | None:
+        key = (worker.grade, worker.role)
+        if key not in self._grade_cache:
+            self._grade_cache[key] = self.grades.find(worker.grade, worker.role)
+        return self._grade_cache[key]
+
+    # --- staff: pay, on-costs, survival ---------------------------------------------------------------------------
+
+    def _staff(
+        self, workers: list[PayFacts], grades: list[Grade]
+    ) -> tuple[FloatArray, FloatArray, FloatArray, IntArray]:
+        n, months = len(workers), self.months
+        fte = np.array([float(w.fte) for w in workers])
+        start = np.array([w.start_date.toordinal() for w in workers])
+        leave = np.array([w.leaving_date.toordinal() if w.leaving_date else 10**7 for w in workers])
+        top = np.array([g.points[1] for g in grades])
+        first_point = np.array(
+            [w.point if w.point is not None else g.points[0] for w, g in zip(workers, grades, strict=True)]
+        )
+        increments = self._increments([w.start_date for w in workers])
+        path = point_path(first_point, top, increments)
+        path = self._progressions(workers, path, increments)
+        stage = self._stage_matrix(workers)
+        annual = self._annual(path, stage, increments)
+        fraction = self._employed_fraction(start, leave)
+        annual *= fraction
+        annual *= fte[:, None] / 12
+        pay = pennies(annual)
+        hazard = self._hazard(start, leave, stage)
+        alive = np.empty_like(hazard)
+        alive[:, 0] = 1.0
+        np.cumprod(1 - hazard[:, :-1], axis=1, out=alive[:, 1:])
+        values = np.zeros((len(COMPONENTS), n, months))
+        ni, pension, levy = period_costs(pay, self.rates)
+        np.multiply(pay, alive, out=values[C["salary"]])
+        np.multiply(ni, alive, out=values[C["employer_ni"]])
+        np.multiply(pension, alive, out=values[C["pension"]])
+        np.multiply(levy, alive, out=values[C["levy"]])
+        np.multiply(fraction, alive, out=values[C["fte"]])
+        values[C["fte"]] *= fte[:, None]
+        np.multiply(alive, hazard, out=values[C["leavers"]])
+        values[C["leavers"]] += self._known_leaving(leave)
+        leavers = values[C["leavers"]]
+        self.last_events = self._events(workers, alive)
+        for component, rows, months_at, amounts in self.last_events:
+            np.add.at(values[component], (rows, months_at), amounts)
+        return values, alive, leavers, stage
+
+    def _increments(self, starts: Sequence[date]) -> np.ndarray:
+        """Increment months: each April once the worker has the minimum service by 1 April, or each anniversary."""
+        months = self.grid.starts
+        if self.scenario.increment == "anniversary":
+            return np.array([[m.month == s.month and m > s for m in months] for s in starts])
+        eligible = np.array([add_months(s, self.scenario.first_increment_min_months).toordinal() for s in starts])
+        return self.is_april[None, :] & (self.month_ordinal[None, :] >= eligible[:, None])
+
+    def _progressions(self, workers: list[PayFacts], path: IntArray, increments: np.ndarray) -> IntArray:
+        for rule in self.scenario.progression:
+            target = self.grades.find(rule.to_grade, None)
+            if target is None:
+                self.warnings.append(f"progression to grade '{rule.to_grade}': no such grade")
+                continue
+            when = [w.programme_end if rule.when == "programme_passed" else w.experienced_from for w in workers]
+            change = np.array([self._month(day) for day in when])
+            below = path[:, 0] < target.points[0]  # only a move up: nobody is regraded down
+            change = np.where(below, change, -1)
+            path = regrade(path, increments, change, np.full(len(path), target.points[0]),
+                           np.full(len(path), target.points[1]))  # fmt: skip
+        return path
+
+    def _month(self, day: date | None) -> int:
+        """The month a dated event takes effect in the grid (-1: not in the grid)."""
+        if day is None:
+            return -1
+        index = self.grid.index_of(day)
+        return index if 0 <= index < self.months else (0 if index < 0 else -1)
+
+    def _stage_matrix(self, workers: list[PayFacts]) -> IntArray:
+        """stage[w, m]: each worker's stage index month by month, from their stage changes."""
+        width = max((len(w.stages) for w in workers), default=1)
+        changes = np.full((len(workers), width), self.months, dtype=np.int64)
+        values = np.zeros((len(workers), width), dtype=np.int64)
+        first, origin = self.grid.starts[0], self.grid.starts[0].year * 12 + self.grid.starts[0].month
+        del first
+        for row, worker in enumerate(workers):
+            for k, (day, value) in enumerate(worker.stages):
+                changes[row, k] = max(day.year * 12 + day.month - origin, 0)
+                values[row, k] = STAGE_INDEX[value]
+        stage = np.zeros((len(workers), self.months), dtype=np.int64)
+        column = np.arange(self.months)[None, :]
+        for k in range(width):
+            stage = np.where(column >= changes[:, k : k + 1], values[:, k : k + 1], stage)
+        return stage
+
+    def _annual(self, path: IntArray, stage: IntArray, increments: np.ndarray) -> FloatArray:
+        points = np.clip(path, 0, self.salaries.shape[1] - 1)
+        annual: FloatArray = self.salaries[self.fy_row[None, :], points]
+        if self.stage_salaries is not None:
+            annual = self._stage_pay(annual, stage, increments)
+        if np.isnan(annual).any():
+            self.warnings.append("some spinal points are not on the scale for a year: those months are not costed")
+            annual = np.nan_to_num(annual)
+        return annual
+
+    def _stage_pay(self, annual: FloatArray, stage: IntArray, increments: np.ndarray) -> FloatArray:
+        """Early-career workers paid by ECF stage: the stage's first point, one more each increment since the stage
+        began, up to its last point."""
+        assert self.stage_salaries is not None
+        steps = np.cumsum(increments, axis=1)
+        entered = np.zeros_like(stage)
+        changed = np.concatenate([np.ones((len(stage), 1), dtype=bool), stage[:, 1:] != stage[:, :-1]], axis=1)
+        columns = np.where(changed, np.arange(self.months)[None, :], 0)
+        entered = np.maximum.accumulate(columns, axis=1)
+        since = steps - np.take_along_axis(steps, entered, axis=1)
+        for name, pay in self.scenario.stage_pay.items():
+            if name not in STAGES:
+                continue
+            first, last = pay.points
+            point = np.minimum(first + since, last)
+            on_stage = stage == STAGES.index(name)
+            staged = self.stage_salaries[
+                self.stage_fy_row[None, :], np.clip(point, 0, self.stage_salaries.shape[1] - 1)
+            ]
+            annual = np.where(on_stage, staged, annual)
+        return annual
+
+    def _employed_fraction(self, start: IntArray, leave: IntArray) -> FloatArray:
+        """Share of each month employed: 0 before the start and after leaving, the days in part months."""
+        first = self.month_ordinal[None, :]
+        last = first + self.month_days[None, :] - 1
+        begins = np.maximum(first, start[:, None])
+        ends = np.minimum(last, leave[:, None])
+        fraction: FloatArray = np.clip(ends - begins + 1, 0, None) / self.month_days[None, :]
+        return fraction
+
+    def _known_leaving(self, leave: IntArray) -> FloatArray:
+        first = self.month_ordinal[None, :]
+        last = first + self.month_days[None, :] - 1
+        leaving: FloatArray = ((leave[:, None] >= first) & (leave[:, None] <= last)).astype(float)
+        return leaving
+
+    def _hazard(self, start: IntArray, leave: IntArray, stage: IntArray) -> FloatArray:
+        """Monthly leaving probability: the yearly hazard for the years of service, times the scenario's multiplier
+        for the stage. None before a booked start, and none for someone who has already given a leaving date."""
+        five_years = (self.month_ordinal[None, :] - start[:, None]) >= 5 * 365.25
+        monthly: FloatArray = self.monthly_hazard[five_years.astype(np.int64), stage]
+        inactive = (self.month_ordinal[None, :] < start[:, None]) | (leave[:, None] < 10**7)
+        monthly[inactive] = 0.0
+        return monthly
+
+    def _events(self, workers: list[PayFacts], alive: FloatArray) -> list[tuple[int, IntArray, IntArray, FloatArray]]:
+        """Single-month figures: reaching experienced practitioner (expected heads) and ASYE grant income."""
+        origin = self.grid.starts[0].year * 12 + self.grid.starts[0].month
+        experienced = [[(w.experienced_from, 1.0)] if w.experienced_from else [] for w in workers]
+        grants = [[(day, float(amount)) for day, amount in w.grants] for w in workers]
+        found = []
+        for component, per_worker in ((C["experienced"], experienced), (C["grant_income"], grants)):
+            rows, months, amounts = [], [], []
+            for row, items in enumerate(per_worker):
+                for day, amount in items:
+                    month = day.year * 12 + day.month - origin
+                    if 0 <= month < self.months:
+                        rows.append(row)
+                        months.append(month)
+                        amounts.append(amount)
+            r, m = np.array(rows, dtype=np.int64), np.array(months, dtype=np.int64)
+            found.append((component, r, m, np.array(amounts, dtype=float) * alive[r, m]))
+        return found
+
+    # --- agency cover ----------------------------------------------------------------------------------------------
+
+    def _agency_month(self, role: str | None) -> float:
+        rates = self.book.agency
+        rate = rates.rate_for(role)
+        return float(rate * rates.hours_per_week * rates.weeks_per_year / 12)
+
+    def _agency(self, workers: list[PayFacts]) -> tuple[FloatArray, FloatArray]:
+        """Agency workers cost their role's charge rate for the hours they cover; the scenario may turn a share of
+        that cover into permanent posts each year."""
+        n = len(workers)
+        fte = np.array([float(w.fte) for w in workers])
+        start = np.array([w.start_date.toordinal() for w in workers])
+        leave = np.array([w.leaving_date.toordinal() if w.leaving_date else 10**7 for w in workers])
+        monthly = np.array([self._agency_month(w.role) for w in workers])
+        fraction = self._employed_fraction(start, leave)
+        reduction = float(self.scenario.agency_reduction_per_year)
+        per_month = 1 - (1 - reduction) ** (1 / 12)
+        remaining = (1 - per_month) ** np.arange(self.months)
+        converted = np.outer(np.ones(n), remaining * per_month) * (fraction > 0)
+        values = np.zeros((len(COMPONENTS), n, self.months))
+        values[C["fte"]] = fte[:, None] * fraction * remaining[None, :]
+        values[C["agency"]] = pennies(monthly[:, None] * fte[:, None] * fraction) * remaining[None, :]
+        return values, converted * fte[:, None]
+
+    # --- replacements ----------------------------------------------------------------------------------------------
+
+    def _refill(self, marginals: Marginals, posts: _Posts, vacancy: int) -> None:
+        """Add the cost of refilling posts: each (team, grade) post's leaving flow through the chain for its grade."""
+        if not posts.keys:
+            return
+        flows, heads = posts.arrays(self.months)
+        by_grade: dict[str, list[int]] = {}
+        for row, (_, grade) in enumerate(posts.keys):
+            by_grade.setdefault(grade.grade, []).append(row)
+        for rows in by_grade.values():
+            grade = posts.keys[rows[0]][1]
+            if self.scenario.replacement.policy == "agency":
+                values = self._covered(grade, flows[rows])
+            else:
+                chain = self._chain(grade, grade.roles[0] if grade.roles else grade.grade, vacancy)
+                values = np.zeros((len(COMPONENTS), len(rows), self.months))
+                # New hires earn no grant and reach no experienced status in the model: only the first seven count.
+                values[:HIRED] = np.tensordot(flows[rows], chain[:HIRED], axes=([1], [1])).transpose(1, 0, 2)
+                for name in ("leavers", "experienced"):
+                    values[C[name]] = heads[rows] @ chain[C[name]]
+            index = {
+                "team": np.array([self.team_index[posts.keys[r][0]] for r in rows]),
+                "grade": np.full(len(rows), self.grade_index[grade.grade]),
+                "stage": np.full(len(rows), NEW_HIRE),
+                "source": np.full(len(rows), SOURCES.index("replacement")),
+            }
+            marginals.add(values, index)
+
+    def _covered(self, grade: Grade, flows: FloatArray) -> FloatArray:
+        """Agency-only policy: every vacated post stays covered by agency from the month after it was left."""
+        covered = np.concatenate([np.zeros((len(flows), 1)), np.cumsum(flows, axis=1)[:, :-1]], axis=1)
+        values = np.zeros((len(COMPONENTS), len(flows), self.months))
+        values[C["agency"]] = (
+            covered * pennies(np.array([self._agency_month(grade.roles[0] if grade.roles else None)]))[0]
+        )
+        values[C["fte"]] = covered
+        return values
+
+    def _chain(self, grade: Grade, role: str, vacancy: int) -> FloatArray:
+        """chain[c, s, m]: the expected cost in month m of a post whose holder left in month s: agency cover for
+        the vacancy, then a new hire at the bottom of the grade, who may leave and be replaced in turn."""
+        key = (grade.grade, vacancy)
+        cached = self._chains.get(key) if hasattr(self, "_chains") else None
+        if cached is not None:
+            return cached
+        months = self.months
+        hires = self._hire_matrix(grade)  # [c, t, m]: a hire starting in month t, without replacement
+        leave = hires[C["leavers"]]  # [t, s]
+        cover_cost = pennies(np.array([self._agency_month(role)]))[0]
+        chain = np.zeros((len(COMPONENTS), months, months))
+        renewal = np.zeros((len(COMPONENTS), months, months))  # renewal[c, t, m]: hire in t, with replacements
+        starts = [self._hire_month(s, vacancy, grade) for s in range(months)]
+        for s in range(months - 1, -1, -1):
+            hire = starts[s]
+            cover_end = min(hire, months)
+            chain[C["agency"], s, s + 1 : cover_end] = cover_cost
+            chain[C["fte"], s, s + 1 : cover_end] = 1.0
+            if hire < months:
+                chain[:, s, :] += renewal[:, hire, :]
+            # renewal for a hire in month s: their own months, plus each of their leaving months' chains
+            renewal[:, s, :] = hires[:, s, :] + np.einsum("k,ckm->cm", leave[s], chain)
+        if not hasattr(self, "_chains"):
+            self._chains: dict[tuple[str, int], FloatArray] = {}
+        self._chains[key] = chain
+        return chain
+
+    def _hire_month(self, left: int, vacancy: int, grade: Grade) -> int:
+        month = left + 1 + vacancy
+        intake = self.scenario.replacement.asye_intake_months
+        if grade.asye and intake:
+            while month < self.months and self.grid.starts[month].month not in intake:
+                month += 1
+        return month
+
+    def _hire_matrix(self, grade: Grade) -> FloatArray:
+        """[c, t, m] for a full-time hire at the bottom of the grade starting in month t (no replacement)."""
+        workers = [
+            PayFacts(
+                employee_id=f"hire{t}",
+                team=None,
+                grade=grade.grade,
+                point=grade.points[0],
+                fte=Decimal(1),
+                contract_type=ContractType.PERMANENT,
+                role=grade.roles[0] if grade.roles else None,
+                start_date=self.grid.starts[t],
+                leaving_date=None,
+                stages=_hire_stages(self.grid.starts[t], grade.asye),
+                programme_end=add_months(self.grid.starts[t], 12) if grade.asye else None,
+            )
+            for t in range(self.months)
+        ]
+        values, _, _, _ = self._staff(workers, [grade] * self.months)
+        return values
+
+
+def _hire_stages(start: date, newly_qualified: bool) -> tuple[tuple[date, Stage], ...]:
+    """A new hire's stages for the hazard multipliers: an NQSW follows the early career from the ASYE."""
+    if not newly_qualified:
+        return ((start, Stage.NOT_EARLY_CAREER),)
+    return (
+        (start, Stage.ASYE), (add_months(start, 12), Stage.ECF_YEAR_2), (add_months(start, 24), Stage.ECF_YEARS_3_5),
+        (add_months(start, 60), Stage.EXPERIENCED),
+    )  # fmt: skip
+
+
+class _Posts:
+    """Leaving flows by post (team, grade): FTE-weighted for money and FTE, heads for head counts."""
+
+    def __init__(self) -> None:
+        self.keys: list[tuple[str, Grade]] = []
+        self._index: dict[tuple[str, str], int] = {}
+        self._flows: list[FloatArray] = []
+        self._heads: list[FloatArray] = []
+
+    def add_runs(self, posts: list[tuple[PayFacts, Grade]], flows: FloatArray, heads: FloatArray) -> None:
+        """Flows already summed per post, one row per (team, grade) run."""
+        for (worker, grade), flow, head in zip(posts, flows, heads, strict=True):
+            key = (worker.team or "", grade.grade)
+            if key not in self._index:
+                self._index[key] = len(self.keys)
+                self.keys.append((worker.team or "", grade))
+                self._flows.append(np.zeros(len(flow)))
+                self._heads.append(np.zeros(len(flow)))
+            row = self._index[key]
+            self._flows[row] = self._flows[row] + flow
+            self._heads[row] = self._heads[row] + head
+
+    def add_flows(self, workers: list[PayFacts], grades: list[Grade], fte_flows: FloatArray) -> None:
+        self._accumulate(workers, grades, fte_flows, np.zeros_like(fte_flows))
+
+    def _accumulate(self, workers: list[PayFacts], grades: list[Grade], flows: FloatArray, heads: FloatArray) -> None:
+        rows = []
+        for worker, grade in zip(workers, grades, strict=True):
+            key = (worker.team or "", grade.grade)
+            if key not in self._index:
+                self._index[key] = len(self.keys)
+                self.keys.append((worker.team or "", grade))
+                self._flows.append(np.zeros(flows.shape[1]))
+                self._heads.append(np.zeros(flows.shape[1]))
+            rows.append(self._index[key])
+        order = np.array(rows)
+        total_flows = np.zeros((len(self.keys), flows.shape[1]))
+        total_heads = np.zeros((len(self.keys), flows.shape[1]))
+        np.add.at(total_flows, order, flows)
+        np.add.at(total_heads, order, heads)
+        for row in set(rows):
+            self._flows[row] = self._flows[row] + total_flows[row]
+            self._heads[row] = self._heads[row] + total_heads[row]
+
+    def arrays(self, months: int) -> tuple[FloatArray, FloatArray]:
+        return np.array(self._flows).reshape(-1, months), np.array(self._heads).reshape(-1, months)

@@ -31,6 +31,7 @@ def main() -> None:
     from ecf.services.progression import assess_workforce
     from ecf.services.projection import ProjectionRequest, pay_facts, run_projection
     from payscales.loader import load_paybook
+    from payscales.montecarlo import simulate
     from payscales.projection import calibrate, project
 
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -59,6 +60,19 @@ def main() -> None:
         run_projection(app, ProjectionRequest("baseline", 10, AS_OF))
         print(f"service (read, assess, project): {time.perf_counter() - started:.3f} s")
         app.engine.dispose()
+        council = App.open(f"sqlite:///{Path(tmp) / 'council.sqlite3'}")
+        import_file(council, ImportRequest(ROOT / "sample_data" / "monthly" / "northmoor_hr_2026-10-31.xlsx",
+                                           write_report=False))  # fmt: skip
+        people = [pay_facts(item, AS_OF) for item in assess_workforce(council, AS_OF).workers]
+        council_hazards = calibrate(book.hazards, [(AS_OF - w.start_date).days / 365.25 for w in people])
+        started = time.perf_counter()
+        result = simulate(people, book, book.scenarios["baseline"], AS_OF, 10, council_hazards, 1000, seed=1)
+        elapsed = time.perf_counter() - started
+        first = result.bands().iloc[1]
+        print(f"Monte Carlo: 1,000 runs x {len(people)} workers x 120 months in {elapsed:.3f} s; "
+              f"{first['financial_year']} total p10 £{first['total_p10']:,.0f}, p50 £{first['total_p50']:,.0f}, "
+              f"p90 £{first['total_p90']:,.0f}")  # fmt: skip
+        council.engine.dispose()
     print(f"peak memory (max RSS): {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MB")
 
 

@@ -389,10 +389,8 @@ class _Model:
 
     # --- staff: pay, on-costs, survival ---------------------------------------------------------------------------
 
-    def _staff(
-        self, workers: list[PayFacts], grades: list[Grade]
-    ) -> tuple[FloatArray, FloatArray, FloatArray, IntArray]:
-        n, months = len(workers), self.months
+    def _present(self, workers: list[PayFacts], grades: list[Grade]) -> _Present:
+        """Each worker's pay and on-costs for every month they are still here, and their leaving hazard."""
         fte = np.array([float(w.fte) for w in workers])
         start = np.array([w.start_date.toordinal() for w in workers])
         leave = np.array([w.leaving_date.toordinal() if w.leaving_date else 10**7 for w in workers])
@@ -409,12 +407,22 @@ class _Model:
         annual *= fraction
         annual *= fte[:, None] / 12
         pay = pennies(annual)
+        ni, pension, levy = period_costs(pay, self.rates)
         hazard = self._hazard(start, leave, stage)
+        return _Present(fte, fraction, pay, ni, pension, levy, hazard, self._known_leaving(leave), stage)
+
+    def _staff(
+        self, workers: list[PayFacts], grades: list[Grade]
+    ) -> tuple[FloatArray, FloatArray, FloatArray, IntArray]:
+        n, months = len(workers), self.months
+        present = self._present(workers, grades)
+        fte, fraction, pay, hazard, stage = present.fte, present.fraction, present.pay, present.hazard, present.stage
+        ni, pension, levy = present.ni, present.pension, present.levy
+        leave_known = present.known_leaving
         alive = np.empty_like(hazard)
         alive[:, 0] = 1.0
         np.cumprod(1 - hazard[:, :-1], axis=1, out=alive[:, 1:])
         values = np.zeros((len(COMPONENTS), n, months))
-        ni, pension, levy = period_costs(pay, self.rates)
         np.multiply(pay, alive, out=values[C["salary"]])
         np.multiply(ni, alive, out=values[C["employer_ni"]])
         np.multiply(pension, alive, out=values[C["pension"]])
@@ -422,7 +430,7 @@ class _Model:
         np.multiply(fraction, alive, out=values[C["fte"]])
         values[C["fte"]] *= fte[:, None]
         np.multiply(alive, hazard, out=values[C["leavers"]])
-        values[C["leavers"]] += self._known_leaving(leave)
+        values[C["leavers"]] += leave_known
         leavers = values[C["leavers"]]
         self.last_events = self._events(workers, alive)
         for component, rows, months_at, amounts in self.last_events:
@@ -652,7 +660,13 @@ class _Model:
 
     def _hire_matrix(self, grade: Grade) -> FloatArray:
         """[c, t, m] for a full-time hire at the bottom of the grade starting in month t (no replacement)."""
-        workers = [
+        workers = self._hire_workers(grade)
+        values, _, _, _ = self._staff(workers, [grade] * self.months)
+        return values
+
+    def _hire_workers(self, grade: Grade) -> list[PayFacts]:
+        """One full-time hire at the bottom of the grade for each month of the grid, as if starting that month."""
+        return [
             PayFacts(
                 employee_id=f"hire{t}",
                 team=None,
@@ -668,8 +682,6 @@ class _Model:
             )
             for t in range(self.months)
         ]
-        values, _, _, _ = self._staff(workers, [grade] * self.months)
-        return values
 
 
 def _hire_stages(start: date, newly_qualified: bool) -> tuple[tuple[date, Stage], ...]:
@@ -680,6 +692,26 @@ def _hire_stages(start: date, newly_qualified: bool) -> tuple[tuple[date, Stage]
         (start, Stage.ASYE), (add_months(start, 12), Stage.ECF_YEAR_2), (add_months(start, 24), Stage.ECF_YEARS_3_5),
         (add_months(start, 60), Stage.EXPERIENCED),
     )  # fmt: skip
+
+
+@dataclass(frozen=True)
+class _Present:
+    """Workers' figures for each month they are here (before weighting by the chance they are still here)."""
+
+    fte: FloatArray
+    fraction: FloatArray
+    pay: FloatArray
+    ni: FloatArray
+    pension: FloatArray
+    levy: FloatArray
+    hazard: FloatArray
+    known_leaving: FloatArray
+    stage: IntArray
+
+    @property
+    def cost(self) -> FloatArray:
+        total: FloatArray = self.pay + self.ni + self.pension + self.levy
+        return total
 
 
 class _Posts:

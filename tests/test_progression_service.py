@@ -140,3 +140,22 @@ def test_an_absence_repeated_in_every_monthly_sheet_pauses_once(app, tmp_path):
     assert len(detail.assessed.state.record.absences) == 1
     six = next(m for m in detail.assessed.assessment.milestones if m.key == "review_6m")
     assert six.due_date == date(2026, 4, 25)
+
+
+def test_cli_projection_as_csv_with_the_documented_columns(db_url):
+    months = sorted((SAMPLE / "monthly").glob("northmoor_hr_????-??-??.xlsx"))
+    assert ecf(db_url, "import", str(months[-1])).returncode == 0
+    done = ecf(db_url, "project", "--as-of", "31/10/2026", "--years", "2", "--compare", "retention", "--format", "csv")
+    assert done.returncode == 0, done.stderr
+    rows = list(csv.DictReader(io.StringIO(done.stdout)))
+    assert rows[0].keys() >= {"scenario", "month", "financial_year", "fte", "salary", "employer_ni", "pension", "levy",
+                              "agency", "total", "leavers"}  # fmt: skip
+    assert {r["scenario"] for r in rows} == {"baseline", "retention"}
+    assert len(rows) == 2 * 24 and rows[0]["month"] == "2026-11-01" and rows[0]["financial_year"] == "2026/27"
+    first = rows[0]
+    parts = sum(float(first[c]) for c in ("salary", "employer_ni", "pension", "levy", "agency"))
+    assert float(first["total"]) == pytest.approx(parts, abs=0.011)
+    spine = ecf(db_url, "payscale", "show", "njc", "--year", "2025/26", "--format", "csv").stdout.splitlines()
+    assert spine[0] == "point,annual_salary" and "29,39862" in spine
+    unknown = ecf(db_url, "project", "--scenario", "nope")
+    assert unknown.returncode == 2 and "no scenario 'nope'" in unknown.stderr

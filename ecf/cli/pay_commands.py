@@ -73,7 +73,10 @@ def payscale_show(
     wanted = year or scale.years[-1]
     if wanted not in scale.table:
         raise fail(f"scale '{name}' has no salaries for {wanted} (it has {', '.join(scale.years)})")
-    rows = [{"point": point, "annual_salary": salary} for point, salary in sorted(scale.table[wanted].items())]
+    rows = [
+        {"point": point, "annual_salary": int(salary) if salary == salary.to_integral_value() else salary}
+        for point, salary in sorted(scale.table[wanted].items())
+    ]
     award = next((a for a in scale.awards if a.year == wanted), None)
     if fmt is Format.TABLE:
         console.print(f"{scale.name}, {wanted}" + (f": {award.rule} ({award.source})" if award else ""), soft_wrap=True)
@@ -126,12 +129,19 @@ def project(
     lgps_rate: Annotated[
         float | None, typer.Option("--lgps-rate", help="Your fund's employer rate, e.g. 0.211 (default 0.198).")
     ] = None,
+    monte_carlo: Annotated[
+        int | None, typer.Option("--monte-carlo", metavar="RUNS", help="Also run this many random runs: p10/p50/p90.")
+    ] = None,
+    seed: Annotated[int, typer.Option("--seed", help="Random seed for --monte-carlo (same seed, same bands).")] = 1,
     pay_file: PayFileOption = None,
     fmt: FormatOption = Format.TABLE,
 ) -> None:
     """Project pay, on-costs, agency cost, leavers and new experienced practitioners month by month. Table output
     sums by financial year unless --by says otherwise; csv and json give every month."""
     keys = [k.strip() for k in (by or ("financial_year" if fmt is Format.TABLE else "month")).split(",")]
+    if monte_carlo is not None:
+        _monte_carlo(scenario, years, as_of, calibrate, lgps_rate, pay_file, monte_carlo, seed, keys, fmt)
+        return
     unknown = [k for k in keys if k not in BY_CHOICES]
     if unknown:
         raise typer.BadParameter(f"--by {unknown[0]}: choose from {', '.join(BY_CHOICES)}")
@@ -163,6 +173,34 @@ def project(
             console.print(f"[yellow]note:[/] {warning}")
     shown = [c for c in columns if c not in ("grant_income", "net_total")] if fmt is Format.TABLE else None
     render(rows, columns, fmt, table_columns=shown, title="Pay and retention projection (expected values, £)")
+
+
+def _monte_carlo(
+    scenario: str, years: int, as_of: date | None, calibrate: str, lgps_rate: float | None, pay_file: Path | None,
+    runs: int, seed: int, keys: list[str], fmt: Format,
+) -> None:  # fmt: skip
+    by = "month" if "month" in keys else "financial_year"
+    lgps = Decimal(str(lgps_rate)) if lgps_rate is not None else None
+    request = service.ProjectionRequest(scenario, years, as_of or date.today(), calibrate, lgps, pay_file)
+    try:
+        result = service.run_monte_carlo(open_app(), request, runs, seed)
+    except (service.UnknownName, PayDataError, ValueError) as exc:
+        raise fail(str(exc)) from exc
+    table = result.bands(by)
+    rows = []
+    for record in table.to_dict("records"):
+        row: dict[str, Any] = {"scenario": scenario, "runs": runs, "seed": seed, **record}
+        for name in [c for c in record if c.startswith("total_")]:
+            money = Decimal(str(record[name])).quantize(Decimal("0.01"))
+            row[name] = f"£{money:,.0f}" if fmt is Format.TABLE else money
+        for name in [c for c in record if c.startswith("leavers_")]:
+            row[name] = round(float(record[name]), 2)
+        rows.append(row)
+    columns = ["scenario", by, "total_p10", "total_p50", "total_p90", "total_mean", "leavers_p10", "leavers_p50",
+               "leavers_p90", "leavers_mean", "runs", "seed"]  # fmt: skip
+    shown = [c for c in columns if c not in ("runs", "seed")]
+    render(rows, columns, fmt, table_columns=shown,
+           title=f"Monte Carlo: {runs} runs, seed {seed} (total = pay + on-costs + agency, £)")  # fmt: skip
 
 
 def _table(result: Projection, keys: list[str]) -> pd.DataFrame:

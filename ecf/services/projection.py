@@ -13,6 +13,7 @@ from ecf.progression.indicators import leavers_between
 from ecf.services.context import App
 from ecf.services.progression import Assessed, assess_workforce
 from payscales.loader import PayDataError, load_paybook
+from payscales.montecarlo import MonteCarlo, simulate
 from payscales.projection import Calibration, PayFacts, Projection, calibrate, calibrate_own, project
 from payscales.rules import PayBook, Scale, Scenario
 
@@ -57,6 +58,15 @@ def run_projection(app: App, request: ProjectionRequest) -> Projection:
     workers = [pay_facts(item, request.as_of) for item in progress.workers]
     hazards = _calibration(app, book, progress.workers, request)
     return project(workers, book, chosen, request.as_of, request.years, hazards, request.lgps_rate)
+
+
+def run_monte_carlo(app: App, request: ProjectionRequest, runs: int, seed: int) -> MonteCarlo:
+    book = paybook(request.pay_file)
+    chosen = scenario(book, request.scenario)
+    progress = assess_workforce(app, request.as_of, rules_file=request.rules_file)
+    workers = [pay_facts(item, request.as_of) for item in progress.workers]
+    hazards = _calibration(app, book, progress.workers, request)
+    return simulate(workers, book, chosen, request.as_of, request.years, hazards, runs, seed, request.lgps_rate)
 
 
 def pay_facts(item: Assessed, as_of: date) -> PayFacts:

@@ -145,3 +145,23 @@ def test_a_council_scale_loads_and_an_unknown_key_is_named(tmp_path: Path) -> No
     (tmp_path / "bad.toml").write_text('[overrides.baseline]\npay_awrd = "0.02"\n', encoding="utf-8")
     with pytest.raises(PayDataError, match=r"baseline.toml \+ bad.toml: pay_awrd: unknown key"):
         load_paybook(tmp_path / "bad.toml")
+
+
+def test_monte_carlo_is_seeded_and_its_mean_matches_the_expected_values() -> None:
+    from payscales.montecarlo import simulate
+
+    workers = [
+        worker(employee_id=str(i), point=29 + i % 4, start_date=date(2015 + i % 10, 9, 1), team="AB"[i % 2])
+        for i in range(40)
+    ]
+    hazards = calibrate(BOOK.hazards, [10.0 - i % 10 for i in range(40)])
+    expected = project(workers, BOOK, BASELINE, date(2025, 10, 31), 3, hazards).totals("financial_year")
+    first = simulate(workers, BOOK, BASELINE, date(2025, 10, 31), 3, hazards, 2000, seed=5)
+    again = simulate(workers, BOOK, BASELINE, date(2025, 10, 31), 3, hazards, 2000, seed=5)
+    assert np.array_equal(first.totals, again.totals)  # the same seed gives the same runs
+    bands = first.bands()
+    assert list(bands["financial_year"]) == list(expected["financial_year"])
+    for mean, value in zip(bands["total_mean"], expected["total"], strict=True):
+        assert mean == pytest.approx(value, rel=0.005)
+    assert (bands["total_p10"] <= bands["total_p50"]).all() and (bands["total_p50"] <= bands["total_p90"]).all()
+    assert bands["leavers_mean"].sum() == pytest.approx(expected["leavers"].sum(), rel=0.03)

@@ -145,9 +145,11 @@ class Marginals:
         """Sums already made per post (team, grade) for the first components: spread them to the team, grade and
         source marginals."""
         count = post_sums.shape[0]
-        by_post = post_sums.transpose(1, 0, 2)  # [post, c, m]: the post axis first, for add.at
-        np.add.at(self.sums["team"][:count].transpose(1, 0, 2), teams, by_post)
-        np.add.at(self.sums["grade"][:count].transpose(1, 0, 2), grades, by_post)
+        for dimension, labels in (("team", teams), ("grade", grades)):
+            order = np.argsort(labels, kind="stable")
+            ordered = labels[order]
+            starts = np.flatnonzero(np.concatenate([[True], ordered[1:] != ordered[:-1]]))
+            self.sums[dimension][:count, ordered[starts], :] += np.add.reduceat(post_sums[:, order, :], starts, axis=1)
         self.sums["source"][:count, source, :] += post_sums.sum(axis=1)
 
     def add_events(
@@ -295,6 +297,12 @@ class _Model:
         self.monthly_hazard = 1 - (1 - np.minimum(yearly, 0.99)) ** (1 / 12)
         self.warnings: list[str] = []
         self.per_worker = False
+        agency = book.agency
+        for role, cap in agency.caps.items():
+            rate = agency.rate_for(role)
+            if rate > cap:
+                when = f" that applies to new assignments from {agency.caps_from:%d/%m/%Y}" if agency.caps_from else ""
+                self.warnings.append(f"agency rate for {role} (£{rate}/h) is above the regional cap (£{cap}/h){when}")
         self.last_events: list[tuple[int, IntArray, IntArray, FloatArray]] = []
         self._grade_cache: dict[tuple[str | None, str | None], Grade | None] = {}
 
@@ -598,19 +606,16 @@ class _Model:
             if self.scenario.replacement.policy == "agency":
                 values = self._covered(grade, flows[rows])
             else:
-                chain = self._chain(grade, grade.roles[0] if grade.roles else grade.grade, vacancy)
-                values = np.zeros((len(COMPONENTS), len(rows), self.months))
+                hired_as = self._entry_grade() if self.scenario.replacement.policy == "asye_intake" else grade
+                chain = self._chain(hired_as, grade.roles[0] if grade.roles else grade.grade, vacancy)
+                values = np.zeros((HIRED, len(rows), self.months))
                 # New hires earn no grant and reach no experienced status in the model: only the first seven count.
-                values[:HIRED] = np.tensordot(flows[rows], chain[:HIRED], axes=([1], [1])).transpose(1, 0, 2)
-                for name in ("leavers", "experienced"):
-                    values[C[name]] = heads[rows] @ chain[C[name]]
-            index = {
-                "team": np.array([self.team_index[posts.keys[r][0]] for r in rows]),
-                "grade": np.full(len(rows), self.grade_index[grade.grade]),
-                "stage": np.full(len(rows), NEW_HIRE),
-                "source": np.full(len(rows), SOURCES.index("replacement")),
-            }
-            marginals.add(values, index)
+                values[:] = np.tensordot(flows[rows], chain[:HIRED], axes=([1], [1])).transpose(1, 0, 2)
+                values[C["leavers"]] = heads[rows] @ chain[C["leavers"]]
+            teams = np.array([self.team_index[posts.keys[r][0]] for r in rows])
+            grades = np.full(len(rows), self.grade_index[grade.grade])
+            marginals.add_posts(values, teams, grades, SOURCES.index("replacement"))
+            marginals.sums["stage"][: len(values), NEW_HIRE, :] += values.sum(axis=1)
 
     def _covered(self, grade: Grade, flows: FloatArray) -> FloatArray:
         """Agency-only policy: every vacated post stays covered by agency from the month after it was left."""
@@ -649,6 +654,10 @@ class _Model:
             self._chains: dict[tuple[str, int], FloatArray] = {}
         self._chains[key] = chain
         return chain
+
+    def _entry_grade(self) -> Grade:
+        """The grade newly qualified workers start on (marked `asye` in the grade structure)."""
+        return next((g for g in self.grades.grades if g.asye), self.grades.grades[0])
 
     def _hire_month(self, left: int, vacancy: int, grade: Grade) -> int:
         month = left + 1 + vacancy

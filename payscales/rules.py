@@ -181,7 +181,9 @@ class StagePay(Strict):
 class Replacement(Strict):
     vacancy_months: int = Field(ge=0, le=24)  # covered by agency until the new hire starts
     asye_intake_months: tuple[int, ...] = (9,)  # NQSW leavers are replaced at the next intake
-    policy: Literal["like_for_like", "agency"] = "like_for_like"
+    # like_for_like: an NQSW post at the next ASYE intake, any other at the bottom of its grade (an experienced hire);
+    # asye_intake: every post refilled by a newly qualified worker at the next intake; agency: left to agency cover.
+    policy: Literal["like_for_like", "asye_intake", "agency"] = "like_for_like"
 
 
 class Progression(Strict):

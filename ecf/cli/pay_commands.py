@@ -159,6 +159,8 @@ def project(
             raise fail(str(exc)) from exc
         tables.append((result, _table(result, keys)))
     rows = [row for result, table in tables for row in _rows(result, table, keys, fmt is Format.TABLE)]
+    if compare:
+        rows += _difference(tables, keys, fmt is Format.TABLE)
     columns = ["scenario", *(["month", "financial_year"] if "month" in keys else keys)]
     columns += [c for c in ("fte", "salary", "employer_ni", "pension", "levy", "agency", "total", "leavers",
                             "grant_income", "net_total", "experienced") if c not in columns]  # fmt: skip
@@ -192,7 +194,7 @@ def _monte_carlo(
         row: dict[str, Any] = {"scenario": scenario, "runs": runs, "seed": seed, **record}
         for name in [c for c in record if c.startswith("total_")]:
             money = Decimal(str(record[name])).quantize(Decimal("0.01"))
-            row[name] = f"£{money:,.0f}" if fmt is Format.TABLE else money
+            row[name] = pounds(money) if fmt is Format.TABLE else money
         for name in [c for c in record if c.startswith("leavers_")]:
             row[name] = round(float(record[name]), 2)
         rows.append(row)
@@ -201,6 +203,26 @@ def _monte_carlo(
     shown = [c for c in columns if c not in ("runs", "seed")]
     render(rows, columns, fmt, table_columns=shown,
            title=f"Monte Carlo: {runs} runs, seed {seed} (total = pay + on-costs + agency, £)")  # fmt: skip
+
+
+def pounds(money: Decimal) -> str:
+    """Whole pounds the way finance writes them: £1,234 and -£1,234."""
+    return f"-£{-money:,.0f}" if money < 0 else f"£{money:,.0f}"
+
+
+def _difference(
+    tables: list[tuple[Projection, pd.DataFrame]], keys: list[str], for_people: bool
+) -> list[dict[str, Any]]:
+    """The second scenario less the first, row by row: what the change costs or saves."""
+    (first, base), (second, other) = tables
+    group = [k for k in base.columns if k in ("month", "financial_year", *BY_CHOICES)]
+    merged = other.merge(base, on=group, how="outer", suffixes=("", "_base")).fillna(0)
+    for name in ("fte", "salary", "employer_ni", "pension", "levy", "agency", "total", "leavers", "grant_income",
+                 "net_total", "experienced"):  # fmt: skip
+        merged[name] = merged[name] - merged[f"{name}_base"]
+    label = f"{second.scenario.id} - {first.scenario.id}"
+    difference = merged[[*group, *(c for c in other.columns if c not in group)]]
+    return [{**row, "scenario": label} for row in _rows(second, difference, keys, for_people)]
 
 
 def _table(result: Projection, keys: list[str]) -> pd.DataFrame:
@@ -215,7 +237,7 @@ def _rows(result: Projection, table: pd.DataFrame, keys: list[str], for_people: 
         row: dict[str, Any] = {"scenario": result.scenario.id, **record}
         for name in ("salary", "employer_ni", "pension", "levy", "agency", "total", "grant_income", "net_total"):
             money = Decimal(str(record[name])).quantize(Decimal("0.01"))
-            row[name] = f"£{money:,.0f}" if for_people else money
+            row[name] = pounds(money) if for_people else money
         for name in ("fte", "leavers", "experienced"):
             row[name] = Decimal(str(record[name])).quantize(Decimal("0.01"))
         rows.append(row)

@@ -524,18 +524,26 @@ class _Model:
         return annual
 
     def _employed_fraction(self, start: IntArray, leave: IntArray) -> FloatArray:
-        """Share of each month employed: 0 before the start and after leaving, the days in part months."""
-        first = self.month_ordinal[None, :]
-        last = first + self.month_days[None, :] - 1
-        begins = np.maximum(first, start[:, None])
-        ends = np.minimum(last, leave[:, None])
-        fraction: FloatArray = np.clip(ends - begins + 1, 0, None) / self.month_days[None, :]
+        """Share of each month employed: 0 before the start and after leaving, the days in part months. Most
+        workers are here all through, so only the rows with a start or leaving date inside the grid are worked out."""
+        fraction: FloatArray = np.ones((len(start), self.months))
+        first_day, last_day = self.month_ordinal[0], self.month_ordinal[-1] + self.month_days[-1] - 1
+        rows = np.flatnonzero((start > first_day) | (leave <= last_day))
+        if rows.size:
+            first = self.month_ordinal[None, :]
+            last = first + self.month_days[None, :] - 1
+            begins = np.maximum(first, start[rows, None])
+            ends = np.minimum(last, leave[rows, None])
+            fraction[rows] = np.clip(ends - begins + 1, 0, None) / self.month_days[None, :]
         return fraction
 
     def _known_leaving(self, leave: IntArray) -> FloatArray:
-        first = self.month_ordinal[None, :]
-        last = first + self.month_days[None, :] - 1
-        leaving: FloatArray = ((leave[:, None] >= first) & (leave[:, None] <= last)).astype(float)
+        """1 in the month of a known leaving date."""
+        leaving: FloatArray = np.zeros((len(leave), self.months))
+        month = np.searchsorted(self.month_ordinal, leave, side="right") - 1
+        last_day = self.month_ordinal[-1] + self.month_days[-1] - 1
+        rows = np.flatnonzero((month >= 0) & (leave <= last_day))
+        leaving[rows, month[rows]] = 1.0
         return leaving
 
     def _hazard(self, start: IntArray, leave: IntArray, stage: IntArray) -> FloatArray:
@@ -543,8 +551,10 @@ class _Model:
         for the stage. None before a booked start, and none for someone who has already given a leaving date."""
         five_years = (self.month_ordinal[None, :] - start[:, None]) >= 5 * 365.25
         monthly: FloatArray = self.monthly_hazard[five_years.astype(np.int64), stage]
-        inactive = (self.month_ordinal[None, :] < start[:, None]) | (leave[:, None] < 10**7)
-        monthly[inactive] = 0.0
+        monthly[leave < 10**7] = 0.0
+        booked = np.flatnonzero(start > self.month_ordinal[0])
+        if booked.size:
+            monthly[booked] = np.where(self.month_ordinal[None, :] >= start[booked, None], monthly[booked], 0.0)
         return monthly
 
     def _events(self, workers: list[PayFacts], alive: FloatArray) -> list[tuple[int, IntArray, IntArray, FloatArray]]:

@@ -150,8 +150,10 @@ def test_cli_projection_as_csv_with_the_documented_columns(db_url):
     rows = list(csv.DictReader(io.StringIO(done.stdout)))
     assert rows[0].keys() >= {"scenario", "month", "financial_year", "fte", "salary", "employer_ni", "pension", "levy",
                               "agency", "total", "leavers"}  # fmt: skip
-    assert {r["scenario"] for r in rows} == {"baseline", "retention"}
-    assert len(rows) == 2 * 24 and rows[0]["month"] == "2026-11-01" and rows[0]["financial_year"] == "2026/27"
+    assert {r["scenario"] for r in rows} == {"baseline", "retention", "retention - baseline"}
+    assert len(rows) == 3 * 24 and rows[0]["month"] == "2026-11-01" and rows[0]["financial_year"] == "2026/27"
+    for base, other, difference in zip(rows[:24], rows[24:48], rows[48:], strict=True):
+        assert float(difference["total"]) == pytest.approx(float(other["total"]) - float(base["total"]), abs=0.011)
     first = rows[0]
     parts = sum(float(first[c]) for c in ("salary", "employer_ni", "pension", "levy", "agency"))
     assert float(first["total"]) == pytest.approx(parts, abs=0.011)

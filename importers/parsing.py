@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from datetime import date, datetime, timedelta
 from decimal import Decimal, InvalidOperation
 from typing import Any
@@ -188,6 +188,25 @@ def parse_hours(raw: Any, hours_per_week: Decimal) -> Decimal:
 
 def parse_swe(raw: Any) -> str:
     return "".join(parse_text(raw).split()).upper()
+
+
+# Text a parser returns as it is: no space at either end, no doubled spaces, tabs or line breaks. SWE numbers: capital
+# letters and digits only. Both longer than four characters, so never one of the NULL_TOKENS.
+_CLEAN_TEXT = re.compile(r"\S+(?: \S+)*")
+_CLEAN_SWE = re.compile(r"[A-Z0-9]+")
+
+
+def already_parsed(kind: Kind, raws: Iterable[Any]) -> list[Any]:
+    """The cells the parser for `kind` would return unchanged, found with one regex or type test per cell instead of
+    a parser call: most cells of a big sheet are already clean, and columns of unique values (IDs, registration
+    numbers) give the parser no repeats to save work on."""
+    if kind is Kind.TEXT:
+        return [raw for raw in raws if type(raw) is str and len(raw) > 4 and _CLEAN_TEXT.fullmatch(raw)]
+    if kind is Kind.SWE:
+        return [raw for raw in raws if type(raw) is str and len(raw) > 4 and _CLEAN_SWE.fullmatch(raw)]
+    if kind is Kind.DATE:
+        return [raw for raw in raws if type(raw) is date]  # not a datetime: parse_date would drop its time
+    return []
 
 
 def _synonyms(table: dict[str, tuple[str, ...]]) -> dict[str, str]:

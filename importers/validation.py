@@ -21,7 +21,7 @@ from ecf.domain.worker import Absence, AbsenceType, AsyeStatus, ContractType, Wo
 from importers.fields import FIELDS_BY_NAME, MAX_EXTRA_ABSENCES, Kind
 from importers.issues import Issue
 from importers.mapping import ColumnMap, MappingProfile
-from importers.parsing import CellError, already_parsed, cell_text, is_blank, parser_for
+from importers.parsing import CellError, all_already_parsed, already_parsed, cell_text, is_blank, parser_for
 from importers.readers import RawTable
 
 SWE_PATTERN = r"^SW[1-9][0-9]{0,5}$"  # R1: 'SW' then up to six digits, no leading zero
@@ -238,6 +238,7 @@ _REQUIRED = [name for name, info in WorkerRow.model_fields.items() if info.is_re
 _ABSENCE_FIELDS = frozenset(name for group in _ABSENCE_GROUPS for name in group)
 _RECORD_ARGS = [f.name for f in dataclass_fields(WorkerRecord) if f.name != "absences"]
 _RECORDS: TypeAdapter[list[WorkerRecord]] = TypeAdapter(list[WorkerRecord])
+_EMPTY_CELLS = frozenset({None, ""})
 
 
 @dataclass
@@ -269,7 +270,7 @@ def validate_table(
     column checks clear is one the model accepts without a word, so skipping the model there changes nothing."""
     result = ValidatedFile(table, columns)
     # all() stops at the first filled cell, usually the first: cheap for the rows that are not blank.
-    kept = [(index, cells) for index, cells in enumerate(table.rows) if not all(is_blank(c) for c in cells)]
+    kept = [(index, cells) for index, cells in enumerate(table.rows) if not all(map(is_blank, cells))]
     result.blank_rows = len(table.rows) - len(kept)
     if progress is not None:
         progress(0)
@@ -335,6 +336,8 @@ def _parse_column(cells: Column, kind: Kind, parse: Parser) -> tuple[list[Any], 
     except TypeError:  # an unhashable cell (no reader gives one today): parse cell by cell
         parsed = [_parse_cell(cell, parse) for cell in cells]
         return [value for value, _ in parsed], {p: error for p, (_, error) in enumerate(parsed) if error is not None}
+    if all_already_parsed(kind, distinct - _EMPTY_CELLS):  # clean or empty, every cell: nothing to look up
+        return [cell or None for cell in cells] if distinct & _EMPTY_CELLS else list(cells), {}
     clean = already_parsed(kind, distinct)
     if kind is Kind.DATE:
         clean = [day for day in clean if EARLIEST_DATE <= day <= LATEST_DATE]
@@ -466,9 +469,10 @@ def _collect(
         result.rejected.append(RejectedRow(sheet.row_numbers[position], cells, issues.get(position, [])))
     accepted = [p for p in range(len(sheet.rows)) if p not in rejected]
     built = iter(_records(fields, [p for p in accepted if p not in models], len(sheet.rows)))
-    for position in accepted:
-        model = models.get(position)
-        result.records.append((sheet.row_numbers[position], model.to_record() if model is not None else next(built)))
+    result.records = [
+        (sheet.row_numbers[p], model.to_record() if (model := models.get(p)) is not None else next(built))
+        for p in accepted
+    ]
 
 
 def _records(fields: dict[str, Column], positions: list[int], rows: int) -> list[WorkerRecord]:
@@ -630,6 +634,8 @@ def _has_value(cells: list[Any], columns: ColumnMap, name: str) -> bool:
 def _flag_duplicates(sheet: _Sheet, columns: ColumnMap, issues: defaultdict[int, list[Issue]]) -> None:
     ids = sheet.column("employee_id")
     repeated = {employee_id for employee_id, count in Counter(ids).items() if count > 1 and employee_id is not None}
+    if not repeated:
+        return
     positions_by_id: defaultdict[str, list[int]] = defaultdict(list)
     for position, employee_id in enumerate(ids):
         if employee_id in repeated:

@@ -6,7 +6,7 @@ the findings are the model's either way."""
 from __future__ import annotations
 
 from collections import Counter, defaultdict
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Collection, Iterator, Sequence
 from dataclasses import dataclass, field
 from dataclasses import fields as dataclass_fields
 from datetime import date
@@ -249,6 +249,7 @@ class _Sheet:
     row_numbers: list[int]
     cells: dict[str, Column] = field(default_factory=dict)
     values: dict[str, list[Any]] = field(default_factory=dict)  # None where the cell is blank or unreadable
+    distinct: dict[str, Collection[Any]] = field(default_factory=dict)  # each column's values once, without None
 
     def column(self, name: str) -> Column:
         """A field's values; all None when the sheet has no column for it."""
@@ -312,11 +313,11 @@ def _parse_sheet(
     for name, index in columns.columns.items():
         kind = FIELDS_BY_NAME[name].kind
         cells = by_index[index]
-        values, errors = _parse_column(cells, kind, parser_for(kind, hours, _value_map(profile, name)))
+        values, distinct, errors = _parse_column(cells, kind, parser_for(kind, hours, _value_map(profile, name)))
         for position, error in errors.items():
             row_number, value = sheet.row_numbers[position], cell_text(cells[position])
             issues[position].append(Issue(error.code, error.message, row_number, columns.headers[name], value))
-        sheet.cells[name], sheet.values[name] = cells, values
+        sheet.cells[name], sheet.values[name], sheet.distinct[name] = cells, values, distinct
     return sheet, issues
 
 
@@ -328,16 +329,19 @@ def _transpose(rows: list[list[Any]], width: int) -> list[tuple[Any, ...]]:
     return list(zip(*rows, strict=True))
 
 
-def _parse_column(cells: Column, kind: Kind, parse: Parser) -> tuple[list[Any], dict[int, CellError]]:
+def _parse_column(cells: Column, kind: Kind, parse: Parser) -> tuple[list[Any], Collection[Any], dict[int, CellError]]:
     """Parse each distinct cell once (HR sheets repeat the same dates, teams and grades thousands of times), and skip
-    the parser for cells already in parsed form. Returns the values and the cells that did not parse, by position."""
+    the parser for cells already in parsed form. Returns the values, the distinct values (without None) and the cells
+    that did not parse, by position."""
     try:
         distinct = set(cells)
     except TypeError:  # an unhashable cell (no reader gives one today): parse cell by cell
         parsed = [_parse_cell(cell, parse) for cell in cells]
-        return [value for value, _ in parsed], {p: error for p, (_, error) in enumerate(parsed) if error is not None}
-    if all_already_parsed(kind, distinct - _EMPTY_CELLS):  # clean or empty, every cell: nothing to look up
-        return [cell or None for cell in cells] if distinct & _EMPTY_CELLS else list(cells), {}
+        values = [value for value, _ in parsed]
+        return values, set(values) - {None}, {p: error for p, (_, error) in enumerate(parsed) if error is not None}
+    filled = distinct - _EMPTY_CELLS
+    if all_already_parsed(kind, filled):  # clean or empty, every cell: nothing to look up
+        return [cell or None for cell in cells] if len(filled) < len(distinct) else list(cells), filled, {}
     clean = already_parsed(kind, distinct)
     if kind is Kind.DATE:
         clean = [day for day in clean if EARLIEST_DATE <= day <= LATEST_DATE]
@@ -348,9 +352,10 @@ def _parse_column(cells: Column, kind: Kind, parse: Parser) -> tuple[list[Any], 
         if error is not None:
             errors[cell] = error
     values = list(map(known.__getitem__, cells))
+    parsed_once = set(known.values()) - {None}
     if not errors:
-        return values, {}
-    return values, {position: errors[cell] for position, cell in enumerate(cells) if cell in errors}
+        return values, parsed_once, {}
+    return values, parsed_once, {position: errors[cell] for position, cell in enumerate(cells) if cell in errors}
 
 
 def _parse_cell(raw: Any, parse: Parser) -> tuple[Any, CellError | None]:
@@ -388,7 +393,9 @@ def _rows_for_the_model(sheet: _Sheet, fields: dict[str, Column], flagged: set[i
             return set(range(len(sheet.rows)))
         suspect.update(_positions_of_none(fields[name]))
     for name, column in fields.items():
-        failing = _failing_values(name, column)
+        # The distinct values parsing found, unless the column is not the sheet's own (FTE folded from hours).
+        distinct = sheet.distinct[name] if column is sheet.values.get(name) else set(column) - {None}
+        failing = _failing_values(name, distinct)
         if failing:
             suspect.update(position for position, value in enumerate(column) if value in failing)
     suspect.update(_may_break_date_order(fields, as_of, len(sheet.rows)))
@@ -403,14 +410,15 @@ def _positions_of_none(column: Column) -> list[int]:
     return [position for position, value in enumerate(column) if value is None] if None in column else []
 
 
-def _failing_values(name: str, column: Column) -> set[Any]:
-    """The distinct values of a column that break the model's rules for its field, checked by pydantic in one call.
-    Values that compare equal pass or fail together, which holds for every rule WorkerRow has."""
-    distinct = [value for value in set(column) if value is not None]
+def _failing_values(name: str, distinct: Collection[Any]) -> set[Any]:
+    """The values that break the model's rules for the field, all checked by pydantic in one call. A column's
+    distinct values stand for all its cells: values that compare equal pass or fail together, which holds for every
+    rule WorkerRow has."""
+    values = list(distinct)
     try:
-        _FIELD_RULES[name].validate_python(distinct)
+        _FIELD_RULES[name].validate_python(values)
     except ValidationError as exc:
-        return {distinct[error["loc"][0]] for error in exc.errors()}  # type: ignore[index]
+        return {values[error["loc"][0]] for error in exc.errors()}  # type: ignore[index]
     return set()
 
 
@@ -633,9 +641,9 @@ def _has_value(cells: list[Any], columns: ColumnMap, name: str) -> bool:
 
 def _flag_duplicates(sheet: _Sheet, columns: ColumnMap, issues: defaultdict[int, list[Issue]]) -> None:
     ids = sheet.column("employee_id")
-    repeated = {employee_id for employee_id, count in Counter(ids).items() if count > 1 and employee_id is not None}
-    if not repeated:
+    if len(sheet.distinct.get("employee_id", ())) == len(ids) - ids.count(None):  # each ID once: the usual case
         return
+    repeated = {employee_id for employee_id, count in Counter(ids).items() if count > 1 and employee_id is not None}
     positions_by_id: defaultdict[str, list[int]] = defaultdict(list)
     for position, employee_id in enumerate(ids):
         if employee_id in repeated:

@@ -229,7 +229,9 @@ def _is_null_token(text: str) -> bool:
 
 
 def _any_null_token(texts: Iterable[str]) -> bool:
-    return any(text.lower() in NULL_TOKENS for text in texts if len(text) <= 4)
+    """is_blank's token test over many texts with nothing to strip (lower() never shortens a text, so only the short
+    ones can match)."""
+    return not NULL_TOKENS.isdisjoint(map(str.lower, texts))
 
 
 def _synonyms(table: dict[str, tuple[str, ...]]) -> dict[str, str]:

@@ -251,7 +251,7 @@ class _Sheet:
     row_numbers: list[int]
     cells: dict[str, Column] = field(default_factory=dict)
     values: dict[str, list[Any]] = field(default_factory=dict)  # None where the cell is blank or unreadable
-    distinct: dict[str, Collection[Any]] = field(default_factory=dict)  # each column's values once, without None
+    distinct: dict[str, Collection[Any]] = field(default_factory=dict)  # each column's values once
 
     def column(self, name: str) -> Column:
         """A field's values; all None when the sheet has no column for it."""
@@ -309,7 +309,7 @@ def _parse_sheet(
     """Parse column by column. Returns the sheet and each row's findings so far (cells that did not parse), by row
     position, in column order within a row."""
     hours = profile.hours_per_week if profile else Decimal(37)
-    sheet = _Sheet([cells for _, cells in kept], [table.row_number(index) for index, _ in kept])
+    sheet = _Sheet([cells for _, cells in kept], [table.first_row + index for index, _ in kept])  # row_number()
     by_index = _transpose(sheet.rows, max(columns.columns.values()) + 1)
     issues: defaultdict[int, list[Issue]] = defaultdict(list)
     for name, index in columns.columns.items():
@@ -333,31 +333,35 @@ def _transpose(rows: list[list[Any]], width: int) -> list[tuple[Any, ...]]:
 
 def _parse_column(cells: Column, kind: Kind, parse: Parser) -> tuple[list[Any], Collection[Any], dict[int, CellError]]:
     """Parse each distinct cell once (HR sheets repeat the same dates, teams and grades thousands of times), and skip
-    the parser for cells already in parsed form. Returns the values, the distinct values (without None) and the cells
-    that did not parse, by position."""
+    the parser for cells already in parsed form. Returns the values, the distinct values (None among them if a cell
+    is blank or unreadable) and the cells that did not parse, by position."""
     try:
         distinct = set(cells)
     except TypeError:  # an unhashable cell (no reader gives one today): parse cell by cell
         parsed = [_parse_cell(cell, parse) for cell in cells]
         values = [value for value, _ in parsed]
-        return values, set(values) - {None}, {p: error for p, (_, error) in enumerate(parsed) if error is not None}
-    filled = distinct - _EMPTY_CELLS
-    if all_already_parsed(kind, filled):  # clean or empty, every cell: nothing to look up
-        return [cell or None for cell in cells] if len(filled) < len(distinct) else list(cells), filled, {}
+        return values, set(values), {p: error for p, (_, error) in enumerate(parsed) if error is not None}
+    empty = distinct & _EMPTY_CELLS
+    distinct -= empty
+    if all_already_parsed(kind, distinct):  # clean or empty, every cell: nothing to look up
+        if not empty:
+            return list(cells), distinct, {}
+        distinct.add(None)
+        return [cell or None for cell in cells], distinct, {}
     clean = already_parsed(kind, distinct)
-    if kind is Kind.DATE:
-        clean = [day for day in clean if EARLIEST_DATE <= day <= LATEST_DATE]
-    known = dict(zip(clean, clean, strict=True))
+    if kind is Kind.DATE and clean and not EARLIEST_DATE <= min(clean) <= max(clean) <= LATEST_DATE:
+        clean = [day for day in clean if EARLIEST_DATE <= day <= LATEST_DATE]  # the rest: _parse_cell's error
+    known: dict[Any, Any] = dict.fromkeys(empty)  # None, as _parse_cell would say
+    known.update(zip(clean, clean, strict=True))
     errors: dict[Any, CellError] = {}
     for cell in distinct.difference(known):
         known[cell], error = _parse_cell(cell, parse)
         if error is not None:
             errors[cell] = error
     values = list(map(known.__getitem__, cells))
-    parsed_once = set(known.values()) - {None}
     if not errors:
-        return values, parsed_once, {}
-    return values, parsed_once, {position: errors[cell] for position, cell in enumerate(cells) if cell in errors}
+        return values, set(known.values()), {}
+    return values, set(known.values()), {p: errors[cell] for p, cell in enumerate(cells) if cell in errors}
 
 
 def _parse_cell(raw: Any, parse: Parser) -> tuple[Any, CellError | None]:
@@ -393,10 +397,11 @@ def _rows_for_the_model(sheet: _Sheet, fields: dict[str, Column], flagged: set[i
     for name in _REQUIRED:
         if name not in fields:
             return set(range(len(sheet.rows)))
-        suspect.update(_positions_of_none(fields[name]))
     for name, column in fields.items():
         # The distinct values parsing found, unless the column is not the sheet's own (FTE folded from hours).
-        distinct = sheet.distinct[name] if column is sheet.values.get(name) else set(column) - {None}
+        distinct = sheet.distinct[name] if column is sheet.values.get(name) else set(column)
+        if name in _REQUIRED and None in distinct:
+            suspect.update(_positions_of_none(column))
         failing = _failing_values(name, distinct)
         if failing:
             suspect.update(position for position, value in enumerate(column) if value in failing)
@@ -409,7 +414,7 @@ def _rows_for_the_model(sheet: _Sheet, fields: dict[str, Column], flagged: set[i
 
 
 def _positions_of_none(column: Column) -> list[int]:
-    return [position for position, value in enumerate(column) if value is None] if None in column else []
+    return [position for position, value in enumerate(column) if value is None]
 
 
 def _failing_values(name: str, distinct: Collection[Any]) -> set[Any]:
@@ -417,6 +422,8 @@ def _failing_values(name: str, distinct: Collection[Any]) -> set[Any]:
     distinct values stand for all its cells: values that compare equal pass or fail together, which holds for every
     rule WorkerRow has."""
     values = list(distinct)
+    if None in distinct:
+        values.remove(None)
     try:
         _FIELD_RULES[name].validate_python(values)
     except ValidationError as exc:
@@ -477,8 +484,8 @@ def _collect(
     for position in sorted(rejected):
         cells = _raw_values(sheet.rows[position], result.table.headers)
         result.rejected.append(RejectedRow(sheet.row_numbers[position], cells, issues.get(position, [])))
-    accepted = [p for p in range(len(sheet.rows)) if p not in rejected]
-    built = iter(_records(fields, [p for p in accepted if p not in models]))
+    accepted = [p for p in range(len(sheet.rows)) if p not in rejected] if rejected else range(len(sheet.rows))
+    built = iter(_records(fields, [p for p in accepted if p not in models] if models else list(accepted)))
     result.records = [
         (sheet.row_numbers[p], model.to_record() if (model := models.get(p)) is not None else next(built))
         for p in accepted
@@ -505,7 +512,9 @@ def _records(fields: dict[str, Column], positions: list[int]) -> list[WorkerReco
 
 
 def _pick(column: Column, positions: list[int]) -> Sequence[Any]:
-    """The column's values at these positions, at C speed (itemgetter of one position gives a bare value)."""
+    """The column's values at these (ascending) positions, at C speed; itemgetter of one position gives a bare value."""
+    if len(positions) == len(column):
+        return column
     return itemgetter(*positions)(column) if len(positions) > 1 else [column[p] for p in positions]
 
 
@@ -617,7 +626,7 @@ def _raw_text(cells: list[Any], columns: ColumnMap, name: str) -> str:
     return cell_text(_cell(cells, index)) if index is not None else ""
 
 
-_ASYE_UNDER_WAY = ("in_progress", "passed", "failed", "extended")
+_ASYE_UNDER_WAY = frozenset({"in_progress", "passed", "failed", "extended"})
 
 
 def _add_warnings(sheet: _Sheet, columns: ColumnMap, as_of: date, issues: defaultdict[int, list[Issue]]) -> None:
@@ -630,24 +639,27 @@ def _add_warnings(sheet: _Sheet, columns: ColumnMap, as_of: date, issues: defaul
             Issue(code, message, row_number, columns.headers.get(name, FIELDS_BY_NAME[name].label), value)
         )
 
+    # A test that needs a whole column runs only when the column's distinct values say it can find something.
     start, qualified = sheet.column("start_date"), sheet.column("date_qualified")
-    for position, started in enumerate(start):
-        if started is not None and started > as_of:
-            message = f"start date {_uk(started)} is after the as-of date {_uk(as_of)}"
-            warn("start-in-future", "start_date", position, message)
+    if any(started is not None and started > as_of for started in sheet.distinct.get("start_date", ())):
+        for position, started in enumerate(start):
+            if started is not None and started > as_of:
+                message = f"start date {_uk(started)} is after the as-of date {_uk(as_of)}"
+                warn("start-in-future", "start_date", position, message)
     for position, (started, on) in enumerate(zip(start, qualified, strict=True)):
         if started is not None and on is not None and started < on:
             message = f"started {_uk(started)}, before qualifying on {_uk(on)} (e.g. as a social work assistant)"
             warn("started-before-qualified", "start_date", position, message)
-    swe_cells = sheet.cells.get("swe_number") or [None] * len(sheet.rows)
-    for position, (swe, cell) in enumerate(zip(sheet.column("swe_number"), swe_cells, strict=True)):
-        if swe is None and is_blank(cell):  # not when the cell is there but unreadable: that is an error already
-            warn("missing-swe-number", "swe_number", position, "no Social Work England registration number")
-    for position, (status, asye_start) in enumerate(
-        zip(sheet.column("asye_status"), sheet.column("asye_start_date"), strict=True)
-    ):
-        if status in _ASYE_UNDER_WAY and asye_start is None:
-            warn("asye-start-missing", "asye_status", position, f"ASYE status '{status}' but no ASYE start date")
+    if None in sheet.distinct.get("swe_number", {None}):
+        for position in _positions_of_none(sheet.column("swe_number")):
+            if "swe_number" not in sheet.cells or is_blank(sheet.cells["swe_number"][position]):  # not unreadable
+                warn("missing-swe-number", "swe_number", position, "no Social Work England registration number")
+    if not _ASYE_UNDER_WAY.isdisjoint(sheet.distinct.get("asye_status", ())):
+        for position, (status, asye_start) in enumerate(
+            zip(sheet.column("asye_status"), sheet.column("asye_start_date"), strict=True)
+        ):
+            if status in _ASYE_UNDER_WAY and asye_start is None:
+                warn("asye-start-missing", "asye_status", position, f"ASYE status '{status}' but no ASYE start date")
 
 
 def _has_value(cells: list[Any], columns: ColumnMap, name: str) -> bool:
@@ -657,7 +669,8 @@ def _has_value(cells: list[Any], columns: ColumnMap, name: str) -> bool:
 
 def _flag_duplicates(sheet: _Sheet, columns: ColumnMap, issues: defaultdict[int, list[Issue]]) -> None:
     ids = sheet.column("employee_id")
-    if len(sheet.distinct.get("employee_id", ())) == len(ids) - ids.count(None):  # each ID once: the usual case
+    distinct = sheet.distinct.get("employee_id", {None})
+    if len(distinct) - (None in distinct) == len(ids) - ids.count(None):  # each ID once: the usual case
         return
     repeated = {employee_id for employee_id, count in Counter(ids).items() if count > 1 and employee_id is not None}
     positions_by_id: defaultdict[str, list[int]] = defaultdict(list)

@@ -146,13 +146,11 @@ class SnapshotRepository:
         self.session = session
 
     def add(self, import_id: int, as_of: date, records: Sequence[tuple[int, WorkerRecord]]) -> None:
-        # In primary key order (employee_id within the import): both of the table's indexes then fill page by page.
-        ordered = sorted(records, key=lambda numbered: numbered[1].employee_id)
-        people = [record for _, record in ordered]
+        people = [record for _, record in records]
         columns: dict[str, list[Any]] = {
             "import_id": [import_id] * len(people),
             "as_of": [as_of] * len(people),
-            "row_number": [row_number for row_number, _ in ordered],
+            "row_number": [row_number for row_number, _ in records],
         }
         columns.update((name, list(map(attrgetter(name), people))) for name in RECORD_FIELDS)
         _insert_columns(self.session, WorkerSnapshotRow, columns)
@@ -255,14 +253,15 @@ def _insert_columns(session: Session, model: type[Any], columns: dict[str, list[
     """Insert rows given column by column, with no per-row Python work beyond regrouping.
 
     Rows are grouped by which nullable columns they leave empty, and each group is inserted without those columns
-    (NULL is their default). Binding None costs sqlite3 an adapter lookup per cell, and most optional columns of a
-    month's rows are empty.
+    (NULL is their default): binding None costs sqlite3 an adapter lookup per cell, and most optional columns of a
+    month's rows are empty. Each group goes in primary key order, so the table's indexes fill page by page.
     """
     names = list(columns)
     values = list(columns.values())
     if session.get_bind().dialect.name == "sqlite":
         values = [_adapted_for_sqlite(column) for column in values]
     nullable = [i for i, name in enumerate(names) if model.__table__.c[name].nullable]
+    primary_key = itemgetter(*(names.index(column.name) for column in model.__table__.primary_key))
     rows = list(zip(*values, strict=True))
     has_value = [map(is_not, values[i], repeat(None)) for i in nullable]
     filled_by_row = list(zip(*has_value, strict=True)) if nullable else [()] * len(rows)
@@ -272,6 +271,7 @@ def _insert_columns(session: Session, model: type[Any], columns: dict[str, list[
     for filled, group in groups.items():
         empty = {i for i, is_filled in zip(nullable, filled, strict=True) if not is_filled}
         kept = [i for i in range(len(names)) if i not in empty]  # at least two: the primary key is not nullable
+        group.sort(key=primary_key)
         _fast_insert(session, model, [names[i] for i in kept], list(map(itemgetter(*kept), group)))
 
 

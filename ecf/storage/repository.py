@@ -146,14 +146,18 @@ class SnapshotRepository:
         self.session = session
 
     def add(self, import_id: int, as_of: date, records: Sequence[tuple[int, WorkerRecord]]) -> None:
+        if not records:
+            return
         people = [record for _, record in records]
-        columns: dict[str, list[Any]] = {
+        columns: dict[str, Sequence[Any]] = {
             "import_id": [import_id] * len(people),
             "as_of": [as_of] * len(people),
             "row_number": [row_number for row_number, _ in records],
         }
-        columns.update((name, list(map(attrgetter(name), people))) for name in RECORD_FIELDS)
-        _insert_columns(self.session, WorkerSnapshotRow, columns)
+        by_field = zip(*map(attrgetter(*RECORD_FIELDS), people), strict=True)  # each record's facts, then transposed
+        columns.update(zip(RECORD_FIELDS, by_field, strict=True))
+        # employee_id: the primary key's order within one import
+        _insert_columns(self.session, WorkerSnapshotRow, columns, in_order_of="employee_id")
         absences = [
             (import_id, record.employee_id, a.period.start, a.period.end, a.absence_type.value)
             for _, record in records
@@ -249,19 +253,21 @@ def _bulk_insert(session: Session, model: type[Any], rows: list[dict[str, Any]])
         session.execute(insert(table), rows[start : start + BATCH])
 
 
-def _insert_columns(session: Session, model: type[Any], columns: dict[str, list[Any]]) -> None:
+def _insert_columns(
+    session: Session, model: type[Any], columns: dict[str, Sequence[Any]], in_order_of: str | None = None
+) -> None:
     """Insert rows given column by column, with no per-row Python work beyond regrouping.
 
     Rows are grouped by which nullable columns they leave empty, and each group is inserted without those columns
     (NULL is their default): binding None costs sqlite3 an adapter lookup per cell, and most optional columns of a
-    month's rows are empty. Each group goes in primary key order, so the table's indexes fill page by page.
+    month's rows are empty. Rows in the order of the primary key (`in_order_of`) fill the table's indexes page by
+    page.
     """
     names = list(columns)
     values = list(columns.values())
     if session.get_bind().dialect.name == "sqlite":
         values = [_adapted_for_sqlite(column) for column in values]
     nullable = [i for i, name in enumerate(names) if model.__table__.c[name].nullable]
-    primary_key = itemgetter(*(names.index(column.name) for column in model.__table__.primary_key))
     rows = list(zip(*values, strict=True))
     has_value = [map(is_not, values[i], repeat(None)) for i in nullable]
     filled_by_row = list(zip(*has_value, strict=True)) if nullable else [()] * len(rows)
@@ -271,14 +277,15 @@ def _insert_columns(session: Session, model: type[Any], columns: dict[str, list[
     for filled, group in groups.items():
         empty = {i for i, is_filled in zip(nullable, filled, strict=True) if not is_filled}
         kept = [i for i in range(len(names)) if i not in empty]  # at least two: the primary key is not nullable
-        group.sort(key=primary_key)
+        if in_order_of is not None:
+            group.sort(key=itemgetter(names.index(in_order_of)))
         _fast_insert(session, model, [names[i] for i in kept], list(map(itemgetter(*kept), group)))
 
 
 _PLAIN_TYPES = (str, int, float, bytes)
 
 
-def _adapted_for_sqlite(column: list[Any]) -> list[Any]:
+def _adapted_for_sqlite(column: Sequence[Any]) -> Sequence[Any]:
     """The column as sqlite3 would bind it, adapted once per distinct value instead of once per cell (binding a date,
     a Decimal or a StrEnum costs sqlite3 an adapter lookup). A column that starts with plain values is left as it is."""
     first = next((value for value in column if value is not None), None)

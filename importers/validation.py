@@ -272,8 +272,7 @@ def validate_table(
     cannot clear. Every finding still comes from the model and the rules below, as it did row by row: a row the
     column checks clear is one the model accepts without a word, so skipping the model there changes nothing."""
     result = ValidatedFile(table, columns)
-    # all() stops at the first filled cell, usually the first: cheap for the rows that are not blank.
-    kept = [(index, cells) for index, cells in enumerate(table.rows) if not all(map(is_blank, cells))]
+    kept = [(index, table.rows[index]) for index in _filled_rows(table.rows, columns.columns["contract_type"])]
     result.blank_rows = len(table.rows) - len(kept)
     if progress is not None:
         progress(0)
@@ -288,6 +287,21 @@ def validate_table(
     if progress is not None:
         progress(len(table.rows))
     return result
+
+
+def _filled_rows(rows: list[list[Any]], probe: int) -> list[int]:
+    """The indexes of the rows with a filled cell. The probe, a column that is rarely blank, settles most rows with
+    one test per distinct cell; only the rows blank there are tested cell by cell."""
+    probe_cells = [row[probe] if probe < len(row) else None for row in rows]
+    try:
+        blank = {cell for cell in set(probe_cells) if is_blank(cell)}
+    except TypeError:  # an unhashable cell (no reader gives one today): test every row cell by cell
+        return [index for index, cells in enumerate(rows) if not all(map(is_blank, cells))]
+    return [
+        index
+        for index, (cells, probed) in enumerate(zip(rows, probe_cells, strict=True))
+        if probed not in blank or not all(map(is_blank, cells))  # all() stops at the first filled cell
+    ]
 
 
 def _value_map(profile: MappingProfile | None, name: str) -> dict[str, str] | None:
@@ -328,7 +342,7 @@ def _transpose(rows: list[list[Any]], width: int) -> list[tuple[Any, ...]]:
     width = max(width, max(map(len, rows)))
     if min(map(len, rows)) < width:
         rows = [row + [None] * (width - len(row)) for row in rows]
-    return list(zip(*rows, strict=True))
+    return list(zip(*rows, strict=False))  # all one width now: strict would only check that again
 
 
 def _parse_column(cells: Column, kind: Kind, parse: Parser) -> tuple[list[Any], Collection[Any], dict[int, CellError]]:

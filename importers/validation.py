@@ -13,7 +13,6 @@ from datetime import date
 from decimal import Decimal
 from enum import StrEnum
 from itertools import repeat
-from operator import itemgetter
 from typing import Annotated, Any
 
 from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, ValidationError, ValidationInfo, model_validator
@@ -499,37 +498,31 @@ def _collect(
         cells = _raw_values(sheet.rows[position], result.table.headers)
         result.rejected.append(RejectedRow(sheet.row_numbers[position], cells, issues.get(position, [])))
     accepted = [p for p in range(len(sheet.rows)) if p not in rejected] if rejected else range(len(sheet.rows))
-    built = iter(_records(fields, [p for p in accepted if p not in models] if models else list(accepted)))
+    # Built for every row at once, field by field: the few of rows the model saw or refused go unused.
+    built = _records(fields, len(sheet.rows)) if len(models) < len(sheet.rows) else []
     result.records = [
-        (sheet.row_numbers[p], model.to_record() if (model := models.get(p)) is not None else next(built))
+        (sheet.row_numbers[p], model.to_record() if (model := models.get(p)) is not None else built[p])
         for p in accepted
     ]
 
 
-def _records(fields: dict[str, Column], positions: list[int]) -> list[WorkerRecord]:
-    """The records of the rows at these positions, which the model did not need to see, built a field at a time.
+def _records(fields: dict[str, Column], rows: int) -> list[WorkerRecord]:
+    """A record per row, built a field at a time from the model's columns.
 
-    Their values passed the model's field rules, so they already are what the model would make of them, enums aside.
-    The frozen dataclass's slots are then filled directly, all rows at once (WorkerRecord has no __post_init__ to
-    miss): a constructor call per row would take twice as long.
+    For a row the model did not need to see, the values passed its field rules, so they already are what the model
+    would make of them, enums aside. The frozen dataclass's slots are filled directly, all rows at once
+    (WorkerRecord has no __post_init__ to miss): a constructor call per row would take twice as long.
     """
-    records = list(map(object.__new__, repeat(WorkerRecord, len(positions))))
+    records = list(map(object.__new__, repeat(WorkerRecord, rows)))
     for spec in dataclass_fields(WorkerRecord):
         # A field the sheet has no column for takes its default (a required one always has a column here).
-        values = _pick(fields[spec.name], positions) if spec.name in fields else [spec.default] * len(positions)
+        values = fields[spec.name] if spec.name in fields else [spec.default] * rows
         enum = _ENUM_FIELDS.get(spec.name)
         if enum is not None:
             members = {value: enum(value) for value in set(values) - {None}}
             values = list(map(members.get, values))
         deque(map(getattr(WorkerRecord, spec.name).__set__, records, values), maxlen=0)  # deque: run the map
     return records
-
-
-def _pick(column: Column, positions: list[int]) -> Sequence[Any]:
-    """The column's values at these (ascending) positions, at C speed; itemgetter of one position gives a bare value."""
-    if len(positions) == len(column):
-        return column
-    return itemgetter(*positions)(column) if len(positions) > 1 else [column[p] for p in positions]
 
 
 def _assemble(parsed: dict[str, Any], columns: ColumnMap, row_number: int, issues: list[Issue]) -> dict[str, Any]:

@@ -11,9 +11,6 @@ import re
 from collections.abc import Callable, Collection, Iterable
 from datetime import date, datetime, timedelta
 from decimal import Decimal, InvalidOperation
-from functools import partial
-from itertools import compress
-from operator import ge
 from typing import Any
 
 from dateutil import parser as dateutil_parser
@@ -231,10 +228,9 @@ def _is_null_token(text: str) -> bool:
     return len(text) <= 4 and text.lower() in NULL_TOKENS
 
 
-def _any_null_token(texts: Collection[str]) -> bool:
+def _any_null_token(texts: Iterable[str]) -> bool:
     """is_blank's token test over many texts with nothing to strip: only those of up to four characters can match."""
-    short = compress(texts, map(partial(ge, 4), map(len, texts)))
-    return not NULL_TOKENS.isdisjoint(map(str.lower, short))
+    return not NULL_TOKENS.isdisjoint(map(str.lower, [text for text in texts if len(text) <= 4]))
 
 
 def _synonyms(table: dict[str, tuple[str, ...]]) -> dict[str, str]:

@@ -231,7 +231,8 @@ class ValidatedFile:
 Parser = Callable[[Any], Any]
 Column = Sequence[Any]
 
-# The row model's own rules for each field, to check all the distinct values of a column in one call.
+# The row model's own rules for each field, to check all the distinct values of a column in one call. (The types are
+# built at run time from the model's fields, which mypy cannot follow.)
 _FIELD_RULES: dict[str, TypeAdapter[list[Any]]] = {
     name: TypeAdapter(list[Annotated[info.annotation, info]])  # type: ignore[name-defined]
     for name, info in WorkerRow.model_fields.items()
@@ -271,7 +272,8 @@ def validate_table(
     cannot clear. Every finding still comes from the model and the rules below, as it did row by row: a row the
     column checks clear is one the model accepts without a word, so skipping the model there changes nothing."""
     result = ValidatedFile(table, columns)
-    kept = [(index, table.rows[index]) for index in _filled_rows(table.rows, columns.columns["contract_type"])]
+    probe = columns.columns["contract_type"]  # a required column, so rarely blank
+    kept = [(index, table.rows[index]) for index in _filled_rows(table.rows, probe)]
     result.blank_rows = len(table.rows) - len(kept)
     if progress is not None:
         progress(0)
@@ -420,9 +422,8 @@ def _rows_for_the_model(sheet: _Sheet, fields: dict[str, Column], flagged: set[i
             suspect.update(position for position, value in enumerate(column) if value in failing)
     suspect.update(_may_break_date_order(fields, as_of, len(sheet.rows)))
     for name in _ABSENCE_FIELDS & sheet.values.keys():  # absences are assembled and checked row by row
-        column = sheet.values[name]
-        if column.count(None) < len(column):
-            suspect.update(position for position, value in enumerate(column) if value is not None)
+        if any(value is not None for value in sheet.distinct[name]):
+            suspect.update(position for position, value in enumerate(sheet.values[name]) if value is not None)
     return suspect
 
 
@@ -440,7 +441,7 @@ def _failing_values(name: str, distinct: Collection[Any]) -> set[Any]:
     try:
         _FIELD_RULES[name].validate_python(values)
     except ValidationError as exc:
-        return {values[error["loc"][0]] for error in exc.errors()}  # type: ignore[index]
+        return {values[int(error["loc"][0])] for error in exc.errors()}  # loc: (index in the list,)
     return set()
 
 
@@ -498,7 +499,7 @@ def _collect(
         cells = _raw_values(sheet.rows[position], result.table.headers)
         result.rejected.append(RejectedRow(sheet.row_numbers[position], cells, issues.get(position, [])))
     accepted = [p for p in range(len(sheet.rows)) if p not in rejected] if rejected else range(len(sheet.rows))
-    # Built for every row at once, field by field: the few of rows the model saw or refused go unused.
+    # Built for every row at once, field by field; those of rows the model saw or refused are not used.
     built = _records(fields, len(sheet.rows)) if len(models) < len(sheet.rows) else []
     result.records = [
         (sheet.row_numbers[p], model.to_record() if (model := models.get(p)) is not None else built[p])

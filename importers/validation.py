@@ -114,7 +114,8 @@ _CROSS_FIELD_CODES = {
 
 
 def check_chronology(row: WorkerRow | RowChronology, info: ValidationInfo) -> None:
-    """The rules across fields, shared by both models: raises one error carrying every finding."""
+    """The rules across fields, shared by both models: raises one error carrying every finding. A new rule here needs
+    its column-wise twin in _may_break_date_order, which picks the rows that must meet the model."""
     as_of: date | None = (info.context or {}).get("as_of")
     findings: list[tuple[str, str, str]] = []
     if row.leaving_date and row.start_date and row.leaving_date < row.start_date:
@@ -272,13 +273,12 @@ def validate_table(
     cannot clear. Every finding still comes from the model and the rules below, as it did row by row: a row the
     column checks clear is one the model accepts without a word, so skipping the model there changes nothing."""
     result = ValidatedFile(table, columns)
-    probe = columns.columns["contract_type"]  # a required column, so rarely blank
-    kept = [(index, table.rows[index]) for index in _filled_rows(table.rows, probe)]
-    result.blank_rows = len(table.rows) - len(kept)
+    filled = _filled_rows(table.rows, probe=columns.columns["contract_type"])  # required, so rarely blank
+    result.blank_rows = len(table.rows) - len(filled)
     if progress is not None:
         progress(0)
-    if kept:
-        sheet, issues = _parse_sheet(kept, table, columns, profile)
+    if filled:
+        sheet, issues = _parse_sheet(table, filled, columns, profile)
         fields, disagreeing = _model_columns(sheet)
         suspect = _rows_for_the_model(sheet, fields, set(issues) | disagreeing, as_of)
         models = _run_model(sheet, sorted(suspect), columns, as_of, issues, progress)
@@ -319,12 +319,13 @@ def _cell(cells: list[Any], index: int) -> Any:
 
 
 def _parse_sheet(
-    kept: list[tuple[int, list[Any]]], table: RawTable, columns: ColumnMap, profile: MappingProfile | None
+    table: RawTable, filled: list[int], columns: ColumnMap, profile: MappingProfile | None
 ) -> tuple[_Sheet, defaultdict[int, list[Issue]]]:
-    """Parse column by column. Returns the sheet and each row's findings so far (cells that did not parse), by row
-    position, in column order within a row."""
+    """Parse the filled rows column by column. Returns the sheet and each row's findings so far (cells that did not
+    parse), by row position, in column order within a row."""
     hours = profile.hours_per_week if profile else Decimal(37)
-    sheet = _Sheet([cells for _, cells in kept], [table.first_row + index for index, _ in kept])  # row_number()
+    row_numbers = [table.first_row + index for index in filled]  # table.row_number(index), without a call per row
+    sheet = _Sheet([table.rows[index] for index in filled], row_numbers)
     by_index = _transpose(sheet.rows, max(columns.columns.values()) + 1)
     issues: defaultdict[int, list[Issue]] = defaultdict(list)
     for name, index in columns.columns.items():

@@ -287,7 +287,9 @@ _PLAIN_TYPES = (str, int, float, bytes)
 
 def _adapted_for_sqlite(column: Sequence[Any]) -> Sequence[Any]:
     """The column as sqlite3 would bind it, adapted once per distinct value instead of once per cell (binding a date,
-    a Decimal or a StrEnum costs sqlite3 an adapter lookup). A column that starts with plain values is left as it is."""
+    a Decimal or a StrEnum costs sqlite3 an adapter lookup). Values that compare equal share one adapted value, which
+    the column's type stores alike (Decimal 1 and 1.0000 are both NUMERIC 1). A column that starts with plain values is
+    left as it is."""
     first = next((value for value in column if value is not None), None)
     if first is None or type(first) in _PLAIN_TYPES:
         return column

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Collection, Iterable
 from datetime import date, datetime, timedelta
 from decimal import Decimal, InvalidOperation
 from typing import Any
@@ -188,6 +188,49 @@ def parse_hours(raw: Any, hours_per_week: Decimal) -> Decimal:
 
 def parse_swe(raw: Any) -> str:
     return "".join(parse_text(raw).split()).upper()
+
+
+def all_already_parsed(kind: Kind, raws: Collection[Any]) -> bool:
+    """Whether the parser for `kind` would return every one of these cells unchanged: the usual case for ID, name and
+    registration number columns. The cells are tested joined into one string, at C speed; False says nothing about
+    any one cell."""
+    if kind not in (Kind.TEXT, Kind.SWE) or not raws or set(map(type, raws)) != {str} or _any_null_token(raws):
+        return False
+    joined = "\x00".join(raws)
+    if kind is Kind.SWE:
+        return _NOT_SWE_CHARACTER.search(joined) is None
+    # parse_text's own tests: nothing to strip, no doubled spaces, tabs or line breaks to fold.
+    return "\x00".join(map(str.strip, raws)) == joined and not ("  " in joined or "\t" in joined or "\n" in joined)
+
+
+def already_parsed(kind: Kind, raws: Iterable[Any]) -> list[Any]:
+    """The cells the parser for `kind` would return unchanged, found with a regex or type test per cell instead of a
+    parser call: most cells of a big sheet are already clean, and columns of unique values (IDs, registration
+    numbers) give the parser no repeats to save work on."""
+    if kind is Kind.TEXT:
+        return [raw for raw in raws if type(raw) is str and _CLEAN_TEXT.fullmatch(raw) and not _is_null_token(raw)]
+    if kind is Kind.SWE:
+        return [raw for raw in raws if type(raw) is str and _CLEAN_SWE.fullmatch(raw) and not _is_null_token(raw)]
+    if kind is Kind.DATE:
+        return [raw for raw in raws if type(raw) is date]  # not a datetime: parse_date would drop its time
+    return []
+
+
+# Text a parser returns as it is: no space at either end, no doubled spaces, tabs or line breaks. SWE numbers: capital
+# letters and digits only.
+_CLEAN_TEXT = re.compile(r"\S+(?: \S+)*")
+_CLEAN_SWE = re.compile(r"[A-Z0-9]+")
+_NOT_SWE_CHARACTER = re.compile(r"[^A-Z0-9\x00]")
+
+
+def _is_null_token(text: str) -> bool:
+    """'N/A', 'nil', '-': blank, for a text with nothing to strip (is_blank's test)."""
+    return len(text) <= 4 and text.lower() in NULL_TOKENS
+
+
+def _any_null_token(texts: Iterable[str]) -> bool:
+    """is_blank's token test over many texts with nothing to strip: only those of up to four characters can match."""
+    return not NULL_TOKENS.isdisjoint(map(str.lower, [text for text in texts if len(text) <= 4]))
 
 
 def _synonyms(table: dict[str, tuple[str, ...]]) -> dict[str, str]:

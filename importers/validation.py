@@ -1,12 +1,18 @@
-"""Validate a mapped sheet row by row and across fields, with pydantic, into accepted records and rejected rows."""
+"""Validate a mapped sheet row by row and across fields, with pydantic, into accepted records and rejected rows.
+
+A big monthly file is checked a whole column at a time, and the row model only sees the rows those checks cannot clear;
+the findings are the model's either way."""
 
 from __future__ import annotations
 
-from collections import defaultdict
-from collections.abc import Callable, Iterator
+from collections import Counter, defaultdict, deque
+from collections.abc import Callable, Collection, Iterator, Sequence
 from dataclasses import dataclass, field
+from dataclasses import fields as dataclass_fields
 from datetime import date
 from decimal import Decimal
+from enum import StrEnum
+from itertools import repeat
 from typing import Annotated, Any
 
 from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, ValidationError, ValidationInfo, model_validator
@@ -14,10 +20,10 @@ from pydantic_core import PydanticCustomError
 
 from ecf.domain.period import Period
 from ecf.domain.worker import Absence, AbsenceType, AsyeStatus, ContractType, WorkerRecord
-from importers.fields import FIELDS_BY_NAME, MAX_EXTRA_ABSENCES
+from importers.fields import FIELDS_BY_NAME, MAX_EXTRA_ABSENCES, Kind
 from importers.issues import Issue
 from importers.mapping import ColumnMap, MappingProfile
-from importers.parsing import CellError, cell_text, is_blank, parser_for
+from importers.parsing import CellError, all_already_parsed, already_parsed, cell_text, is_blank, parser_for
 from importers.readers import RawTable
 
 SWE_PATTERN = r"^SW[1-9][0-9]{0,5}$"  # R1: 'SW' then up to six digits, no leading zero
@@ -108,7 +114,8 @@ _CROSS_FIELD_CODES = {
 
 
 def check_chronology(row: WorkerRow | RowChronology, info: ValidationInfo) -> None:
-    """The rules across fields, shared by both models: raises one error carrying every finding."""
+    """The rules across fields, shared by both models: raises one error carrying every finding. A new rule here needs
+    its column-wise twin in _may_break_date_order, which picks the rows that must meet the model."""
     as_of: date | None = (info.context or {}).get("as_of")
     findings: list[tuple[str, str, str]] = []
     if row.leaving_date and row.start_date and row.leaving_date < row.start_date:
@@ -223,44 +230,36 @@ class ValidatedFile:
 
 
 Parser = Callable[[Any], Any]
+Column = Sequence[Any]
+
+# The row model's own rules for each field, to check all the distinct values of a column in one call. (The types are
+# built at run time from the model's fields, which mypy cannot follow.)
+_FIELD_RULES: dict[str, TypeAdapter[list[Any]]] = {
+    name: TypeAdapter(list[Annotated[info.annotation, info]])  # type: ignore[name-defined]
+    for name, info in WorkerRow.model_fields.items()
+}
+_REQUIRED = [name for name, info in WorkerRow.model_fields.items() if info.is_required()]
+_ABSENCE_FIELDS = frozenset(name for group in _ABSENCE_GROUPS for name in group)
+_ENUM_FIELDS: dict[str, type[StrEnum]] = {"contract_type": ContractType, "asye_status": AsyeStatus}
+_EMPTY_CELLS = frozenset({None, ""})
 
 
 @dataclass
-class _Pending:
-    row_number: int
-    model: WorkerRow | None
-    issues: list[Issue]
-    cells: list[Any]
+class _Sheet:
+    """The rows that are not blank, column by column: each mapped field's cells as read and their parsed values."""
 
+    rows: list[list[Any]]
+    row_numbers: list[int]
+    cells: dict[str, Column] = field(default_factory=dict)
+    values: dict[str, list[Any]] = field(default_factory=dict)  # None where the cell is blank or unreadable
+    distinct: dict[str, Collection[Any]] = field(default_factory=dict)  # each column's values once
 
-class _ColumnParser:
-    """Parses one column with a cache: HR sheets repeat the same dates, teams and grades thousands of times."""
+    def column(self, name: str) -> Column:
+        """A field's values; all None when the sheet has no column for it."""
+        return self.values.get(name) or [None] * len(self.rows)
 
-    def __init__(self, parse: Parser) -> None:
-        self.parse = parse
-        self.cache: dict[Any, tuple[Any, CellError | None]] = {None: (None, None), "": (None, None)}
-
-    def __call__(self, raw: Any) -> tuple[Any, CellError | None]:
-        try:
-            hit = self.cache.get(raw)
-        except TypeError:  # an unhashable cell (no reader gives one today): parse it uncached
-            return self._parse(raw)
-        if hit is None:
-            hit = self.cache[raw] = self._parse(raw)
-        return hit
-
-    def _parse(self, raw: Any) -> tuple[Any, CellError | None]:
-        if is_blank(raw):  # 'N/A', '-', spaces: blank, whatever the column
-            return None, None
-        try:
-            value = self.parse(raw)
-        except CellError as error:
-            return None, error
-        if isinstance(value, date) and not EARLIEST_DATE <= value <= LATEST_DATE:
-            return None, CellError(
-                "implausible-date", f"{_uk(value)} is outside {EARLIEST_DATE.year}–{LATEST_DATE.year}"
-            )
-        return value, None
+    def cell_text(self, name: str, position: int) -> str:
+        return cell_text(self.cells[name][position]) if name in self.cells else ""
 
 
 def validate_table(
@@ -270,44 +269,40 @@ def validate_table(
     profile: MappingProfile | None = None,
     progress: Callable[[int], None] | None = None,
 ) -> ValidatedFile:
-    hours = profile.hours_per_week if profile else Decimal(37)
-    plan = [
-        (name, index, columns.headers[name],
-         _ColumnParser(parser_for(FIELDS_BY_NAME[name].kind, hours, _value_map(profile, name))))
-        for name, index in columns.columns.items()
-    ]  # fmt: skip
+    """Parse and check the sheet a whole column at a time, and run the row model (WorkerRow) on the rows those checks
+    cannot clear. Every finding still comes from the model and the rules below, as it did row by row: a row the
+    column checks clear is one the model accepts without a word, so skipping the model there changes nothing."""
     result = ValidatedFile(table, columns)
-    # all() stops at the first filled cell, usually the first: cheap for the rows that are not blank.
-    kept = [(index, cells) for index, cells in enumerate(table.rows) if not all(is_blank(c) for c in cells)]
-    result.blank_rows = len(table.rows) - len(kept)
-    names = [name for name, *_ in plan]
-    parsed_columns, cell_issues = _parse_columns(plan, kept, table)
-    rows_by_id: dict[str, list[int]] = defaultdict(list)
-    pending: list[_Pending] = []
-    context = {"as_of": as_of}
-    for position, parsed in enumerate(zip(*parsed_columns, strict=True) if parsed_columns else ()):
-        if progress is not None and position % 1000 == 0:
-            progress(position)
-        index, cells = kept[position]
-        row_number = table.row_number(index)
-        issues = cell_issues.get(position, [])
-        values = _assemble(dict(zip(names, parsed, strict=True)), columns, row_number, issues)
-        model, model_issues = _validate_row(values, row_number, columns, context, cells)
-        issues += model_issues
-        issues += _row_warnings(values, row_number, columns, as_of, cells)
-        if values.get("employee_id") is not None:
-            rows_by_id[values["employee_id"]].append(len(pending))
-        pending.append(_Pending(row_number, model, issues, cells))
-    _flag_duplicates(rows_by_id, pending, columns)
-    for row in pending:
-        result.issues.extend(row.issues)
-        if row.model is None or (row.issues and any(issue.is_error for issue in row.issues)):
-            result.rejected.append(RejectedRow(row.row_number, _raw_values(row.cells, table.headers), row.issues))
-        else:
-            result.records.append((row.row_number, row.model.to_record()))
+    filled = _filled_rows(table.rows, probe=columns.columns["contract_type"])  # required, so rarely blank
+    result.blank_rows = len(table.rows) - len(filled)
+    if progress is not None:
+        progress(0)
+    if filled:
+        sheet, issues = _parse_sheet(table, filled, columns, profile)
+        fields, disagreeing = _model_columns(sheet)
+        suspect = _rows_for_the_model(sheet, fields, set(issues) | disagreeing, as_of)
+        models = _run_model(sheet, sorted(suspect), columns, as_of, issues, progress)
+        _add_warnings(sheet, columns, as_of, issues)
+        _flag_duplicates(sheet, columns, issues)
+        _collect(result, sheet, fields, issues, models)
     if progress is not None:
         progress(len(table.rows))
     return result
+
+
+def _filled_rows(rows: list[list[Any]], probe: int) -> list[int]:
+    """The indexes of the rows with a filled cell. The probe, a column that is rarely blank, settles most rows with
+    one test per distinct cell; only the rows blank there are tested cell by cell."""
+    probe_cells = [row[probe] if probe < len(row) else None for row in rows]
+    try:
+        blank = {cell for cell in set(probe_cells) if is_blank(cell)}
+    except TypeError:  # an unhashable cell (no reader gives one today): test every row cell by cell
+        return [index for index, cells in enumerate(rows) if not all(map(is_blank, cells))]
+    return [
+        index
+        for index, (cells, probed) in enumerate(zip(rows, probe_cells, strict=True))
+        if probed not in blank or not all(map(is_blank, cells))  # all() stops at the first filled cell
+    ]
 
 
 def _value_map(profile: MappingProfile | None, name: str) -> dict[str, str] | None:
@@ -323,32 +318,213 @@ def _cell(cells: list[Any], index: int) -> Any:
     return cells[index] if index < len(cells) else None
 
 
-def _parse_columns(
-    plan: list[tuple[str, int, str, _ColumnParser]], kept: list[tuple[int, list[Any]]], table: RawTable
-) -> tuple[list[list[Any]], dict[int, list[Issue]]]:
-    """Parse column by column: each distinct value once (the cache), list comprehensions for the rest.
+def _parse_sheet(
+    table: RawTable, filled: list[int], columns: ColumnMap, profile: MappingProfile | None
+) -> tuple[_Sheet, defaultdict[int, list[Issue]]]:
+    """Parse the filled rows column by column. Returns the sheet and each row's findings so far (cells that did not
+    parse), by row position, in column order within a row."""
+    hours = profile.hours_per_week if profile else Decimal(37)
+    row_numbers = [table.first_row + index for index in filled]  # table.row_number(index), without a call per row
+    sheet = _Sheet([table.rows[index] for index in filled], row_numbers)
+    by_index = _transpose(sheet.rows, max(columns.columns.values()) + 1)
+    issues: defaultdict[int, list[Issue]] = defaultdict(list)
+    for name, index in columns.columns.items():
+        kind = FIELDS_BY_NAME[name].kind
+        cells = by_index[index]
+        values, distinct, errors = _parse_column(cells, kind, parser_for(kind, hours, _value_map(profile, name)))
+        for position, error in errors.items():
+            row_number, value = sheet.row_numbers[position], cell_text(cells[position])
+            issues[position].append(Issue(error.code, error.message, row_number, columns.headers[name], value))
+        sheet.cells[name], sheet.values[name], sheet.distinct[name] = cells, values, distinct
+    return sheet, issues
 
-    Returns one list of typed values per column (None where blank or unreadable) and the cell errors by row position.
+
+def _transpose(rows: list[list[Any]], width: int) -> list[tuple[Any, ...]]:
+    """Rows to columns in one zip; a row that stops short (csv) is padded with empty cells first."""
+    width = max(width, max(map(len, rows)))
+    if min(map(len, rows)) < width:
+        rows = [row + [None] * (width - len(row)) for row in rows]
+    return list(zip(*rows, strict=False))  # all one width now: strict would only check that again
+
+
+def _parse_column(cells: Column, kind: Kind, parse: Parser) -> tuple[list[Any], Collection[Any], dict[int, CellError]]:
+    """Parse each distinct cell once (HR sheets repeat the same dates, teams and grades thousands of times), and skip
+    the parser for cells already in parsed form. Returns the values, the distinct values (None among them if a cell
+    is blank or unreadable) and the cells that did not parse, by position."""
+    try:
+        distinct = set(cells)
+    except TypeError:  # an unhashable cell (no reader gives one today): parse cell by cell
+        parsed = [_parse_cell(cell, parse) for cell in cells]
+        values = [value for value, _ in parsed]
+        return values, set(values), {p: error for p, (_, error) in enumerate(parsed) if error is not None}
+    empty = distinct & _EMPTY_CELLS
+    distinct -= empty
+    if all_already_parsed(kind, distinct):  # clean or empty, every cell: nothing to look up
+        if not empty:
+            return list(cells), distinct, {}
+        distinct.add(None)
+        return [cell or None for cell in cells], distinct, {}
+    clean = already_parsed(kind, distinct)
+    if kind is Kind.DATE and clean and not EARLIEST_DATE <= min(clean) <= max(clean) <= LATEST_DATE:
+        clean = [day for day in clean if EARLIEST_DATE <= day <= LATEST_DATE]  # the rest: _parse_cell's error
+    known: dict[Any, Any] = dict.fromkeys(empty)  # None, as _parse_cell would say
+    known.update(zip(clean, clean, strict=True))
+    errors: dict[Any, CellError] = {}
+    for cell in distinct.difference(known):
+        known[cell], error = _parse_cell(cell, parse)
+        if error is not None:
+            errors[cell] = error
+    values = list(map(known.__getitem__, cells))
+    if not errors:
+        return values, set(known.values()), {}
+    return values, set(known.values()), {p: errors[cell] for p, cell in enumerate(cells) if cell in errors}
+
+
+def _parse_cell(raw: Any, parse: Parser) -> tuple[Any, CellError | None]:
+    if is_blank(raw):  # 'N/A', '-', spaces: blank, whatever the column
+        return None, None
+    try:
+        value = parse(raw)
+    except CellError as error:
+        return None, error
+    if isinstance(value, date) and not EARLIEST_DATE <= value <= LATEST_DATE:
+        return None, CellError("implausible-date", f"{_uk(value)} is outside {EARLIEST_DATE.year}–{LATEST_DATE.year}")
+    return value, None
+
+
+def _model_columns(sheet: _Sheet) -> tuple[dict[str, Column], set[int]]:
+    """The columns of the model's fields, with FTE taken from contracted hours where its own cell is blank (as
+    _assemble does per row). Also returns the rows where both are given and disagree, which _assemble warns about."""
+    fields: dict[str, Column] = {name: sheet.values[name] for name in sheet.values if name in WorkerRow.model_fields}
+    hours = sheet.values.get("weekly_hours")
+    if hours is None:
+        return fields, set()
+    pairs = list(zip(sheet.column("fte"), hours, strict=True))
+    fields["fte"] = [given if given is not None else from_hours for given, from_hours in pairs]
+    return fields, {
+        p for p, (given, from_hours) in enumerate(pairs) if None not in (given, from_hours) and given != from_hours
+    }
+
+
+def _rows_for_the_model(sheet: _Sheet, fields: dict[str, Column], flagged: set[int], as_of: date) -> set[int]:
+    """The rows the model must see: `flagged` ones, and any row that could break a rule of the model or of _assemble.
+    Every other row passes them without a finding."""
+    suspect = set(flagged)
+    for name in _REQUIRED:
+        if name not in fields:
+            return set(range(len(sheet.rows)))
+    for name, column in fields.items():
+        # The distinct values parsing found, unless the column is not the sheet's own (FTE folded from hours).
+        distinct = sheet.distinct[name] if column is sheet.values.get(name) else set(column)
+        if name in _REQUIRED and None in distinct:
+            suspect.update(_positions_of_none(column))
+        failing = _failing_values(name, distinct)
+        if failing:
+            suspect.update(position for position, value in enumerate(column) if value in failing)
+    suspect.update(_may_break_date_order(fields, as_of, len(sheet.rows)))
+    for name in _ABSENCE_FIELDS & sheet.values.keys():  # absences are assembled and checked row by row
+        if any(value is not None for value in sheet.distinct[name]):
+            suspect.update(position for position, value in enumerate(sheet.values[name]) if value is not None)
+    return suspect
+
+
+def _positions_of_none(column: Column) -> list[int]:
+    return [position for position, value in enumerate(column) if value is None]
+
+
+def _failing_values(name: str, distinct: Collection[Any]) -> set[Any]:
+    """The values that break the model's rules for the field, all checked by pydantic in one call. A column's
+    distinct values stand for all its cells: values that compare equal pass or fail together, which holds for every
+    rule WorkerRow has."""
+    values = list(distinct)
+    if None in distinct:
+        values.remove(None)
+    try:
+        _FIELD_RULES[name].validate_python(values)
+    except ValidationError as exc:
+        return {values[int(error["loc"][0])] for error in exc.errors()}  # loc: (index in the list,)
+    return set()
+
+
+def _may_break_date_order(fields: dict[str, Column], as_of: date, rows: int) -> list[int]:
+    """The rows check_chronology would refuse, absences aside (a row with one goes to the model anyway)."""
+    blank: Column = [None] * rows
+    start, leaving = fields.get("start_date", blank), fields.get("leaving_date", blank)
+    qualified, asye_start = fields.get("date_qualified", blank), fields.get("asye_start_date", blank)
+    return [
+        position
+        for position, (started, left, qualified_on, asye_started) in enumerate(
+            zip(start, leaving, qualified, asye_start, strict=True)
+        )
+        if (left is not None and started is not None and left < started)
+        or (qualified_on is not None and qualified_on > as_of)
+        or (asye_started is not None and qualified_on is not None and asye_started < qualified_on)
+    ]
+
+
+def _run_model(
+    sheet: _Sheet,
+    positions: list[int],
+    columns: ColumnMap,
+    as_of: date,
+    issues: defaultdict[int, list[Issue]],
+    progress: Callable[[int], None] | None,
+) -> dict[int, WorkerRow | None]:
+    """Assemble and validate these rows one by one with the model; None for a row it refuses. Adds the findings."""
+    context = {"as_of": as_of}
+    models: dict[int, WorkerRow | None] = {}
+    for done, position in enumerate(positions):
+        if progress is not None and done % 1000 == 0:
+            progress(position)
+        row_number, cells, row_issues = sheet.row_numbers[position], sheet.rows[position], issues[position]
+        parsed = {name: values[position] for name, values in sheet.values.items()}
+        values = _assemble(parsed, columns, row_number, row_issues)
+        models[position], model_issues = _validate_row(values, row_number, columns, context, cells)
+        row_issues += model_issues
+    return models
+
+
+def _collect(
+    result: ValidatedFile,
+    sheet: _Sheet,
+    fields: dict[str, Column],
+    issues: dict[int, list[Issue]],
+    models: dict[int, WorkerRow | None],
+) -> None:
+    """Findings, rejected rows and records into the result, in row order."""
+    rejected = {p for p, found in issues.items() if any(issue.is_error for issue in found)}
+    rejected.update(p for p, model in models.items() if model is None)
+    for position in sorted(issues):
+        result.issues.extend(issues[position])
+    for position in sorted(rejected):
+        cells = _raw_values(sheet.rows[position], result.table.headers)
+        result.rejected.append(RejectedRow(sheet.row_numbers[position], cells, issues.get(position, [])))
+    accepted = [p for p in range(len(sheet.rows)) if p not in rejected] if rejected else range(len(sheet.rows))
+    # Built for every row at once, field by field; those of rows the model saw or refused are not used.
+    built = _records(fields, len(sheet.rows)) if len(models) < len(sheet.rows) else []
+    result.records = [
+        (sheet.row_numbers[p], model.to_record() if (model := models.get(p)) is not None else built[p])
+        for p in accepted
+    ]
+
+
+def _records(fields: dict[str, Column], rows: int) -> list[WorkerRecord]:
+    """A record per row, built a field at a time from the model's columns.
+
+    For a row the model did not need to see, the values passed its field rules, so they already are what the model
+    would make of them, enums aside. The frozen dataclass's slots are filled directly, all rows at once
+    (WorkerRecord has no __post_init__ to miss): a constructor call per row would take twice as long.
     """
-    parsed_columns: list[list[Any]] = []
-    cell_issues: dict[int, list[Issue]] = defaultdict(list)
-    for _name, index, header, parse in plan:
-        raws = [cells[index] if index < len(cells) else None for _, cells in kept]
-        get = parse.cache.get
-        hits = [get(raw) for raw in raws]
-        if None in hits:  # parse each value not seen before once, then look every cell up again
-            for raw in {raw for raw, hit in zip(raws, hits, strict=True) if hit is None}:
-                parse(raw)
-            hits = [get(raw) for raw in raws]
-        found: list[tuple[Any, CellError | None]] = [hit for hit in hits if hit is not None]
-        parsed_columns.append([value for value, _ in found])
-        for position, (_, error) in enumerate(found):
-            if error is not None:
-                row_number = table.row_number(kept[position][0])
-                cell_issues[position].append(
-                    Issue(error.code, error.message, row_number, header, cell_text(raws[position]))
-                )
-    return parsed_columns, cell_issues
+    records = list(map(object.__new__, repeat(WorkerRecord, rows)))
+    for spec in dataclass_fields(WorkerRecord):
+        # A field the sheet has no column for takes its default (a required one always has a column here).
+        values = fields[spec.name] if spec.name in fields else [spec.default] * rows
+        enum = _ENUM_FIELDS.get(spec.name)
+        if enum is not None:
+            members = {value: enum(value) for value in set(values) - {None}}
+            values = list(map(members.get, values))
+        deque(map(getattr(WorkerRecord, spec.name).__set__, records, values), maxlen=0)  # deque: run the map
+    return records
 
 
 def _assemble(parsed: dict[str, Any], columns: ColumnMap, row_number: int, issues: list[Issue]) -> dict[str, Any]:
@@ -459,37 +635,40 @@ def _raw_text(cells: list[Any], columns: ColumnMap, name: str) -> str:
     return cell_text(_cell(cells, index)) if index is not None else ""
 
 
-def _row_warnings(
-    values: dict[str, Any], row_number: int, columns: ColumnMap, as_of: date, cells: list[Any]
-) -> list[Issue]:
-    warnings: list[Issue] = []
+_ASYE_UNDER_WAY = frozenset({"in_progress", "passed", "failed", "extended"})
 
-    def warn(code: str, name: str, message: str) -> None:
-        warnings.append(
-            Issue(
-                code,
-                message,
-                row_number,
-                columns.headers.get(name, FIELDS_BY_NAME[name].label),
-                _raw_text(cells, columns, name),
-            )
+
+def _add_warnings(sheet: _Sheet, columns: ColumnMap, as_of: date, issues: defaultdict[int, list[Issue]]) -> None:
+    """The warnings, a whole column at a time and in this order within a row. They come from the parsed values, so
+    they are the same whether or not the model saw the row."""
+
+    def warn(code: str, name: str, position: int, message: str) -> None:
+        row_number, value = sheet.row_numbers[position], sheet.cell_text(name, position)
+        issues[position].append(
+            Issue(code, message, row_number, columns.headers.get(name, FIELDS_BY_NAME[name].label), value)
         )
 
-    start, qualified = values.get("start_date"), values.get("date_qualified")
-    if start is not None and start > as_of:
-        warn("start-in-future", "start_date", f"start date {_uk(start)} is after the as-of date {_uk(as_of)}")
-    if start is not None and qualified is not None and start < qualified:
-        warn(
-            "started-before-qualified",
-            "start_date",
-            f"started {_uk(start)}, before qualifying on {_uk(qualified)} (e.g. as a social work assistant)",
-        )
-    if values.get("swe_number") is None and not _has_value(cells, columns, "swe_number"):
-        warn("missing-swe-number", "swe_number", "no Social Work England registration number")
-    status = values.get("asye_status")
-    if status in ("in_progress", "passed", "failed", "extended") and values.get("asye_start_date") is None:
-        warn("asye-start-missing", "asye_status", f"ASYE status '{status}' but no ASYE start date")
-    return warnings
+    # A test that needs a whole column runs only when the column's distinct values say it can find something.
+    start, qualified = sheet.column("start_date"), sheet.column("date_qualified")
+    if any(started is not None and started > as_of for started in sheet.distinct.get("start_date", ())):
+        for position, started in enumerate(start):
+            if started is not None and started > as_of:
+                message = f"start date {_uk(started)} is after the as-of date {_uk(as_of)}"
+                warn("start-in-future", "start_date", position, message)
+    for position, (started, on) in enumerate(zip(start, qualified, strict=True)):
+        if started is not None and on is not None and started < on:
+            message = f"started {_uk(started)}, before qualifying on {_uk(on)} (e.g. as a social work assistant)"
+            warn("started-before-qualified", "start_date", position, message)
+    if None in sheet.distinct.get("swe_number", {None}):
+        for position in _positions_of_none(sheet.column("swe_number")):
+            if "swe_number" not in sheet.cells or is_blank(sheet.cells["swe_number"][position]):  # not unreadable
+                warn("missing-swe-number", "swe_number", position, "no Social Work England registration number")
+    if not _ASYE_UNDER_WAY.isdisjoint(sheet.distinct.get("asye_status", ())):
+        for position, (status, asye_start) in enumerate(
+            zip(sheet.column("asye_status"), sheet.column("asye_start_date"), strict=True)
+        ):
+            if status in _ASYE_UNDER_WAY and asye_start is None:
+                warn("asye-start-missing", "asye_status", position, f"ASYE status '{status}' but no ASYE start date")
 
 
 def _has_value(cells: list[Any], columns: ColumnMap, name: str) -> bool:
@@ -497,19 +676,25 @@ def _has_value(cells: list[Any], columns: ColumnMap, name: str) -> bool:
     return index is not None and not is_blank(_cell(cells, index))
 
 
-def _flag_duplicates(rows_by_id: dict[str, list[int]], pending: list[_Pending], columns: ColumnMap) -> None:
-    for employee_id, positions in rows_by_id.items():
-        if len(positions) < 2:
-            continue
-        row_numbers = [pending[p].row_number for p in positions]
-        for position in positions:
-            row = pending[position]
-            others = ", ".join(str(n) for n in row_numbers if n != row.row_number)
-            row.issues.append(
+def _flag_duplicates(sheet: _Sheet, columns: ColumnMap, issues: defaultdict[int, list[Issue]]) -> None:
+    ids = sheet.column("employee_id")
+    distinct = sheet.distinct.get("employee_id", {None})
+    if len(distinct) - (None in distinct) == len(ids) - ids.count(None):  # each ID once: the usual case
+        return
+    repeated = {employee_id for employee_id, count in Counter(ids).items() if count > 1 and employee_id is not None}
+    positions_by_id: defaultdict[str, list[int]] = defaultdict(list)
+    for position, employee_id in enumerate(ids):
+        if employee_id in repeated:
+            positions_by_id[employee_id].append(position)
+    for employee_id, positions in positions_by_id.items():
+        row_numbers = [sheet.row_numbers[p] for p in positions]
+        for position, row_number in zip(positions, row_numbers, strict=True):
+            others = ", ".join(str(n) for n in row_numbers if n != row_number)
+            issues[position].append(
                 Issue(
                     "duplicate-employee-id",
                     f"employee ID {employee_id} is also on row {others}",
-                    row.row_number,
+                    row_number,
                     columns.headers["employee_id"],
                     employee_id,
                 )

@@ -76,7 +76,7 @@ def simulate(
         totals += values[C["agency"]].sum(axis=0)[None, :]
     if not kept:
         return MonteCarlo(runs, seed, grid, totals, leavers)
-    holders = model._present([w for w, _ in kept], [g for _, g in kept])
+    holders = model._present(model.columns([w for w, _ in kept], [g for _, g in kept]))
     grade_names = sorted({g.grade for _, g in kept})
     grade_of = np.array([grade_names.index(g.grade) for _, g in kept])
     fte = holders.fte
@@ -87,7 +87,7 @@ def simulate(
     vacancy = scenario.replacement.vacancy_months
     for index, name in enumerate(grade_names):
         grade = next(g for _, g in kept if g.grade == name)
-        hires = model._present(model._hire_workers(grade), [grade] * months)
+        hires = model._present(model.columns(model._hire_workers(grade), [grade] * months))
         hire_cost[index, :months] = hires.cost
         hire_hazard[index, :months] = hires.hazard
         hire_at[index] = [model._hire_month(s, vacancy, grade) for s in range(months)]

@@ -15,6 +15,7 @@ from datetime import date
 from decimal import Decimal
 
 import numpy as np
+import numpy.typing as npt
 import pandas as pd
 
 from ecf.domain.worker import ContractType
@@ -332,10 +333,12 @@ class _Model:
         sums: list[FloatArray] = []
         ids, worker_teams, worker_grades = [], [], []
         posts = _Posts()
+        everyone = self.columns([w for w, _ in kept], [g for _, g in kept])
         for begin in range(0, len(kept), CHUNK):
             chunk = kept[begin : begin + CHUNK]
             chunk_workers, chunk_grades = [w for w, _ in chunk], [g for _, g in chunk]
-            values, _, leavers, stage = self._staff(chunk_workers, chunk_grades)
+            cols = everyone.take(begin, begin + len(chunk))
+            values, _, leavers, stage = self._staff(cols)
             keys = [(w.team or "", g.grade) for w, g in chunk]
             starts = [i for i in range(len(keys)) if i == 0 or keys[i] != keys[i - 1]]
             post_sums = np.add.reduceat(values[:DENSE], starts, axis=1)  # [c, post, m]: one pass over the chunk
@@ -348,8 +351,7 @@ class _Model:
                                      SOURCES.index("staff"), months_at, amounts)  # fmt: skip
             if self.per_worker:
                 sums.append(np.add.reduceat(values, self.year_edges, axis=2))
-            fte = np.array([float(w.fte) for w in chunk_workers])
-            fte_flows = np.add.reduceat(leavers * fte[:, None], starts, axis=0)
+            fte_flows = np.add.reduceat(leavers * cols.fte[:, None], starts, axis=0)
             posts.add_runs([chunk[i] for i in starts], fte_flows, post_sums[C["leavers"]])
             ids += [w.employee_id for w in chunk_workers]
             worker_teams += [w.team or "" for w in chunk_workers]
@@ -397,33 +399,64 @@ class _Model:
 
     # --- staff: pay, on-costs, survival ---------------------------------------------------------------------------
 
-    def _present(self, workers: list[PayFacts], grades: list[Grade]) -> _Present:
+    def _present(self, cols: _Columns) -> _Present:
         """Each worker's pay and on-costs for every month they are still here, and their leaving hazard."""
-        fte = np.array([float(w.fte) for w in workers])
-        start = np.array([w.start_date.toordinal() for w in workers])
-        leave = np.array([w.leaving_date.toordinal() if w.leaving_date else 10**7 for w in workers])
-        top = np.array([g.points[1] for g in grades])
-        first_point = np.array(
-            [w.point if w.point is not None else g.points[0] for w, g in zip(workers, grades, strict=True)]
-        )
-        increments = self._increments([w.start_date for w in workers])
-        path = point_path(first_point, top, increments)
-        path = self._progressions(workers, path, increments)
-        stage = self._stage_matrix(workers)
+        increments = self._increments(cols)
+        path = point_path(cols.first_point, cols.top, increments)
+        path = self._progressions(cols, path, increments)
+        stage = self._stage_matrix(cols)
         annual = self._annual(path, stage, increments)
-        fraction = self._employed_fraction(start, leave)
+        fraction = self._employed_fraction(cols.start, cols.leave)
         annual *= fraction
-        annual *= fte[:, None] / 12
+        annual *= cols.fte[:, None] / 12
         pay = pennies(annual)
         ni, pension, levy = period_costs(pay, self.rates)
-        hazard = self._hazard(start, leave, stage)
-        return _Present(fte, fraction, pay, ni, pension, levy, hazard, self._known_leaving(leave), stage)
+        hazard = self._hazard(cols.start, cols.leave, stage)
+        return _Present(cols.fte, fraction, pay, ni, pension, levy, hazard, self._known_leaving(cols.leave), stage)
 
-    def _staff(
-        self, workers: list[PayFacts], grades: list[Grade]
-    ) -> tuple[FloatArray, FloatArray, FloatArray, IntArray]:
-        n, months = len(workers), self.months
-        present = self._present(workers, grades)
+    def columns(self, workers: Sequence[PayFacts], grades: Sequence[Grade]) -> _Columns:
+        """The workers' facts as arrays, in one pass: everything after this is whole-array arithmetic."""
+        origin = self.grid.starts[0].year * 12 + self.grid.starts[0].month
+        width = max((len(w.stages) for w in workers), default=1) or 1
+        none = -(10**6)
+        rows = []
+        stage_months = np.full((len(workers), width), self.months, dtype=np.int64)
+        stage_values = np.zeros((len(workers), width), dtype=np.int64)
+        events: list[tuple[int, int, int, float]] = []
+        for row, (w, g) in enumerate(zip(workers, grades, strict=True)):
+            start, leaving = w.start_date, w.leaving_date
+            end, exp = w.programme_end, w.experienced_from
+            rows.append((
+                float(w.fte), start.toordinal(), leaving.toordinal() if leaving else 10**7, g.points[1],
+                w.point if w.point is not None else g.points[0], start.year * 12 + start.month - origin,
+                start.day, start.month, end.year * 12 + end.month - origin if end else none,
+                exp.year * 12 + exp.month - origin if exp else none,
+            ))  # fmt: skip
+            for k, (day, value) in enumerate(w.stages):
+                stage_months[row, k] = max(day.year * 12 + day.month - origin, 0)
+                stage_values[row, k] = STAGE_INDEX[value]
+            if exp:
+                events.append((C["experienced"], row, exp.year * 12 + exp.month - origin, 1.0))
+            for day, amount in w.grants:
+                events.append((C["grant_income"], row, day.year * 12 + day.month - origin, float(amount)))
+        table = list(zip(*rows, strict=True)) if rows else [()] * 10
+        kept = [e for e in events if 0 <= e[2] < self.months]
+        return _Columns(
+            fte=np.array(table[0], dtype=float), start=np.array(table[1], dtype=np.int64),
+            leave=np.array(table[2], dtype=np.int64), top=np.array(table[3], dtype=np.int64),
+            first_point=np.array(table[4], dtype=np.int64), start_month=np.array(table[5], dtype=np.int64),
+            start_day=np.array(table[6], dtype=np.int64), start_calendar_month=np.array(table[7], dtype=np.int64),
+            programme_end=np.array(table[8], dtype=np.int64), experienced=np.array(table[9], dtype=np.int64),
+            stage_months=stage_months, stage_values=stage_values,
+            event_component=np.array([e[0] for e in kept], dtype=np.int64),
+            event_row=np.array([e[1] for e in kept], dtype=np.int64),
+            event_month=np.array([e[2] for e in kept], dtype=np.int64),
+            event_amount=np.array([e[3] for e in kept], dtype=float),
+        )  # fmt: skip
+
+    def _staff(self, cols: _Columns) -> tuple[FloatArray, FloatArray, FloatArray, IntArray]:
+        n, months = len(cols.fte), self.months
+        present = self._present(cols)
         fte, fraction, pay, hazard, stage = present.fte, present.fraction, present.pay, present.hazard, present.stage
         ni, pension, levy = present.ni, present.pension, present.levy
         leave_known = present.known_leaving
@@ -440,31 +473,39 @@ class _Model:
         np.multiply(alive, hazard, out=values[C["leavers"]])
         values[C["leavers"]] += leave_known
         leavers = values[C["leavers"]]
-        self.last_events = self._events(workers, alive)
+        self.last_events = self._events(cols, alive)
         for component, rows, months_at, amounts in self.last_events:
             np.add.at(values[component], (rows, months_at), amounts)
         return values, alive, leavers, stage
 
-    def _increments(self, starts: Sequence[date]) -> np.ndarray:
-        """Increment months: each April once the worker has the minimum service by 1 April, or each anniversary."""
-        months = self.grid.starts
+    def _increments(self, cols: _Columns) -> npt.NDArray[np.bool_]:
+        """Increment months: each April once the worker has the minimum service by 1 April (the first month
+        starting on or after start + the minimum), or each anniversary of the start."""
+        column = np.arange(self.months)[None, :]
         if self.scenario.increment == "anniversary":
-            return np.array([[m.month == s.month and m > s for m in months] for s in starts])
-        eligible = np.array([add_months(s, self.scenario.first_increment_min_months).toordinal() for s in starts])
-        return self.is_april[None, :] & (self.month_ordinal[None, :] >= eligible[:, None])
+            calendar_month = np.array([d.month for d in self.grid.starts])[None, :]
+            anniversary: npt.NDArray[np.bool_] = (calendar_month == cols.start_calendar_month[:, None]) & (
+                column > cols.start_month[:, None]
+            )
+            return anniversary
+        eligible = cols.start_month + self.scenario.first_increment_min_months + (cols.start_day > 1)
+        april: npt.NDArray[np.bool_] = self.is_april[None, :] & (column >= eligible[:, None])
+        return april
 
-    def _progressions(self, workers: list[PayFacts], path: IntArray, increments: np.ndarray) -> IntArray:
+    def _progressions(self, cols: _Columns, path: IntArray, increments: npt.NDArray[np.bool_]) -> IntArray:
         for rule in self.scenario.progression:
             target = self.grades.find(rule.to_grade, None)
             if target is None:
                 self.warnings.append(f"progression to grade '{rule.to_grade}': no such grade")
                 continue
-            when = [w.programme_end if rule.when == "programme_passed" else w.experienced_from for w in workers]
-            change = np.array([self._month(day) for day in when])
+            when = cols.programme_end if rule.when == "programme_passed" else cols.experienced
+            # Before the grid: from its first month; after it: never.
+            change = np.where(when >= self.months, -1, np.maximum(when, 0))
+            change = np.where(when <= -(10**6), -1, change)
             below = path[:, 0] < target.points[0]  # only a move up: nobody is regraded down
             change = np.where(below, change, -1)
-            path = regrade(path, increments, change, np.full(len(path), target.points[0]),
-                           np.full(len(path), target.points[1]))  # fmt: skip
+            count = len(path)
+            path = regrade(path, increments, change, np.full(count, target.points[0]), np.full(count, target.points[1]))
         return path
 
     def _month(self, day: date | None) -> int:
@@ -474,21 +515,12 @@ class _Model:
         index = self.grid.index_of(day)
         return index if 0 <= index < self.months else (0 if index < 0 else -1)
 
-    def _stage_matrix(self, workers: list[PayFacts]) -> IntArray:
+    def _stage_matrix(self, cols: _Columns) -> IntArray:
         """stage[w, m]: each worker's stage index month by month, from their stage changes."""
-        width = max((len(w.stages) for w in workers), default=1)
-        changes = np.full((len(workers), width), self.months, dtype=np.int64)
-        values = np.zeros((len(workers), width), dtype=np.int64)
-        first, origin = self.grid.starts[0], self.grid.starts[0].year * 12 + self.grid.starts[0].month
-        del first
-        for row, worker in enumerate(workers):
-            for k, (day, value) in enumerate(worker.stages):
-                changes[row, k] = max(day.year * 12 + day.month - origin, 0)
-                values[row, k] = STAGE_INDEX[value]
-        stage = np.zeros((len(workers), self.months), dtype=np.int64)
+        stage = np.zeros((len(cols.fte), self.months), dtype=np.int64)
         column = np.arange(self.months)[None, :]
-        for k in range(width):
-            stage = np.where(column >= changes[:, k : k + 1], values[:, k : k + 1], stage)
+        for k in range(cols.stage_months.shape[1]):
+            stage = np.where(column >= cols.stage_months[:, k : k + 1], cols.stage_values[:, k : k + 1], stage)
         return stage
 
     def _annual(self, path: IntArray, stage: IntArray, increments: np.ndarray) -> FloatArray:
@@ -557,23 +589,13 @@ class _Model:
             monthly[booked] = np.where(self.month_ordinal[None, :] >= start[booked, None], monthly[booked], 0.0)
         return monthly
 
-    def _events(self, workers: list[PayFacts], alive: FloatArray) -> list[tuple[int, IntArray, IntArray, FloatArray]]:
+    def _events(self, cols: _Columns, alive: FloatArray) -> list[tuple[int, IntArray, IntArray, FloatArray]]:
         """Single-month figures: reaching experienced practitioner (expected heads) and ASYE grant income."""
-        origin = self.grid.starts[0].year * 12 + self.grid.starts[0].month
-        experienced = [[(w.experienced_from, 1.0)] if w.experienced_from else [] for w in workers]
-        grants = [[(day, float(amount)) for day, amount in w.grants] for w in workers]
         found = []
-        for component, per_worker in ((C["experienced"], experienced), (C["grant_income"], grants)):
-            rows, months, amounts = [], [], []
-            for row, items in enumerate(per_worker):
-                for day, amount in items:
-                    month = day.year * 12 + day.month - origin
-                    if 0 <= month < self.months:
-                        rows.append(row)
-                        months.append(month)
-                        amounts.append(amount)
-            r, m = np.array(rows, dtype=np.int64), np.array(months, dtype=np.int64)
-            found.append((component, r, m, np.array(amounts, dtype=float) * alive[r, m]))
+        for component in (C["experienced"], C["grant_income"]):
+            pick = cols.event_component == component
+            rows, months = cols.event_row[pick], cols.event_month[pick]
+            found.append((component, rows, months, cols.event_amount[pick] * alive[rows, months]))
         return found
 
     # --- agency cover ----------------------------------------------------------------------------------------------
@@ -680,7 +702,7 @@ class _Model:
     def _hire_matrix(self, grade: Grade) -> FloatArray:
         """[c, t, m] for a full-time hire at the bottom of the grade starting in month t (no replacement)."""
         workers = self._hire_workers(grade)
-        values, _, _, _ = self._staff(workers, [grade] * self.months)
+        values, _, _, _ = self._staff(self.columns(workers, [grade] * self.months))
         return values
 
     def _hire_workers(self, grade: Grade) -> list[PayFacts]:
@@ -711,6 +733,39 @@ def _hire_stages(start: date, newly_qualified: bool) -> tuple[tuple[date, Stage]
         (start, Stage.ASYE), (add_months(start, 12), Stage.ECF_YEAR_2), (add_months(start, 24), Stage.ECF_YEARS_3_5),
         (add_months(start, 60), Stage.EXPERIENCED),
     )  # fmt: skip
+
+
+@dataclass(frozen=True)
+class _Columns:
+    """Workers' facts as arrays (months are indices into the grid; -10**6 for none)."""
+
+    fte: FloatArray
+    start: IntArray
+    leave: IntArray
+    top: IntArray
+    first_point: IntArray
+    start_month: IntArray
+    start_day: IntArray
+    start_calendar_month: IntArray
+    programme_end: IntArray
+    experienced: IntArray
+    stage_months: IntArray
+    stage_values: IntArray
+    event_component: IntArray
+    event_row: IntArray
+    event_month: IntArray
+    event_amount: FloatArray
+
+    def take(self, begin: int, end: int) -> _Columns:
+        """Rows begin..end (a chunk), with their events renumbered from 0."""
+        pick = (self.event_row >= begin) & (self.event_row < end)
+        return _Columns(
+            self.fte[begin:end], self.start[begin:end], self.leave[begin:end], self.top[begin:end],
+            self.first_point[begin:end], self.start_month[begin:end], self.start_day[begin:end],
+            self.start_calendar_month[begin:end], self.programme_end[begin:end], self.experienced[begin:end],
+            self.stage_months[begin:end], self.stage_values[begin:end], self.event_component[pick],
+            self.event_row[pick] - begin, self.event_month[pick], self.event_amount[pick],
+        )  # fmt: skip
 
 
 @dataclass(frozen=True)

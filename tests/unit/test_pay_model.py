@@ -165,3 +165,23 @@ def test_monte_carlo_is_seeded_and_its_mean_matches_the_expected_values() -> Non
         assert mean == pytest.approx(value, rel=0.005)
     assert (bands["total_p10"] <= bands["total_p50"]).all() and (bands["total_p50"] <= bands["total_p90"]).all()
     assert bands["leavers_mean"].sum() == pytest.approx(expected["leavers"].sum(), rel=0.03)
+
+
+def test_a_starter_with_under_six_months_by_1_april_waits_a_year_for_the_first_increment() -> None:
+    """Starts 15/10/2025 at SCP 29: 15/04/2026 is 6 months on, after 1 April, so no increment in April 2026 (SCP 29
+    uprated: £39,862 x 1.03 = £41,058 -> £3,421.50) and SCP 30 from April 2027 (£40,777 x 1.03^2 = £43,260.31 ->
+    £43,260 -> £3,605.00)."""
+    starter = worker(start_date=date(2025, 10, 15), stages=((date(2025, 9, 30), Stage.NOT_EARLY_CAREER),))
+    result = project([starter], BOOK, BASELINE, date(2025, 9, 30), 2, NOBODY_LEAVES)
+    salary = months(result, "salary")
+    assert salary[6] == 3421.50  # April 2026
+    assert salary[18] == 3605.00  # April 2027
+
+
+def test_anniversary_increments_follow_the_start_month() -> None:
+    """Increments on each anniversary (a scenario setting): started September 2020, SCP 29 -> 30 in September 2025."""
+    scenario = BASELINE.model_copy(update={"increment": "anniversary"})
+    result = project([worker()], BOOK, scenario, date(2025, 4, 30), 1, NOBODY_LEAVES)
+    salary = months(result, "salary")
+    assert salary[3] == 3321.83  # August 2025: SCP 29, 2025/26
+    assert salary[4] == round(40777 / 12, 2)  # September 2025: SCP 30

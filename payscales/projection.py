@@ -107,7 +107,7 @@ def calibrate_own(leavers_under_5: int, leavers_5_plus: int, in_post_under_5: in
     )  # fmt: skip
 
 
-CHUNK = 8192  # workers costed at a time: bounds memory at national scale
+CHUNK = 1024  # workers costed at a time: bounds memory at national scale
 DIMENSIONS = ("team", "grade", "stage", "source")
 SOURCES = ("staff", "agency", "replacement")
 
@@ -306,6 +306,7 @@ class _Model:
                 self.warnings.append(f"agency rate for {role} (£{rate}/h) is above the regional cap (£{cap}/h){when}")
         self.last_events: list[tuple[int, IntArray, IntArray, FloatArray]] = []
         self._grade_cache: dict[tuple[str | None, str | None], Grade | None] = {}
+        self._role_cache: dict[tuple[None, str | None], Grade] = {}
 
     # --- the whole run -------------------------------------------------------------------------------------------
 
@@ -389,7 +390,12 @@ class _Model:
         return worker.grade or self._grade_for_role(worker.role).grade
 
     def _grade_for_role(self, role: str | None) -> Grade:
-        return self.grades.find(None, role) or self.grades.find("SW", None) or self.grades.grades[0]
+        key = (None, role)
+        if key not in self._role_cache:
+            self._role_cache[key] = (
+                self.grades.find(None, role) or self.grades.find("SW", None) or self.grades.grades[0]
+            )
+        return self._role_cache[key]
 
     def _grade(self, worker: PayFacts) -> Grade | None:
         key = (worker.grade, worker.role)
@@ -474,8 +480,9 @@ class _Model:
         values[C["leavers"]] += leave_known
         leavers = values[C["leavers"]]
         self.last_events = self._events(cols, alive)
-        for component, rows, months_at, amounts in self.last_events:
-            np.add.at(values[component], (rows, months_at), amounts)
+        if self.per_worker:  # the marginals take the events directly; only per-worker sums need them in place
+            for component, rows, months_at, amounts in self.last_events:
+                np.add.at(values[component], (rows, months_at), amounts)
         return values, alive, leavers, stage
 
     def _increments(self, cols: _Columns) -> npt.NDArray[np.bool_]:
@@ -535,24 +542,21 @@ class _Model:
 
     def _stage_pay(self, annual: FloatArray, stage: IntArray, increments: np.ndarray) -> FloatArray:
         """Early-career workers paid by ECF stage: the stage's first point, one more each increment since the stage
-        began, up to its last point."""
+        began, up to its last point. Only the rows ever on a paid stage are worked on."""
         assert self.stage_salaries is not None
-        steps = np.cumsum(increments, axis=1)
-        entered = np.zeros_like(stage)
-        changed = np.concatenate([np.ones((len(stage), 1), dtype=bool), stage[:, 1:] != stage[:, :-1]], axis=1)
-        columns = np.where(changed, np.arange(self.months)[None, :], 0)
-        entered = np.maximum.accumulate(columns, axis=1)
+        paid = {STAGES.index(name): pay.points for name, pay in self.scenario.stage_pay.items() if name in STAGES}
+        rows = np.flatnonzero(np.isin(stage, list(paid)).any(axis=1))
+        if not rows.size:
+            return annual
+        sub, steps = stage[rows], np.cumsum(increments[rows], axis=1)
+        changed = np.concatenate([np.ones((len(rows), 1), dtype=bool), sub[:, 1:] != sub[:, :-1]], axis=1)
+        entered = np.maximum.accumulate(np.where(changed, np.arange(self.months)[None, :], 0), axis=1)
         since = steps - np.take_along_axis(steps, entered, axis=1)
-        for name, pay in self.scenario.stage_pay.items():
-            if name not in STAGES:
-                continue
-            first, last = pay.points
-            point = np.minimum(first + since, last)
-            on_stage = stage == STAGES.index(name)
-            staged = self.stage_salaries[
-                self.stage_fy_row[None, :], np.clip(point, 0, self.stage_salaries.shape[1] - 1)
-            ]
-            annual = np.where(on_stage, staged, annual)
+        part = annual[rows]
+        for index, (first, last) in paid.items():
+            point = np.clip(np.minimum(first + since, last), 0, self.stage_salaries.shape[1] - 1)
+            part = np.where(sub == index, self.stage_salaries[self.stage_fy_row[None, :], point], part)
+        annual[rows] = part
         return annual
 
     def _employed_fraction(self, start: IntArray, leave: IntArray) -> FloatArray:

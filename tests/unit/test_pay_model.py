@@ -185,3 +185,17 @@ def test_anniversary_increments_follow_the_start_month() -> None:
     salary = months(result, "salary")
     assert salary[3] == 3321.83  # August 2025: SCP 29, 2025/26
     assert salary[4] == round(40777 / 12, 2)  # September 2025: SCP 30
+
+
+def test_the_ecf_linked_scale_pays_early_career_workers_by_stage() -> None:
+    """On the illustrative national scale an ASYE worker is on point 1 (2025/26 £37,280 -> £3,106.67 a month) and
+    moves to point 2 (£39,152 -> £3,262.67) when ECF year 2 begins on 15/09/2025."""
+    linked = BOOK.scenarios["ecf_linked"]
+    nqsw = worker(
+        grade="NQSW", point=26, role="ASYE Social Worker", start_date=date(2024, 9, 2),
+        stages=((date(2025, 6, 30), Stage.ASYE), (date(2025, 9, 15), Stage.ECF_YEAR_2)),
+    )  # fmt: skip
+    result = project([nqsw], BOOK, linked, date(2025, 6, 30), 1, NOBODY_LEAVES)
+    salary = months(result, "salary")
+    assert salary[0] == 3106.67  # July 2025
+    assert salary[2] == 3262.67  # September 2025

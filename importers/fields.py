@@ -17,6 +17,7 @@ class Kind(StrEnum):
     ASYE_STATUS = "asye_status"
     ABSENCE_TYPE = "absence_type"
     SWE = "swe_number"
+    MONEY = "money"
 
 
 @dataclass(frozen=True)
@@ -280,6 +281,20 @@ FIELDS: tuple[Field, ...] = (
             "previous pqe",
         ),
     ),
+    Field(
+        "market_supplement",
+        "Market supplement",
+        Kind.MONEY,
+        (
+            "market supplement",
+            "market supplement annual",
+            "market premium",
+            "market rate supplement",
+            "recruitment and retention payment",
+            "retention payment",
+        ),
+    ),
+    Field("allowances", "Allowances", Kind.MONEY, ("allowances", "allowance", "other allowances", "annual allowances")),
     Field(
         "absence_start",
         "Absence start",

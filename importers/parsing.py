@@ -126,6 +126,15 @@ def _written_date(text: str) -> date:
     return first.date()
 
 
+def parse_money(raw: Any) -> Decimal:
+    """An annual amount in pounds: 2000, '£2,000', '2000.50'; kept to the penny."""
+    text = raw if isinstance(raw, int | float) and not isinstance(raw, bool) else str(raw).strip().lstrip("£")
+    amount = _decimal(text, "invalid-number", "an amount in pounds")
+    if amount != amount.quantize(Decimal("0.01")):
+        raise CellError("invalid-number", f"'{raw}' has fractions of a penny")
+    return amount.quantize(Decimal("0.01"))
+
+
 def parse_int(raw: Any) -> int:
     if isinstance(raw, bool):
         raise CellError("invalid-number", f"'{raw}' is not a whole number")
@@ -312,6 +321,7 @@ def parser_for(kind: Kind, hours_per_week: Decimal, value_map: dict[str, str] | 
         Kind.DATE: parse_date,
         Kind.INT: parse_int,
         Kind.SWE: parse_swe,
+        Kind.MONEY: parse_money,
     }
     if kind in simple:
         return simple[kind]

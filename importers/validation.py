@@ -71,6 +71,8 @@ class WorkerRow(BaseModel):
     asye_review_9m: date | None = None
     asye_review_final: date | None = None
     prior_pqe_months: Annotated[int, Field(ge=0, le=720)] | None = None
+    market_supplement: Annotated[Decimal, Field(ge=0, le=100000)] | None = None
+    allowances: Annotated[Decimal, Field(ge=0, le=100000)] | None = None
     absences: tuple[AbsenceIn, ...] = ()
 
     @model_validator(mode="after")
@@ -171,6 +173,8 @@ _PYDANTIC_CODES: dict[tuple[str, str], str] = {
     ("asye_status", "enum"): "unknown-asye-status",
     ("spinal_point", "less_than_equal"): "invalid-number",
     ("prior_pqe_months", "less_than_equal"): "invalid-number",
+    ("market_supplement", "less_than_equal"): "invalid-number",
+    ("allowances", "less_than_equal"): "invalid-number",
 }
 
 

@@ -63,6 +63,7 @@ class PayFacts:
     programme_end: date | None = None
     experienced_from: date | None = None
     grants: tuple[tuple[date, Decimal], ...] = ()
+    supplements: Decimal = Decimal(0)  # market supplement + allowances, a year full-time: paid with salary
 
 
 @dataclass(frozen=True)
@@ -412,6 +413,8 @@ class _Model:
         path = self._progressions(cols, path, increments)
         stage = self._stage_matrix(cols)
         annual = self._annual(path, stage, increments)
+        if cols.supplements.any():  # market supplements and allowances are paid with the salary, pro rata
+            annual += cols.supplements[:, None]
         fraction = self._employed_fraction(cols.start, cols.leave)
         annual *= fraction
         annual *= cols.fte[:, None] / 12
@@ -436,7 +439,7 @@ class _Model:
                 float(w.fte), start.toordinal(), leaving.toordinal() if leaving else 10**7, g.points[1],
                 w.point if w.point is not None else g.points[0], start.year * 12 + start.month - origin,
                 start.day, start.month, end.year * 12 + end.month - origin if end else none,
-                exp.year * 12 + exp.month - origin if exp else none,
+                exp.year * 12 + exp.month - origin if exp else none, float(w.supplements),
             ))  # fmt: skip
             for k, (day, value) in enumerate(w.stages):
                 stage_months[row, k] = max(day.year * 12 + day.month - origin, 0)
@@ -445,7 +448,7 @@ class _Model:
                 events.append((C["experienced"], row, exp.year * 12 + exp.month - origin, 1.0))
             for day, amount in w.grants:
                 events.append((C["grant_income"], row, day.year * 12 + day.month - origin, float(amount)))
-        table = list(zip(*rows, strict=True)) if rows else [()] * 10
+        table = list(zip(*rows, strict=True)) if rows else [()] * 11
         kept = [e for e in events if 0 <= e[2] < self.months]
         return _Columns(
             fte=np.array(table[0], dtype=float), start=np.array(table[1], dtype=np.int64),
@@ -453,6 +456,7 @@ class _Model:
             first_point=np.array(table[4], dtype=np.int64), start_month=np.array(table[5], dtype=np.int64),
             start_day=np.array(table[6], dtype=np.int64), start_calendar_month=np.array(table[7], dtype=np.int64),
             programme_end=np.array(table[8], dtype=np.int64), experienced=np.array(table[9], dtype=np.int64),
+            supplements=np.array(table[10], dtype=float),
             stage_months=stage_months, stage_values=stage_values,
             event_component=np.array([e[0] for e in kept], dtype=np.int64),
             event_row=np.array([e[1] for e in kept], dtype=np.int64),
@@ -755,6 +759,7 @@ class _Columns:
     experienced: IntArray
     stage_months: IntArray
     stage_values: IntArray
+    supplements: FloatArray
     event_component: IntArray
     event_row: IntArray
     event_month: IntArray
@@ -767,7 +772,8 @@ class _Columns:
             self.fte[begin:end], self.start[begin:end], self.leave[begin:end], self.top[begin:end],
             self.first_point[begin:end], self.start_month[begin:end], self.start_day[begin:end],
             self.start_calendar_month[begin:end], self.programme_end[begin:end], self.experienced[begin:end],
-            self.stage_months[begin:end], self.stage_values[begin:end], self.event_component[pick],
+            self.stage_months[begin:end], self.stage_values[begin:end], self.supplements[begin:end],
+            self.event_component[pick],
             self.event_row[pick] - begin, self.event_month[pick], self.event_amount[pick],
         )  # fmt: skip
 

@@ -6,6 +6,7 @@ import csv
 import io
 import json
 from datetime import UTC, date, datetime
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
@@ -161,3 +162,22 @@ def test_cli_projection_as_csv_with_the_documented_columns(db_url):
     assert spine[0] == "point,annual_salary" and "29,39862" in spine
     unknown = ecf(db_url, "project", "--scenario", "nope")
     assert unknown.returncode == 2 and "no scenario 'nope'" in unknown.stderr
+
+
+def test_market_supplements_and_allowances_are_imported_and_stored(app, tmp_path):
+    headers = [*HEADERS, "Market Supplement", "Allowances"]
+    rows = [worker("000101", **{"Market Supplement": "£2,000", "Allowances": 450.5}), worker("000102")]
+    path = write_xlsx(tmp_path / "hr_2026-10-31.xlsx", rows, headers=headers)
+    result = import_file(app, ImportRequest(path))
+    assert result.outcome.value == "imported"
+    with app.unit_of_work() as uow:
+        stored = uow.snapshots.snapshot(date(2026, 10, 31))
+    assert stored["000101"].market_supplement == Decimal("2000.00")
+    assert stored["000101"].allowances == Decimal("450.50")
+    assert stored["000102"].market_supplement is None
+    bad = write_xlsx(tmp_path / "hr_2026-11-30.xlsx", [worker("000101", **{"Market Supplement": "lots"})], headers)
+    refused = import_file(app, ImportRequest(bad))
+    assert refused.outcome.value == "rejected"
+    assert [(i.code, i.column) for i in refused.validated.issues if i.severity == "error"] == [
+        ("invalid-number", "Market Supplement")
+    ]

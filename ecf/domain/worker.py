@@ -69,6 +69,8 @@ class WorkerRecord:
     asye_review_9m: date | None = None
     asye_review_final: date | None = None
     prior_pqe_months: int | None = None
+    market_supplement: Decimal | None = None  # a year, full-time, in pounds
+    allowances: Decimal | None = None  # a year, full-time, in pounds
     absences: tuple[Absence, ...] = field(default=())
 
     def has_left_by(self, as_of: date) -> bool:

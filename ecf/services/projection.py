@@ -78,6 +78,7 @@ def pay_facts(item: Assessed, as_of: date) -> PayFacts:
         leaving_date=record.leaving_date, stages=stages, programme_end=assessment.programme_end,
         experienced_from=assessment.experienced_from,
         grants=tuple((g.claimable_from, g.amount) for g in assessment.grants),
+        supplements=(record.market_supplement or Decimal(0)) + (record.allowances or Decimal(0)),
     )  # fmt: skip
 
 

@@ -66,6 +66,8 @@ class WorkerSnapshotRow(Base):
     asye_review_9m: Mapped[date | None] = mapped_column(Date)
     asye_review_final: Mapped[date | None] = mapped_column(Date)
     prior_pqe_months: Mapped[int | None] = mapped_column(Integer)
+    market_supplement: Mapped[Decimal | None] = mapped_column(Numeric(10, 2))
+    allowances: Mapped[Decimal | None] = mapped_column(Numeric(10, 2))
 
     __table_args__ = (Index("ix_worker_snapshots_employee_as_of", "employee_id", "as_of"),)
 

@@ -33,7 +33,7 @@ RECORD_FIELDS: tuple[str, ...] = (
     "employee_id", "surname", "forename", "swe_number", "date_qualified", "start_date", "leaving_date",
     "leaving_reason", "fte", "contract_type", "grade", "spinal_point", "team", "line_manager", "role", "caseload",
     "asye_start_date", "asye_status", "asye_review_3m", "asye_review_6m", "asye_review_9m", "asye_review_final",
-    "prior_pqe_months",
+    "prior_pqe_months", "market_supplement", "allowances",
 )  # fmt: skip
 BATCH = 5000
 

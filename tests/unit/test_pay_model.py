@@ -199,3 +199,12 @@ def test_the_ecf_linked_scale_pays_early_career_workers_by_stage() -> None:
     salary = months(result, "salary")
     assert salary[0] == 3106.67  # July 2025
     assert salary[2] == 3262.67  # September 2025
+
+
+def test_market_supplements_and_allowances_are_paid_with_the_salary() -> None:
+    """SCP 30 in 2025/26 (£40,777) + a £2,000 market supplement + £500 allowances, at 0.5 FTE:
+    (40,777 + 2,500) x 0.5 / 12 = £1,803.21; NI (1,803.21 - 417) x 15% = £207.93."""
+    paid = worker(point=30, fte=Decimal("0.5"), supplements=Decimal(2500))
+    result = project([paid], BOOK, BASELINE, date(2025, 4, 30), 1, NOBODY_LEAVES)
+    assert months(result, "salary")[0] == 1803.21
+    assert months(result, "employer_ni")[0] == 207.93

@@ -210,12 +210,21 @@ class Projection:
         rows = self.rows(dimensions[0] if dimensions else "source")
         if dimensions:
             rows = rows[rows[list(COMPONENTS)].abs().sum(axis=1) > 0]
-        grouped = rows.groupby(list(keys), sort=True, dropna=False)
-        table = grouped[list(COMPONENTS)].sum().reset_index()
-        if "month" not in keys:  # FTE over a period is the average of its months, not their sum
-            spans = grouped["month"].agg(self._months_in).to_numpy(dtype=float)
-            table["fte"] = table["fte"] / spans
-        return finish(table)
+        dimension = dimensions[0] if dimensions else "source"
+        detail = rows.groupby(["month", "financial_year", dimension], sort=True)[list(COMPONENTS)].sum().reset_index()
+        # Each month is rounded to the penny first, apportioned so the parts add up to the month's rounded total;
+        # longer periods are sums of those pennies. Every cut (team, grade, stage) then adds to the same totals, and
+        # a year is exactly the sum of its months as shown, as a spreadsheet adds them up.
+        detail = _apportioned(detail)
+        monthly = [*keys, *(k for k in ("month", "financial_year") if k not in keys)]
+        table = finish(detail.groupby(monthly, sort=True, dropna=False)[list(COMPONENTS)].sum().reset_index())
+        if "month" in keys:
+            return table
+        grouped = table.groupby(list(keys), sort=True, dropna=False)
+        summed = grouped[[*COMPONENTS, "total", "net_total"]].sum().reset_index()
+        spans = grouped["month"].agg(self._months_in).to_numpy(dtype=float)
+        summed["fte"] = summed["fte"] / spans  # FTE over a period is the average of its months, not their sum
+        return finish(summed)
 
     def worker_years(self) -> pd.DataFrame:
         """Each worker here on the as-of date, by financial year: their own expected figures."""
@@ -231,6 +240,9 @@ class Projection:
         })  # fmt: skip
         for c, name in enumerate(COMPONENTS):
             frame[name] = self.worker_sums[c].reshape(-1)
+        # FTE over a financial year is the average of its months in the projection, not their sum.
+        months = [sum(1 for m in self.grid.financial_years if m == year) for year in years]
+        frame["fte"] = frame["fte"] / np.tile(months, count)
         return frame
 
     def _months_in(self, months_seen: pd.Series) -> int:
@@ -239,12 +251,27 @@ class Projection:
         return sum(1 for m in self.grid.starts if financial_year(m) in years) or 1
 
 
+def _apportioned(detail: pd.DataFrame) -> pd.DataFrame:
+    """Money to whole pennies per row such that each month's rows add up to that month's total rounded to the penny
+    (largest remainder: the pennies left over go to the rows that lost the most in rounding down)."""
+    detail = detail.copy()
+    for column in MONEY:
+        cents = detail[column].to_numpy() * 100
+        floor = np.floor(cents + 1e-6)
+        remainder = cents - floor
+        target = detail.assign(c=cents).groupby("month")["c"].transform("sum").round().to_numpy()
+        short = target - detail.assign(f=floor).groupby("month")["f"].transform("sum").to_numpy()
+        rank = detail.assign(r=-remainder).groupby("month")["r"].rank(method="first").to_numpy()
+        detail[column] = (floor + (rank <= short)) / 100
+    return detail
+
+
 def finish(table: pd.DataFrame) -> pd.DataFrame:
     table = table.copy()
-    table["total"] = table[["salary", "employer_ni", "pension", "levy", "agency"]].sum(axis=1)
-    table["net_total"] = table["total"] - table["grant_income"]
-    for column in (*MONEY, "total", "net_total"):
+    for column in MONEY:
         table[column] = table[column].round(2)
+    table["total"] = table[["salary", "employer_ni", "pension", "levy", "agency"]].sum(axis=1).round(2)
+    table["net_total"] = (table["total"] - table["grant_income"]).round(2)
     for column in ("fte", "leavers", "experienced"):
         table[column] = table[column].round(4)
     return table

@@ -58,13 +58,24 @@ def machine(value: Any) -> Any:
     return value
 
 
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
 def _csv_cell(value: Any) -> Any:
     value = machine(value)
     if isinstance(value, list):
-        return "; ".join(str(_csv_cell(v)) for v in value)
+        return _safe_text("; ".join(str(_csv_cell(v)) for v in value))
     if isinstance(value, dict):
-        return " ".join(f"{k}={'' if v is None else v}" for k, v in value.items())
+        return _safe_text(" ".join(f"{k}={'' if v is None else v}" for k, v in value.items()))
+    if isinstance(value, str):
+        return _safe_text(value)
     return "" if value is None else value
+
+
+def _safe_text(text: str) -> str:
+    """Text a spreadsheet would run as a formula (=, +, -, @) gets a leading apostrophe: names from HR sheets can
+    never become formulas in a csv opened in Excel. Numbers are written as numbers and never touched."""
+    return "'" + text if text.startswith(FORMULA_STARTS) else text
 
 
 def render(

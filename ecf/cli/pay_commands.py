@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal
 from pathlib import Path
 from typing import Annotated, Any
@@ -12,6 +12,7 @@ import typer
 
 from ecf.cli.common import fail, open_app, parse_day
 from ecf.cli.output import Format, console, render
+from ecf.exports.workbook import ExportError
 from ecf.progression.calendar import uk
 from ecf.services import projection as service
 from payscales.loader import PayDataError
@@ -31,6 +32,7 @@ def register(app: typer.Typer) -> None:
     app.add_typer(payscale_app, name="payscale")
     app.add_typer(scenario_app, name="scenario")
     app.command()(project)
+    app.command("export")(export)
 
 
 def _book(pay_file: Path | None) -> Any:
@@ -245,3 +247,38 @@ def _rows(result: Projection, table: pd.DataFrame, keys: list[str], for_people: 
 
 
 __all__ = ["COMPONENTS", "register"]
+
+
+def export(
+    path: Annotated[Path, typer.Argument(help="The workbook to write (.xlsx).", metavar="FILE.xlsx")],
+    scenario: Annotated[str, typer.Option("--scenario", help="Scenario name (see ecf scenario list).")] = "baseline",
+    compare: Annotated[
+        str | None, typer.Option("--compare", help="A second scenario, with a difference block.")
+    ] = None,
+    years: Annotated[int, typer.Option("--years", min=1, max=10, help="Years to project (1-10).")] = 5,
+    as_of: Annotated[
+        date | None,
+        typer.Option("--as-of", parser=parse_day, metavar="DD/MM/YYYY", help="Project from this date (default today)."),
+    ] = None,
+    pseudonymise: Annotated[
+        bool,
+        typer.Option("--pseudonymise", help="Stable codes instead of employee IDs and names on the Workers sheet."),
+    ] = False,
+    force: Annotated[bool, typer.Option("--force", help="Replace the file if it exists.")] = False,
+    lgps_rate: Annotated[float | None, typer.Option("--lgps-rate", help="Your fund's employer rate.")] = None,
+    calibrate: Annotated[str, typer.Option("--calibrate", help="national or own.")] = "national",
+    pay_file: PayFileOption = None,
+) -> None:
+    """Write the finance workbook: cover, assumptions, summary by financial year (live formulas), monthly, by team,
+    by grade and stage, workers, and charts."""
+    day = as_of or date.today()
+    lgps = Decimal(str(lgps_rate)) if lgps_rate is not None else None
+    requests = [
+        service.ProjectionRequest(name, years, day, calibrate, lgps, pay_file)
+        for name in [scenario, *([compare] if compare else [])]
+    ]
+    try:
+        written = service.export_workbook(open_app(), requests, path, datetime.now(), pseudonymise, force)
+    except (service.UnknownName, PayDataError, ExportError, ValueError) as exc:
+        raise fail(str(exc)) from exc
+    console.print(f"Wrote {written} ({written.stat().st_size / 1e6:.1f} MB).")

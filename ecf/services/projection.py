@@ -2,16 +2,18 @@
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal
 from pathlib import Path
 
+from ecf.exports.workbook import ExportError, ExportInput, write_workbook
 from ecf.progression.calendar import add_months, add_years
 from ecf.progression.facts import Stage
 from ecf.progression.indicators import leavers_between
 from ecf.services.context import App
-from ecf.services.progression import Assessed, assess_workforce
+from ecf.services.progression import Assessed, assess_workforce, rulebook
 from payscales.loader import PayDataError, load_paybook
 from payscales.montecarlo import MonteCarlo, simulate
 from payscales.projection import Calibration, PayFacts, Projection, calibrate, calibrate_own, project
@@ -67,6 +69,36 @@ def run_monte_carlo(app: App, request: ProjectionRequest, runs: int, seed: int) 
     workers = [pay_facts(item, request.as_of) for item in progress.workers]
     hazards = _calibration(app, book, progress.workers, request)
     return simulate(workers, book, chosen, request.as_of, request.years, hazards, runs, seed, request.lgps_rate)
+
+
+def export_workbook(
+    app: App, requests: list[ProjectionRequest], path: Path, produced: datetime, pseudonymise: bool = False,
+    force: bool = False,
+) -> Path:  # fmt: skip
+    """The finance workbook for one scenario or two compared. Reads the database, never writes to it."""
+    book = paybook(requests[0].pay_file)
+    first = requests[0]
+    progress = assess_workforce(app, first.as_of, rules_file=first.rules_file)
+    workers = [pay_facts(item, first.as_of) for item in progress.workers]
+    hazards = _calibration(app, book, progress.workers, first)
+    projections = [
+        project(workers, book, scenario(book, r.scenario), r.as_of, r.years, hazards, r.lgps_rate, per_worker=True)
+        for r in requests
+    ]
+    records = [w.state.record for w in progress.workers]
+    names = {} if pseudonymise else {r.employee_id: " ".join(p for p in (r.forename, r.surname) if p) for r in records}
+    codes = {r.employee_id: pseudonym(r.employee_id) for r in records} if pseudonymise else {}
+    council = rulebook(app, first.rules_file).council.name
+    content = ExportInput(council, projections, book, progress.data_as_of, produced, names, codes)
+    return write_workbook(path, content, force)
+
+
+__all__ = ["ExportError"]
+
+
+def pseudonym(employee_id: str) -> str:
+    """A stable code for a worker: the same ID always gives the same code, and the code does not give the ID away."""
+    return "W" + hashlib.sha256(f"ecf-tracker:{employee_id}".encode()).hexdigest()[:8].upper()
 
 
 def pay_facts(item: Assessed, as_of: date) -> PayFacts:

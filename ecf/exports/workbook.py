@@ -1,0 +1,430 @@
+"""The finance workbook: a pay projection as an Excel file a budget holder can audit, recalculate and present.
+
+Written with XlsxWriter in constant-memory mode, row by row. Strings are always written as text: nothing that came
+from an HR sheet can become a formula. Formulas are written only through `_formula`, on purpose: the summary totals
+are SUMIFS over the detail sheets, each with the engine's figure cached so a viewer that does not recalculate still
+shows it.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+import xlsxwriter
+from xlsxwriter.utility import xl_col_to_name, xl_rowcol_to_cell
+from xlsxwriter.workbook import Workbook
+from xlsxwriter.worksheet import Worksheet
+
+from payscales.projection import Projection
+from payscales.rules import PayBook
+
+MONEY_COLUMNS = ("salary", "employer_ni", "pension", "levy", "agency")
+HEADINGS = {
+    "fte": "FTE", "salary": "Salary", "employer_ni": "Employer NI", "pension": "Employer pension", "levy":
+    "Apprenticeship levy", "agency": "Agency", "total": "Total cost", "leavers": "Leavers", "grant_income":
+    "ASYE grant income", "net_total": "Net cost", "experienced": "New experienced practitioners",
+}  # fmt: skip
+DETAIL = ("fte", *MONEY_COLUMNS, "leavers", "grant_income", "experienced")
+
+
+class ExportError(Exception):
+    """The workbook cannot be written where asked: says why, and nothing is left half-written."""
+
+
+@dataclass(frozen=True)
+class ExportInput:
+    council: str
+    projections: Sequence[Projection]
+    book: PayBook
+    data_as_of: date | None
+    produced: datetime
+    names: dict[str, str] = field(default_factory=dict)  # employee_id -> name; empty when pseudonymised
+    pseudonyms: dict[str, str] = field(default_factory=dict)  # employee_id -> stable code, when pseudonymised
+
+
+def write_workbook(path: Path, content: ExportInput, force: bool = False) -> Path:
+    """Write the workbook next to `path` first, then move it into place: a failure leaves any old file untouched."""
+    if path.suffix.lower() != ".xlsx":
+        raise ExportError(f"{path.name}: the workbook must be an .xlsx file")
+    if path.exists() and not force:
+        raise ExportError(f"{path} exists already; pass --force to replace it")
+    folder = path.parent if str(path.parent) else Path(".")
+    if not folder.is_dir():
+        raise ExportError(f"cannot write {path}: the folder {folder} does not exist")
+    try:
+        handle, temporary = tempfile.mkstemp(prefix=f".{path.stem}.", suffix=".xlsx", dir=folder)
+        os.close(handle)
+    except OSError as exc:
+        raise ExportError(f"cannot write in {folder}: {exc.strerror or exc}") from exc
+    try:
+        _Writer(Path(temporary), content).write()
+        os.replace(temporary, path)
+    except PermissionError as exc:
+        raise ExportError(f"cannot write {path}: it is open in another program or not writable") from exc
+    except OSError as exc:
+        raise ExportError(f"cannot write {path}: {exc.strerror or exc}") from exc
+    finally:
+        if os.path.exists(temporary):
+            os.unlink(temporary)
+    return path
+
+
+class _Writer:
+    def __init__(self, path: Path, content: ExportInput) -> None:
+        self.content = content
+        self.book: Workbook = xlsxwriter.Workbook(
+            str(path),
+            {
+                "constant_memory": True,  # rows go straight to disk: memory does not grow with the row count
+                "strings_to_formulas": False,
+                "strings_to_urls": False,
+                "strings_to_numbers": False,
+                "default_date_format": "dd/mm/yyyy",
+            },
+        )
+        self.book.set_properties({"title": f"{content.council}: pay projection", "company": content.council})
+        bold = {"bold": True}
+        self.formats = {
+            "title": self.book.add_format({"bold": True, "font_size": 16}),
+            "heading": self.book.add_format({**bold, "bg_color": "#DDEBF7", "border": 1, "text_wrap": True}),
+            "bold": self.book.add_format(bold),
+            "money": self.book.add_format({"num_format": "£#,##0"}),
+            "money_bold": self.book.add_format({"num_format": "£#,##0", **bold}),
+            "pence": self.book.add_format({"num_format": "£#,##0.00"}),
+            "number": self.book.add_format({"num_format": "#,##0.00"}),
+            "percent": self.book.add_format({"num_format": "0.0%"}),
+            "date": self.book.add_format({"num_format": "dd/mm/yyyy"}),
+            "text": self.book.add_format({"text_wrap": True, "valign": "top"}),
+        }
+        self.monthly_rows: dict[str, tuple[int, int]] = {}  # scenario -> first and last data row (0-based)
+
+    def write(self) -> None:
+        cover = self.book.add_worksheet("Cover")
+        assumptions = self.book.add_worksheet("Assumptions")
+        summary = self.book.add_worksheet("Summary")
+        monthly = self.book.add_worksheet("Monthly")
+        teams = self.book.add_worksheet("By team")
+        grades = self.book.add_worksheet("By grade and stage")
+        workers = self.book.add_worksheet("Workers")
+        charts = self.book.add_worksheet("Charts")
+        # constant_memory writes a sheet's rows in order, so each sheet is written whole, top to bottom.
+        self._cover(cover)
+        self._assumptions(assumptions)
+        self._monthly(monthly)
+        self._summary(summary)
+        self._by(teams, "team", "Team")
+        self._grades(grades)
+        self._workers(workers)
+        self._charts(charts)
+        self.book.close()
+
+    # --- helpers ---------------------------------------------------------------------------------------------------
+
+    def _text(self, sheet: Worksheet, row: int, col: int, value: object, fmt: Any = None) -> None:
+        sheet.write_string(row, col, "" if value is None else str(value), fmt)
+
+    def _number(self, sheet: Worksheet, row: int, col: int, value: float | Decimal, fmt: Any = None) -> None:
+        sheet.write_number(row, col, float(value), fmt)
+
+    def _formula(self, sheet: Worksheet, row: int, col: int, formula: str, value: float, fmt: Any = None) -> None:
+        """The only place a formula is written: always one we built, with the engine's figure cached."""
+        sheet.write_formula(row, col, formula, fmt, round(value, 2))
+
+    def _headings(self, sheet: Worksheet, row: int, names: Sequence[str], widths: Sequence[int]) -> None:
+        for col, (name, width) in enumerate(zip(names, widths, strict=True)):
+            self._text(sheet, row, col, name, self.formats["heading"])
+            sheet.set_column(col, col, width)
+        sheet.freeze_panes(row + 1, 0)
+        sheet.repeat_rows(row)
+
+    # --- sheets ----------------------------------------------------------------------------------------------------
+
+    def _cover(self, sheet: Worksheet) -> None:
+        content, first = self.content, self.content.projections[0]
+        sheet.set_column(0, 0, 30)
+        sheet.set_column(1, 1, 100)
+        self._text(sheet, 0, 0, f"{content.council}: children's social work pay projection", self.formats["title"])
+        lines: list[tuple[str, str]] = [
+            ("Council", content.council),
+            ("Scenarios", "; ".join(f"{p.scenario.name} ({p.scenario.id})" for p in content.projections)),
+            ("Data as of", _uk(content.data_as_of) if content.data_as_of else "no data"),
+            ("Projection", f"{len(first.grid)} months from {_uk(first.grid.starts[0])} (expected values)"),
+            ("Produced", content.produced.strftime("%d/%m/%Y %H:%M")),
+        ]
+        for projection in content.projections:
+            lines.append((f"Scenario: {projection.scenario.id}", projection.scenario.description))
+        for scale in content.book.scales.values():
+            lines.append((f"Scale: {scale.name}", f"{scale.source.title} [{scale.source.confidence.value}]"))
+        oncosts, hazards, agency = content.book.oncosts, content.book.hazards, content.book.agency
+        lines += [
+            ("On-costs", f"{oncosts.source.title} [{oncosts.source.confidence.value}]"),
+            ("Leaving", f"{first.calibration.source} (method: {first.calibration.method})"),
+            ("Hazard data", f"{hazards.source.title} [{hazards.source.confidence.value}]"),
+            ("Agency rates", f"{agency.source.title} [{agency.source.confidence.value}]"),
+            ("Assumptions in force", "every input is on the Assumptions sheet, with its source"),
+            ("Personal data", "names are replaced by stable codes" if content.pseudonyms else
+             "names shown; no special-category fields are ever exported"),
+        ]  # fmt: skip
+        for row, (label, value) in enumerate(lines, start=2):
+            self._text(sheet, row, 0, label, self.formats["bold"])
+            self._text(sheet, row, 1, value, self.formats["text"])
+
+    def _assumptions(self, sheet: Worksheet) -> None:
+        self._headings(sheet, 0, ["Assumption", "Scenario", "Value", "Unit", "Source"], [38, 18, 14, 16, 80])
+        book, row = self.content.book, 1
+
+        def put(label: str, scenario: str, value: float, unit: str, source: str, fmt: Any) -> None:
+            nonlocal row
+            self._text(sheet, row, 0, label)
+            self._text(sheet, row, 1, scenario)
+            self._number(sheet, row, 2, value, fmt)
+            self._text(sheet, row, 3, unit)
+            self._text(sheet, row, 4, source)
+            row += 1
+
+        for projection in self.content.projections:
+            s, cal = projection.scenario, projection.calibration
+            put("Pay award after the last known year", s.id, float(s.pay_award_assumption), "a year",
+                s.notes.get("pay_award_assumption", "scenario input"), self.formats["percent"])  # fmt: skip
+            put("Months' service for an April increment", s.id, s.first_increment_min_months, "months",
+                f"increments: {s.increment}", None)  # fmt: skip
+            put("Leaving hazard, under 5 years' service", s.id, cal.under_5, "a year", cal.source,
+                self.formats["percent"])  # fmt: skip
+            put("Leaving hazard, 5 years and over", s.id, cal.five_plus, "a year", cal.source, self.formats["percent"])
+            for stage, multiplier in sorted(s.hazard_multipliers.items()):
+                put(f"Hazard multiplier: {stage}", s.id, float(multiplier), "x", "scenario input", None)
+            put("Vacancy covered by agency before refilling", s.id, s.replacement.vacancy_months, "months",
+                f"replacement policy: {s.replacement.policy}", None)  # fmt: skip
+            put("Agency cover turned permanent", s.id, float(s.agency_reduction_per_year), "a year",
+                "scenario input", self.formats["percent"])  # fmt: skip
+        oncosts = book.oncosts
+        put("Employer pension (LGPS)", "all", float(oncosts.pension.lgps_rate), "of pay", oncosts.pension.note,
+            self.formats["percent"])  # fmt: skip
+        put(
+            "Apprenticeship levy", "all", float(oncosts.levy.rate), "of pay", oncosts.levy.note, self.formats["percent"]
+        )
+        for period in oncosts.employer_ni:
+            when = f"from {_uk(period.from_)}"
+            put(f"Employer NI rate {when}", "all", float(period.rate), "above threshold", period.note or
+                oncosts.source.title, self.formats["percent"])  # fmt: skip
+            put(f"NI secondary threshold {when}", "all", float(period.monthly_threshold), "£ a month",
+                oncosts.source.title, self.formats["money"])  # fmt: skip
+        agency = book.agency
+        for role, rate in agency.rates.items():
+            put(f"Agency charge rate: {role}", "all", float(rate), "£ an hour", agency.notes.get("rates", ""),
+                self.formats["pence"])  # fmt: skip
+        put("Agency hours a week", "all", float(agency.hours_per_week), "hours", agency.source.title, None)
+        put("Agency weeks a year", "all", float(agency.weeks_per_year), "weeks", agency.notes.get("weeks_per_year", ""),
+            None)  # fmt: skip
+        sheet.autofilter(0, 0, row - 1, 4)
+
+    def _monthly(self, sheet: Worksheet) -> None:
+        names = ["Scenario", "Month", "Financial year", *(HEADINGS[c] for c in ("fte", *MONEY_COLUMNS)), "Total cost",
+                 "Leavers", "ASYE grant income", "Net cost", "New experienced practitioners"]  # fmt: skip
+        self._headings(sheet, 0, names, [14, 11, 12, 9, 14, 13, 13, 12, 13, 14, 9, 13, 14, 14])
+        row = 1
+        for projection in self.content.projections:
+            table = projection.totals("month", "financial_year")
+            first = row
+            for record in table.itertuples(index=False):
+                self._text(sheet, row, 0, projection.scenario.id)
+                sheet.write_datetime(row, 1, datetime.combine(record.month, datetime.min.time()), self.formats["date"])
+                self._text(sheet, row, 2, record.financial_year)
+                self._number(sheet, row, 3, record.fte, self.formats["number"])
+                for col, name in enumerate(MONEY_COLUMNS, start=4):
+                    self._number(sheet, row, col, getattr(record, name), self.formats["pence"])
+                self._formula(sheet, row, 9, f"=SUM(E{row + 1}:I{row + 1})", record.total, self.formats["pence"])
+                self._number(sheet, row, 10, record.leavers, self.formats["number"])
+                self._number(sheet, row, 11, record.grant_income, self.formats["pence"])
+                self._formula(sheet, row, 12, f"=J{row + 1}-L{row + 1}", record.net_total, self.formats["pence"])
+                self._number(sheet, row, 13, record.experienced, self.formats["number"])
+                row += 1
+            self.monthly_rows[projection.scenario.id] = (first, row - 1)
+        sheet.autofilter(0, 0, max(row - 1, 1), len(names) - 1)
+
+    def _summary(self, sheet: Worksheet) -> None:
+        """Totals by financial year as SUMIFS over the Monthly sheet, one block per scenario, then the difference."""
+        sheet.set_column(0, 0, 30)
+        self._text(sheet, 0, 0, "Summary by financial year (April - March), expected values", self.formats["title"])
+        row = 2
+        lines = [("fte", "FTE (average)"), *((c, HEADINGS[c]) for c in MONEY_COLUMNS), ("total", "Total cost"),
+                 ("leavers", "Leavers"), ("grant_income", "ASYE grant income"), ("net_total", "Net cost"),
+                 ("experienced", "New experienced practitioners")]  # fmt: skip
+        source = {"fte": "D", "salary": "E", "employer_ni": "F", "pension": "G", "levy": "H", "agency": "I",
+                  "leavers": "K", "grant_income": "L", "experienced": "N"}  # fmt: skip
+        blocks: list[tuple[str, int, list[str]]] = []
+        for projection in self.content.projections:
+            table = projection.totals("financial_year").set_index("financial_year")
+            years = list(table.index)
+            scenario = projection.scenario.id
+            first, last = (r + 1 for r in self.monthly_rows[scenario])
+            self._text(sheet, row, 0, f"{projection.scenario.name} ({scenario})", self.formats["bold"])
+            for col, year in enumerate(years, start=1):
+                self._text(sheet, row, col, year, self.formats["heading"])
+                sheet.set_column(col, col, 15)
+            top = row + 1
+            for offset, (name, label) in enumerate(lines):
+                r = top + offset
+                self._text(sheet, r, 0, label)
+                for col, year in enumerate(years, start=1):
+                    value = float(table.loc[year, name])
+                    fmt = self.formats["money"] if name in (*MONEY_COLUMNS, "total", "grant_income", "net_total") else (
+                        self.formats["number"])  # fmt: skip
+                    if name == "total":
+                        cells = [xl_rowcol_to_cell(top + lines.index((c, HEADINGS[c])), col) for c in MONEY_COLUMNS]
+                        self._formula(sheet, r, col, "=" + "+".join(cells), value, self.formats["money_bold"])
+                    elif name == "net_total":
+                        total = xl_rowcol_to_cell(top + 6, col)
+                        grant = xl_rowcol_to_cell(top + 8, col)
+                        self._formula(sheet, r, col, f"={total}-{grant}", value, fmt)
+                    else:
+                        column = source[name]
+                        where = (f'Monthly!$A${first}:$A${last},"{scenario}",Monthly!$C${first}:$C${last},'
+                                 f'"{year}"')  # fmt: skip
+                        formula = f"=SUMIFS(Monthly!${column}${first}:${column}${last},{where})"
+                        if name == "fte":
+                            formula = f"{formula}/COUNTIFS({where})"
+                        self._formula(sheet, r, col, formula, value, fmt)
+            blocks.append((scenario, top, years))
+            row = top + len(lines) + 1
+        if len(blocks) == 2:
+            (first_id, first_top, years), (second_id, second_top, _) = blocks
+            self._text(sheet, row, 0, f"Difference: {second_id} less {first_id}", self.formats["bold"])
+            for col, year in enumerate(years, start=1):
+                self._text(sheet, row, col, year, self.formats["heading"])
+            base = self.content.projections[0].totals("financial_year").set_index("financial_year")
+            other = self.content.projections[1].totals("financial_year").set_index("financial_year")
+            for offset, (name, label) in enumerate(lines):
+                r = row + 1 + offset
+                self._text(sheet, r, 0, label)
+                for col, year in enumerate(years, start=1):
+                    a, b = xl_rowcol_to_cell(second_top + offset, col), xl_rowcol_to_cell(first_top + offset, col)
+                    value = float(other.loc[year, name] - base.loc[year, name])
+                    fmt = self.formats["money"] if name in (*MONEY_COLUMNS, "total", "grant_income", "net_total") else (
+                        self.formats["number"])  # fmt: skip
+                    self._formula(sheet, r, col, f"={a}-{b}", value, fmt)
+        self.summary_blocks = blocks
+        self.summary_lines = lines
+        sheet.freeze_panes(2, 1)
+
+    def _by(self, sheet: Worksheet, dimension: str, heading: str) -> None:
+        names = ["Scenario", "Financial year", heading, *(HEADINGS[c] for c in DETAIL), "Total cost"]
+        self._headings(sheet, 0, names, [14, 12, 26, 9, 14, 13, 13, 12, 13, 9, 13, 14, 14])
+        row = 1
+        for projection in self.content.projections:
+            table = projection.totals("financial_year", dimension)
+            row = self._detail_rows(sheet, row, projection.scenario.id, table, [dimension])
+        sheet.autofilter(0, 0, max(row - 1, 1), len(names) - 1)
+
+    def _grades(self, sheet: Worksheet) -> None:
+        names = ["Scenario", "Financial year", "By", "Grade or stage", *(HEADINGS[c] for c in DETAIL), "Total cost"]
+        self._headings(sheet, 0, names, [14, 12, 8, 22, 9, 14, 13, 13, 12, 13, 9, 13, 14, 14])
+        row = 1
+        for projection in self.content.projections:
+            for dimension in ("grade", "stage"):
+                table = projection.totals("financial_year", dimension)
+                table.insert(0, "by", dimension)
+                row = self._detail_rows(sheet, row, projection.scenario.id, table, ["by", dimension])
+        sheet.autofilter(0, 0, max(row - 1, 1), len(names) - 1)
+
+    def _detail_rows(self, sheet: Worksheet, row: int, scenario: str, table: pd.DataFrame, keys: list[str]) -> int:
+        for record in table.to_dict("records"):
+            self._text(sheet, row, 0, scenario)
+            self._text(sheet, row, 1, record["financial_year"])
+            col = 2
+            for key in keys:
+                self._text(sheet, row, col, record[key])
+                col += 1
+            for name in DETAIL:
+                fmt = self.formats["number"] if name in ("fte", "leavers", "experienced") else self.formats["pence"]
+                self._number(sheet, row, col, record[name], fmt)
+                col += 1
+            money = [xl_col_to_name(col - len(DETAIL) + 1 + i) for i in range(len(MONEY_COLUMNS))]
+            self._formula(sheet, row, col, f"=SUM({money[0]}{row + 1}:{money[-1]}{row + 1})", record["total"],
+                          self.formats["pence"])  # fmt: skip
+            row += 1
+        return row
+
+    def _workers(self, sheet: Worksheet) -> None:
+        """One row per worker per financial year: the workers here on the as-of date, their own expected figures."""
+        named = bool(self.content.names) and not self.content.pseudonyms
+        who = "Worker" if self.content.pseudonyms else "Employee ID"
+        names = [
+            "Scenario", who, *(["Name"] if named else []), "Team", "Grade", "Financial year", "FTE",
+            *(HEADINGS[c] for c in MONEY_COLUMNS), "Leavers",
+        ]  # fmt: skip
+        self._headings(sheet, 0, names, [14, 12, *([24] if named else []), 24, 8, 12, 8, 12, 11, 11, 10, 11, 8])
+        row = 1
+        pence, number = self.formats["pence"], self.formats["number"]
+        for projection in self.content.projections:
+            table = projection.worker_years()
+            if table.empty:
+                continue
+            ids = table["employee_id"].to_numpy()
+            labels = [self.content.pseudonyms.get(i, i) for i in ids] if self.content.pseudonyms else ids
+            columns = [table[c].to_numpy() for c in ("fte", *MONEY_COLUMNS, "leavers")]
+            teams, grades, years = (
+                table["team"].to_numpy(),
+                table["grade"].to_numpy(),
+                table["financial_year"].to_numpy(),
+            )
+            scenario = projection.scenario.id
+            for index in range(len(table)):
+                self._text(sheet, row, 0, scenario)
+                self._text(sheet, row, 1, labels[index])
+                col = 2
+                if named:
+                    self._text(sheet, row, col, self.content.names.get(ids[index], ""))
+                    col += 1
+                self._text(sheet, row, col, teams[index])
+                self._text(sheet, row, col + 1, grades[index])
+                self._text(sheet, row, col + 2, years[index])
+                for offset, values in enumerate(columns):
+                    sheet.write_number(
+                        row, col + 3 + offset, float(values[index]), number if offset in (0, 6) else pence
+                    )
+                row += 1
+        sheet.autofilter(0, 0, max(row - 1, 1), len(names) - 1)
+
+    def _charts(self, sheet: Worksheet) -> None:
+        """Native charts: total cost by financial year per scenario; FTE over time; cost split by component."""
+        blocks, lines = self.summary_blocks, self.summary_lines
+        total_row = next(i for i, (name, _) in enumerate(lines) if name == "total")
+        by_year = self.book.add_chart({"type": "column"})
+        for scenario, top, years in blocks:
+            by_year.add_series({
+                "name": scenario,
+                "categories": ["Summary", top - 1, 1, top - 1, len(years)],
+                "values": ["Summary", top + total_row, 1, top + total_row, len(years)],
+            })  # fmt: skip
+        by_year.set_title({"name": "Total cost by financial year"})
+        by_year.set_y_axis({"num_format": "£#,##0"})
+        sheet.insert_chart("A1", by_year, {"x_scale": 1.6, "y_scale": 1.2})
+        fte = self.book.add_chart({"type": "line"})
+        for scenario, (first, last) in self.monthly_rows.items():
+            fte.add_series({"name": scenario, "categories": ["Monthly", first, 1, last, 1],
+                            "values": ["Monthly", first, 3, last, 3]})  # fmt: skip
+        fte.set_title({"name": "FTE over time"})
+        fte.set_x_axis({"date_axis": True, "num_format": "mmm yy"})
+        sheet.insert_chart("A20", fte, {"x_scale": 1.6, "y_scale": 1.2})
+        split = self.book.add_chart({"type": "column", "subtype": "stacked"})
+        scenario, top, years = blocks[0]
+        for offset, (name, label) in enumerate(lines):
+            if name in MONEY_COLUMNS:
+                split.add_series({"name": label, "categories": ["Summary", top - 1, 1, top - 1, len(years)],
+                                  "values": ["Summary", top + offset, 1, top + offset, len(years)]})  # fmt: skip
+        split.set_title({"name": f"Cost by component ({scenario})"})
+        split.set_y_axis({"num_format": "£#,##0"})
+        sheet.insert_chart("A39", split, {"x_scale": 1.6, "y_scale": 1.2})
+
+
+def _uk(day: date) -> str:
+    return day.strftime("%d/%m/%Y")

@@ -58,6 +58,11 @@ def test_the_workbook_has_every_sheet_and_its_totals_equal_the_engine(app, tmp_p
     assert len(book["Charts"]._charts) == 3
     workers = book["Workers"]
     assert [c.value for c in workers[1]][:3] == ["Scenario", "Employee ID", "Name"]
+    # Every worker here on the as-of date, once per financial year (2026/27 to 2028/29), for each scenario.
+    here = len(service.assess_workforce(app, AS_OF).workers)
+    assert workers.max_row == 1 + 2 * here * 3
+    last = [c.value for c in workers[workers.max_row]]
+    assert last[0] == "retention" and last[5] == "2028/29" and isinstance(last[7], float)
 
 
 def test_names_that_look_like_formulas_stay_text(app, tmp_path):

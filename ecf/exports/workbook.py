@@ -9,14 +9,18 @@ shows it.
 from __future__ import annotations
 
 import os
+import re
 import tempfile
-from collections.abc import Sequence
+import zipfile
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+import numpy as np
+import numpy.typing as npt
 import pandas as pd
 import xlsxwriter
 from xlsxwriter.utility import xl_col_to_name, xl_rowcol_to_cell
@@ -80,6 +84,8 @@ def write_workbook(path: Path, content: ExportInput, force: bool = False) -> Pat
 class _Writer:
     def __init__(self, path: Path, content: ExportInput) -> None:
         self.content = content
+        self.path = path
+        self.workers_pending: list[_Block] = []
         self.book: Workbook = xlsxwriter.Workbook(
             str(path),
             {
@@ -125,6 +131,7 @@ class _Writer:
         self._workers(workers)
         self._charts(charts)
         self.book.close()
+        _splice_workers(self.path, self.workers_pending)
 
     # --- helpers ---------------------------------------------------------------------------------------------------
 
@@ -354,7 +361,11 @@ class _Writer:
         return row
 
     def _workers(self, sheet: Worksheet) -> None:
-        """One row per worker per financial year: the workers here on the as-of date, their own expected figures."""
+        """One row per worker per financial year: the workers here on the as-of date, their own expected figures.
+
+        Hundreds of thousands of rows at national scale: XlsxWriter writes the headings and the first row (so the
+        cell styles exist), and the rest is streamed straight into the sheet's XML after the workbook is closed
+        (`_splice_workers`), about ten times faster than cell-by-cell calls."""
         named = bool(self.content.names) and not self.content.pseudonyms
         who = "Worker" if self.content.pseudonyms else "Employee ID"
         names = [
@@ -362,37 +373,30 @@ class _Writer:
             *(HEADINGS[c] for c in MONEY_COLUMNS), "Leavers",
         ]  # fmt: skip
         self._headings(sheet, 0, names, [14, 12, *([24] if named else []), 24, 8, 12, 8, 12, 11, 11, 10, 11, 8])
-        row = 1
-        pence, number = self.formats["pence"], self.formats["number"]
+        blocks: list[_Block] = []
         for projection in self.content.projections:
             table = projection.worker_years()
             if table.empty:
                 continue
-            ids = table["employee_id"].to_numpy()
+            ids = table["employee_id"].to_numpy(dtype=object)
             labels = [self.content.pseudonyms.get(i, i) for i in ids] if self.content.pseudonyms else ids
-            columns = [table[c].to_numpy() for c in ("fte", *MONEY_COLUMNS, "leavers")]
-            teams, grades, years = (
-                table["team"].to_numpy(),
-                table["grade"].to_numpy(),
-                table["financial_year"].to_numpy(),
-            )
-            scenario = projection.scenario.id
-            for index in range(len(table)):
-                self._text(sheet, row, 0, scenario)
-                self._text(sheet, row, 1, labels[index])
-                col = 2
-                if named:
-                    self._text(sheet, row, col, self.content.names.get(ids[index], ""))
-                    col += 1
-                self._text(sheet, row, col, teams[index])
-                self._text(sheet, row, col + 1, grades[index])
-                self._text(sheet, row, col + 2, years[index])
-                for offset, values in enumerate(columns):
-                    sheet.write_number(
-                        row, col + 3 + offset, float(values[index]), number if offset in (0, 6) else pence
-                    )
-                row += 1
-        sheet.autofilter(0, 0, max(row - 1, 1), len(names) - 1)
+            texts = [np.full(len(ids), projection.scenario.id, dtype=object), np.asarray(labels, dtype=object)]
+            if named:
+                texts.append(np.asarray([self.content.names.get(i, "") for i in ids], dtype=object))
+            texts += [table[c].to_numpy(dtype=object) for c in ("team", "grade", "financial_year")]
+            numbers = [table[c].to_numpy(dtype=float) for c in ("fte", *MONEY_COLUMNS, "leavers")]
+            blocks.append(_Block(texts, numbers))
+        total = sum(block.rows for block in blocks)
+        self.workers_pending = blocks
+        if total:
+            first = blocks[0]
+            for col, values in enumerate(first.texts):
+                self._text(sheet, 1, col, values[0])
+            pence, number = self.formats["pence"], self.formats["number"]
+            for offset, amounts in enumerate(first.numbers):
+                fmt = number if offset in (0, 6) else pence  # FTE and leavers are counts, the rest money
+                sheet.write_number(1, len(first.texts) + offset, float(amounts[0]), fmt)
+        sheet.autofilter(0, 0, max(total, 1), len(names) - 1)
 
     def _charts(self, sheet: Worksheet) -> None:
         """Native charts: total cost by financial year per scenario; FTE over time; cost split by component."""
@@ -424,6 +428,94 @@ class _Writer:
         split.set_title({"name": f"Cost by component ({scenario})"})
         split.set_y_axis({"num_format": "£#,##0"})
         sheet.insert_chart("A39", split, {"x_scale": 1.6, "y_scale": 1.2})
+
+
+WORKERS_SHEET = "xl/worksheets/sheet7.xml"  # the seventh sheet added: Workers
+_ESCAPE = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;"})
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f]")
+
+
+@dataclass(frozen=True)
+class _Block:
+    """One scenario's Workers rows as columns (text columns, then number columns)."""
+
+    texts: list[npt.NDArray[Any]]
+    numbers: list[npt.NDArray[np.float64]]
+
+    @property
+    def rows(self) -> int:
+        return len(self.texts[0]) if self.texts else 0
+
+
+STREAM_ROWS = 5000  # Workers rows turned into XML at a time: memory stays flat however many rows there are
+
+
+def _splice_workers(path: Path, blocks: list[_Block]) -> None:
+    """Stream every Workers row after the first into the sheet XML XlsxWriter wrote, reusing its cell styles, a few
+    thousand rows at a time. Text goes in as inline strings, never formulas."""
+    if sum(block.rows for block in blocks) <= 1:
+        return
+    with zipfile.ZipFile(path) as source:
+        infos = source.infolist()
+        sheet = source.read(WORKERS_SHEET).decode("utf-8")
+        template = re.search(r'<row r="2"[^>]*>(.*?)</row>', sheet)
+        assert template is not None, "the Workers sheet has its first data row"
+        styles = [m.group(1) or "" for m in re.finditer(r'<c r="[A-Z]+2"( s="\d+")?', template.group(1))]
+        letters = [xl_col_to_name(c) for c in range(len(styles))]
+        head, tail = sheet.split("</sheetData>")
+        last = 1 + sum(block.rows for block in blocks)
+        head = re.sub(r'<dimension ref="[^"]*"/>', f'<dimension ref="A1:{letters[-1]}{last}"/>', head)
+        spliced = path.with_name(path.name + ".spliced")
+        try:
+            _write_spliced(source, infos, spliced, head, tail, blocks, letters, styles)
+        except BaseException:
+            spliced.unlink(missing_ok=True)
+            raise
+    os.replace(spliced, path)
+
+
+def _write_spliced(
+    source: zipfile.ZipFile, infos: list[zipfile.ZipInfo], spliced: Path, head: str, tail: str, blocks: list[_Block],
+    letters: list[str], styles: list[str],
+) -> None:  # fmt: skip
+    """Copy the workbook's other parts; write the Workers sheet as a stream (low compression: it is the big one)."""
+    with zipfile.ZipFile(spliced, "w", zipfile.ZIP_DEFLATED, compresslevel=1) as target:
+        for info in infos:
+            if info.filename != WORKERS_SHEET:
+                target.writestr(info.filename, source.read(info.filename))
+                continue
+            with target.open(WORKERS_SHEET, "w", force_zip64=True) as out:
+                out.write(head.encode("utf-8"))
+                for chunk in _worker_rows(blocks, letters, styles):
+                    out.write(chunk.encode("utf-8"))
+                out.write(("</sheetData>" + tail).encode("utf-8"))
+
+
+def _worker_rows(blocks: list[_Block], letters: list[str], styles: list[str]) -> Iterator[str]:
+    number = 2
+    for position, block in enumerate(blocks):
+        for begin in range(1 if position == 0 else 0, block.rows, STREAM_ROWS):
+            end = min(begin + STREAM_ROWS, block.rows)
+            texts = [column[begin:end].tolist() for column in block.texts]
+            numbers = [column[begin:end].tolist() for column in block.numbers]
+            rows = []
+            for index in range(end - begin):
+                number += 1
+                cells = []
+                for col, values in enumerate(texts):
+                    text = str(values[index])
+                    if _NOT_XML.search(text):
+                        text = _NOT_XML.sub("", text)
+                    cells.append(
+                        f'<c r="{letters[col]}{number}"{styles[col]} t="inlineStr"><is><t xml:space="preserve">'
+                        f"{text.translate(_ESCAPE)}</t></is></c>"
+                    )
+                base = len(texts)
+                for offset, amounts in enumerate(numbers):
+                    col = base + offset
+                    cells.append(f'<c r="{letters[col]}{number}"{styles[col]}><v>{amounts[index]!r}</v></c>')
+                rows.append(f'<row r="{number}">{"".join(cells)}</row>')
+            yield "".join(rows)
 
 
 def _uk(day: date) -> str:

@@ -7,6 +7,7 @@ progression engine and pay model; this first view covers what the monthly import
 from __future__ import annotations
 
 import argparse
+from datetime import date, datetime
 from pathlib import Path
 from typing import ClassVar
 
@@ -18,7 +19,9 @@ import ecf
 from ecf.cli.output import human
 from ecf.services.context import App as EcfApp
 from ecf.services.imports import changes_since, list_imports
+from ecf.services.projection import ExportError, ProjectionRequest, export_workbook
 from ecf.services.workforce import WorkerState, current_workers, database_info
+from payscales.loader import PayDataError
 
 WORKER_COLUMNS = ("Employee ID", "Name", "Team", "Role", "Grade", "SCP", "FTE", "Contract", "Start", "Status")
 
@@ -39,12 +42,14 @@ class EcfTui(App[None]):
         Binding("q", "quit", "Quit"),
         Binding("r", "refresh", "Refresh"),
         Binding("slash", "focus_filter", "Filter", key_display="/"),
+        Binding("x", "export", "Export to Excel"),
     ]
 
-    def __init__(self, ecf: EcfApp) -> None:
+    def __init__(self, ecf: EcfApp, export_folder: Path | None = None) -> None:
         super().__init__()
         self.ecf = ecf
         self.states: list[WorkerState] = []
+        self.export_folder = export_folder or Path.cwd()
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -97,6 +102,26 @@ class EcfTui(App[None]):
 
     def action_focus_filter(self) -> None:
         self.query_one("#filter", Input).focus()
+
+    def action_export(self) -> None:
+        """The finance workbook (baseline, 5 years from today), written in a worker thread so the screen stays live."""
+        self.notify("Writing the finance workbook…", title="Export to Excel")
+        self.run_worker(self._export, thread=True, exclusive=True, name="export")
+
+    def _export(self) -> None:
+        today = date.today()
+        target = self.export_folder / f"ecf-projection-{today:%Y-%m-%d}.xlsx"
+        number = 1
+        while target.exists():
+            number += 1
+            target = self.export_folder / f"ecf-projection-{today:%Y-%m-%d}-{number}.xlsx"
+        request = ProjectionRequest("baseline", 5, today)
+        try:
+            written = export_workbook(self.ecf, [request], target, datetime.now())
+        except (ExportError, PayDataError, ValueError) as exc:
+            self.call_from_thread(self.notify, str(exc), title="Export failed", severity="error")
+            return
+        self.call_from_thread(self.notify, f"Wrote {written}", title="Finance workbook")
 
 
 def main(db: str | None = None) -> None:

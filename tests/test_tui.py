@@ -38,3 +38,15 @@ async def test_an_empty_database_shows_an_empty_workforce(app):
         await pilot.pause()
         assert ui.query_one("#workers", DataTable).row_count == 0
         assert "none yet" in ui.sub_title
+
+
+async def test_export_to_excel_from_the_terminal_ui(app, tmp_path):
+    import_file(app, ImportRequest(MONTHS[-1], write_report=False))
+    ui = EcfTui(app, export_folder=tmp_path)
+    async with ui.run_test(size=(160, 40)) as pilot:
+        await pilot.press("x")
+        await ui.workers.wait_for_complete()
+        await pilot.pause()
+        written = sorted(tmp_path.glob("ecf-projection-*.xlsx"))
+        assert len(written) == 1
+        assert any(f"Wrote {written[0]}" in n.message for n in ui._notifications)

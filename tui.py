@@ -1,7 +1,8 @@
 """ecf-tracker's terminal UI (Textual): the stored workforce, imports and changes, read through the service layer.
 
-Run it with `ecf tui` (or `python tui.py --db URL`). The screens for cohorts, milestones and projections come with the
-progression engine and pay model; this first view covers what the monthly import stores.
+Run it with `ecf tui` (or `python tui.py --db URL`), or `ecf demo` for the sample council. Tabs: a dashboard,
+milestones due and overdue (Enter records one as done), the workforce, imports and the latest changes; `x` writes the
+finance workbook. Each pane lives in its own module under `ecf/panes/` and shows only what the services return.
 """
 
 from __future__ import annotations
@@ -17,6 +18,8 @@ from textual.widgets import DataTable, Footer, Header, Input, TabbedContent, Tab
 
 import ecf
 from ecf.cli.output import human
+from ecf.panes.dashboard import DashboardPane
+from ecf.panes.milestones import MilestonesPane
 from ecf.services.context import App as EcfApp
 from ecf.services.imports import changes_since, list_imports
 from ecf.services.projection import ExportError, ProjectionRequest, export_workbook
@@ -50,10 +53,15 @@ class EcfTui(App[None]):
         self.ecf = ecf
         self.states: list[WorkerState] = []
         self.export_folder = export_folder or Path.cwd()
+        self.started = False
 
     def compose(self) -> ComposeResult:
         yield Header()
-        with TabbedContent(initial="workforce"):
+        with TabbedContent(initial="dashboard"):
+            with TabPane("Dashboard", id="dashboard"):
+                yield DashboardPane(self.ecf, id="dashboard-pane")
+            with TabPane("Milestones", id="milestones"):
+                yield MilestonesPane(self.ecf, id="milestones-pane")
             with TabPane("Workforce", id="workforce"):
                 yield Input(placeholder="Filter by ID, name, team, role or grade…", id="filter")
                 yield DataTable(id="workers", zebra_stripes=True, cursor_type="row")
@@ -87,6 +95,10 @@ class EcfTui(App[None]):
         changes.clear()
         for change in changes_since(self.ecf):
             changes.add_row(change.employee_id, change.name, change.kind.value, change.detail)
+        if self.started:  # the panes fill themselves when they mount; `r` refreshes them after that
+            self.query_one(DashboardPane).refresh_data()
+            self.query_one(MilestonesPane).refresh_data()
+        self.started = True
 
     def _show_workers(self, text: str) -> None:
         table = self.query_one("#workers", DataTable)

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from datetime import UTC, date, datetime
+
 from conftest import SAMPLE
-from textual.widgets import DataTable, Input
+from textual.widgets import DataTable, Input, Static, TabbedContent
 
 from ecf.services.imports import ImportRequest, import_file
 from tui import EcfTui
@@ -50,3 +52,46 @@ async def test_export_to_excel_from_the_terminal_ui(app, tmp_path):
         written = sorted(tmp_path.glob("ecf-projection-*.xlsx"))
         assert len(written) == 1
         assert any(f"Wrote {written[0]}" in n.message for n in ui._notifications)
+
+
+async def test_the_dashboard_shows_stages_milestones_and_indicators(app):
+    from ecf.services.progression import save_rules
+
+    save_rules(app, SAMPLE / "northmoor_rules.toml", datetime.now(UTC))
+    for path in MONTHS[-3:]:
+        import_file(app, ImportRequest(path, write_report=False))
+    ui = EcfTui(app)
+    async with ui.run_test(size=(160, 45)) as pilot:
+        await pilot.pause()
+        headline = str(ui.query_one("#dashboard-headline", Static).render())
+        assert "Data as of 31/10/2026" in headline and "overdue" in headline
+        stages = ui.query_one("#stages", DataTable)
+        labels = {stages.get_row_at(i)[0] for i in range(stages.row_count)}
+        assert {"ASYE", "experienced"} <= labels
+        indicators = ui.query_one("#indicators", DataTable)
+        assert indicators.get_row_at(0)[0] == "Turnover (12 months)" and indicators.get_row_at(0)[1].endswith("%")
+
+
+async def test_recording_a_milestone_from_the_milestones_tab_stores_an_event(app):
+    from sqlalchemy import select
+
+    from ecf.storage.models import MilestoneEventRow
+
+    import_file(app, ImportRequest(MONTHS[-1], write_report=False))
+    ui = EcfTui(app)
+    async with ui.run_test(size=(160, 45)) as pilot:
+        ui.query_one(TabbedContent).active = "milestones"
+        await pilot.pause()
+        table = ui.query_one("#milestone-list", DataTable)
+        assert table.row_count > 0
+        first = table.get_row_at(0)
+        table.focus()
+        await pilot.press("enter")
+        await pilot.pause()
+        dialog_input = ui.screen.query_one("#record-date", Input)
+        dialog_input.value = "01/11/2026"
+        await pilot.press("enter")
+        await pilot.pause()
+        with app.engine.connect() as connection:
+            events = connection.execute(select(MilestoneEventRow.employee_id, MilestoneEventRow.completed_on)).all()
+        assert [(e.employee_id, e.completed_on) for e in events] == [(first[0], date(2026, 11, 1))]

@@ -269,6 +269,25 @@ def tui() -> None:
     EcfTui(open_app()).run()
 
 
+@app.command()
+def demo(
+    open_ui: Annotated[bool, typer.Option("--tui/--no-tui", help="Open the terminal UI on it afterwards.")] = True,
+) -> None:
+    """Build a fresh demo council from sample_data/ (twelve months, its rules) in its own database and open it."""
+    from ecf.services.demo import DemoUnavailable, build_demo
+
+    try:
+        with console.status("Building the demo council…") as status:
+            built = build_demo(tick=lambda name: status.update(f"Imported {name}"))
+    except DemoUnavailable as exc:
+        raise fail(str(exc)) from exc
+    console.print(f"Demo council ready: {built.months} monthly snapshots in {built.path}")
+    if open_ui:
+        from tui import EcfTui
+
+        EcfTui(built.app).run()
+
+
 def run() -> None:
     """Entry point: known failures become one line and an exit code, never a traceback."""
     try:

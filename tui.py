@@ -12,20 +12,23 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import ClassVar
 
+from textual import on
 from textual.app import App, ComposeResult
 from textual.binding import Binding, BindingType
-from textual.widgets import DataTable, Footer, Header, Input, TabbedContent, TabPane
+from textual.widgets import DataTable, Footer, Header, Input, Static, TabbedContent, TabPane
 
 import ecf
 from ecf.cli.output import human
 from ecf.panes.dashboard import DashboardPane
 from ecf.panes.milestones import MilestonesPane
+from ecf.panes.worker import WorkerScreen
 from ecf.services.context import App as EcfApp
 from ecf.services.imports import changes_since, list_imports
 from ecf.services.projection import ExportError, ProjectionRequest, export_workbook
 from ecf.services.workforce import WorkerState, current_workers, database_info
 from payscales.loader import PayDataError
 
+PAGE = 500  # rows shown at once in the workforce table
 WORKER_COLUMNS = ("Employee ID", "Name", "Team", "Role", "Grade", "SCP", "FTE", "Contract", "Start", "Status")
 
 
@@ -52,6 +55,8 @@ class EcfTui(App[None]):
         super().__init__()
         self.ecf = ecf
         self.states: list[WorkerState] = []
+        self.cells: list[tuple[str, ...]] = []
+        self.search_keys: list[str] = []
         self.export_folder = export_folder or Path.cwd()
         self.started = False
 
@@ -64,6 +69,7 @@ class EcfTui(App[None]):
                 yield MilestonesPane(self.ecf, id="milestones-pane")
             with TabPane("Workforce", id="workforce"):
                 yield Input(placeholder="Filter by ID, name, team, role or grade…", id="filter")
+                yield Static(id="workforce-count")
                 yield DataTable(id="workers", zebra_stripes=True, cursor_type="row")
             with TabPane("Imports", id="imports"):
                 yield DataTable(id="import-list", zebra_stripes=True, cursor_type="row")
@@ -84,6 +90,8 @@ class EcfTui(App[None]):
         latest = human(info.latest_as_of) or "none yet"
         self.sub_title = f"Latest snapshot: {latest} · In post: {info.in_post} · Imports: {info.imports}"
         self.states = current_workers(self.ecf)
+        self.cells = [worker_cells(state) for state in self.states]
+        self.search_keys = [" ".join(cells[:6]).lower() for cells in self.cells]
         self._show_workers(self.query_one("#filter", Input).value)
         imports = self.query_one("#import-list", DataTable)
         imports.clear()
@@ -101,16 +109,25 @@ class EcfTui(App[None]):
         self.started = True
 
     def _show_workers(self, text: str) -> None:
+        """At most PAGE rows in the table: a national workforce (tens of thousands) stays fluid while typing; the
+        count of all matches is shown above it."""
         table = self.query_one("#workers", DataTable)
         table.clear()
         needle = text.strip().lower()
-        for state in self.states:
-            cells = worker_cells(state)
-            if not needle or any(needle in cell.lower() for cell in cells[:6]):
-                table.add_row(*cells)
+        matches = [i for i, key in enumerate(self.search_keys) if needle in key] if needle else range(len(self.cells))
+        for index in list(matches)[:PAGE]:
+            table.add_row(*self.cells[index], key=self.cells[index][0])
+        total = len(matches)
+        shown = f"showing the first {PAGE:,} of {total:,}: type to narrow" if total > PAGE else f"{total:,} workers"
+        self.query_one("#workforce-count", Static).update(shown)
 
-    def on_input_changed(self, event: Input.Changed) -> None:
+    @on(Input.Changed, "#filter")
+    def _filter_workers(self, event: Input.Changed) -> None:
         self._show_workers(event.value)
+
+    @on(DataTable.RowSelected, "#workers")
+    def _open_worker(self, event: DataTable.RowSelected) -> None:
+        self.push_screen(WorkerScreen(self.ecf, str(event.row_key.value)))
 
     def action_focus_filter(self) -> None:
         self.query_one("#filter", Input).focus()

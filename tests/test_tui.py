@@ -95,3 +95,24 @@ async def test_recording_a_milestone_from_the_milestones_tab_stores_an_event(app
         with app.engine.connect() as connection:
             events = connection.execute(select(MilestoneEventRow.employee_id, MilestoneEventRow.completed_on)).all()
         assert [(e.employee_id, e.completed_on) for e in events] == [(first[0], date(2026, 11, 1))]
+
+
+async def test_enter_on_a_worker_opens_their_timeline_and_pay(app):
+    import_file(app, ImportRequest(MONTHS[-1], write_report=False))
+    ui = EcfTui(app)
+    async with ui.run_test(size=(160, 45)) as pilot:
+        ui.query_one(TabbedContent).active = "workforce"
+        await pilot.pause()
+        table = ui.query_one("#workers", DataTable)
+        assert "workers" in str(ui.query_one("#workforce-count", Static).render())
+        employee = table.get_row_at(0)[0]
+        table.focus()
+        await pilot.press("enter")
+        await pilot.pause()
+        assert employee in ui.screen.title
+        facts = str(ui.screen.query_one("#worker-facts", Static).render())
+        assert "From the snapshot of 31/10/2026" in facts and "Stage:" in facts
+        pay = ui.screen.query_one("#worker-pay", DataTable)
+        assert pay.row_count >= 3 and pay.get_row_at(0)[2].startswith("£")
+        await pilot.press("escape")
+        assert ui.query_one("#workers", DataTable) is table

@@ -96,6 +96,24 @@ def export_workbook(
 __all__ = ["ExportError"]
 
 
+def worker_pay(app: App, employee_id: str, as_of: date, years: int = 3) -> list[tuple[str, ...]]:
+    """One worker's expected pay and on-costs by financial year under the baseline, for the worker screen."""
+    from ecf.services.progression import worker_detail
+
+    detail = worker_detail(app, employee_id, as_of)
+    book = paybook()
+    facts = pay_facts(detail.assessed, as_of)
+    calibration = calibrate(book.hazards, [(as_of - facts.start_date).days / 365.25])
+    result = project([facts], book, book.scenarios["baseline"], as_of, years, calibration, per_worker=True)
+    table = result.worker_years()
+    rows = []
+    for record in table.to_dict("records"):
+        cost = record["salary"] + record["employer_ni"] + record["pension"] + record["levy"] + record["agency"]
+        rows.append((record["financial_year"], f"{record['fte']:.2f}", *(f"£{record[c]:,.0f}" for c in
+                     ("salary", "employer_ni", "pension", "levy")), f"£{cost:,.0f}"))  # fmt: skip
+    return rows
+
+
 def pseudonym(employee_id: str) -> str:
     """A stable code for a worker: the same ID always gives the same code, and the code does not give the ID away."""
     return "W" + hashlib.sha256(f"ecf-tracker:{employee_id}".encode()).hexdigest()[:8].upper()

@@ -1,0 +1,69 @@
+"""One worker: the facts as imported (and from which snapshot), the milestone timeline with the working of each date,
+experienced-practitioner and agency eligibility, and pay now and projected."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import ClassVar
+
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import VerticalScroll
+from textual.screen import Screen
+from textual.widgets import DataTable, Footer, Header, Static
+
+from ecf.cli.output import human
+from ecf.progression.facts import STAGE_LABELS
+from ecf.services.context import App as EcfApp
+from ecf.services.progression import worker_detail
+from ecf.services.projection import worker_pay
+
+
+class WorkerScreen(Screen[None]):
+    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "app.pop_screen", "Back")]
+
+    def __init__(self, ecf: EcfApp, employee_id: str) -> None:
+        super().__init__()
+        self.ecf = ecf
+        self.employee_id = employee_id
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        with VerticalScroll():
+            yield Static(id="worker-facts")
+            yield DataTable(id="worker-milestones", cursor_type="row", zebra_stripes=True)
+            yield Static(id="worker-eligibility")
+            yield DataTable(id="worker-pay", cursor_type="none")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        today = date.today()
+        detail = worker_detail(self.ecf, self.employee_id, today)
+        record, assessment = detail.assessed.state.record, detail.assessed.assessment
+        name = " ".join(p for p in (record.forename, record.surname) if p) or record.employee_id
+        self.title = f"{name} ({record.employee_id})"
+        changes = "; ".join(f"{STAGE_LABELS[c.stage]} from {human(c.on)}" for c in assessment.stage_changes)
+        self.query_one("#worker-facts", Static).update(
+            f"[b]{name}[/b] · {record.role or 'no role'} · {record.team or 'no team'} · {record.grade or ''} "
+            f"SCP {human(record.spinal_point)} · {human(record.fte)} FTE · {record.contract_type.value}\n"
+            f"From the snapshot of {human(detail.assessed.state.last_seen)} ({detail.assessed.state.status.value}); "
+            f"qualified {human(record.date_qualified)}, here since {human(record.start_date)}\n"
+            f"Programme: {assessment.programme or 'none'} - {assessment.programme_reason}\n"
+            f"Stage: [b]{STAGE_LABELS[assessment.stage]}[/b]; next: {changes or 'none ahead'}; "
+            f"PQE {assessment.pqe_months} months"
+        )
+        table = self.query_one("#worker-milestones", DataTable)
+        table.add_columns("Framework", "Milestone", "Due", "Status", "Done", "How the date was worked out")
+        for m in assessment.milestones:
+            done = human(m.completed_date) + (f" ({m.completed_source})" if m.completed_source else "")
+            table.add_row(m.framework, m.name, human(m.due_date), m.status.value, done, m.explanation)
+        lines = []
+        for item in (assessment.experienced, *assessment.agency):
+            when = f"from {human(item.eligible_from)}" if item.eligible_from else "not eligible"
+            lines.append(f"{item.name}: {'yes' if item.eligible else 'no'}, {when}")
+        lines += [f"Alert: {a.message}" for a in assessment.alerts]
+        self.query_one("#worker-eligibility", Static).update("\n".join(lines))
+        pay = self.query_one("#worker-pay", DataTable)
+        pay.add_columns("Financial year", "FTE", "Salary", "Employer NI", "Pension", "Levy", "Total")
+        for year in worker_pay(self.ecf, self.employee_id, today):
+            pay.add_row(*year)

@@ -19,16 +19,20 @@ from textual.widgets import DataTable, Footer, Header, Input, Static, TabbedCont
 
 import ecf
 from ecf.cli.output import human
+from ecf.domain.changes import Change
 from ecf.panes.dashboard import DashboardPane
 from ecf.panes.milestones import MilestonesPane
 from ecf.panes.worker import WorkerScreen
 from ecf.services.context import App as EcfApp
+from ecf.services.dashboard import dashboard
 from ecf.services.imports import changes_since, list_imports
+from ecf.services.progression import assess_workforce
 from ecf.services.projection import ExportError, ProjectionRequest, export_workbook
-from ecf.services.workforce import WorkerState, current_workers, database_info
+from ecf.services.workforce import WorkerState, current_workers
+from ecf.storage.repository import ImportInfo
 from payscales.loader import PayDataError
 
-PAGE = 500  # rows shown at once in the workforce table
+PAGE = 100  # rows shown at once in the workforce table: several screens' worth, cheap to redraw per keystroke
 WORKER_COLUMNS = ("Employee ID", "Name", "Team", "Role", "Grade", "SCP", "FTE", "Contract", "Start", "Status")
 
 
@@ -58,7 +62,6 @@ class EcfTui(App[None]):
         self.cells: list[tuple[str, ...]] = []
         self.search_keys: list[str] = []
         self.export_folder = export_folder or Path.cwd()
-        self.started = False
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -86,27 +89,38 @@ class EcfTui(App[None]):
         self.action_refresh()
 
     def action_refresh(self) -> None:
-        info = database_info(self.ecf)
-        latest = human(info.latest_as_of) or "none yet"
-        self.sub_title = f"Latest snapshot: {latest} · In post: {info.in_post} · Imports: {info.imports}"
-        self.states = current_workers(self.ecf)
-        self.cells = [worker_cells(state) for state in self.states]
+        """Read everything in a worker thread, so the screen is up at once and stays live while a national workforce
+        loads; the tables fill in when the data arrives."""
+        self.sub_title = "Loading…"
+        self.run_worker(self._load, thread=True, exclusive=True, name="load", group="load")
+
+    def _load(self) -> None:
+        today = date.today()
+        states = current_workers(self.ecf)
+        imports = list_imports(self.ecf)
+        self.call_from_thread(self._show_basics, states, imports, changes_since(self.ecf))
+        progress = assess_workforce(self.ecf, today)  # once, for the dashboard and the milestones
+        self.call_from_thread(self.query_one(MilestonesPane).show, progress)
+        self.call_from_thread(self.query_one(DashboardPane).show, dashboard(self.ecf, today, progress))
+
+    def _show_basics(self, states: list[WorkerState], imports: list[ImportInfo], changes: list[Change]) -> None:
+        active = [i for i in imports if i.active]
+        latest = human(max((i.as_of for i in active), default=None)) or "none yet"
+        self.sub_title = f"Latest snapshot: {latest} · In post: {len(states)} · Imports: {len(imports)}"
+        self.states = states
+        self.cells = [worker_cells(state) for state in states]
         self.search_keys = [" ".join(cells[:6]).lower() for cells in self.cells]
         self._show_workers(self.query_one("#filter", Input).value)
-        imports = self.query_one("#import-list", DataTable)
-        imports.clear()
-        for i in list_imports(self.ecf):
+        table = self.query_one("#import-list", DataTable)
+        table.clear()
+        for i in imports:
             status = "active" if i.active else f"superseded by #{i.superseded_by}"
-            imports.add_row(str(i.id), i.file_name, human(i.as_of), human(i.imported_at), str(i.rows_total),
-                            str(i.rows_accepted), str(i.rows_rejected), str(i.warnings), status)  # fmt: skip
-        changes = self.query_one("#change-list", DataTable)
-        changes.clear()
-        for change in changes_since(self.ecf):
-            changes.add_row(change.employee_id, change.name, change.kind.value, change.detail)
-        if self.started:  # the panes fill themselves when they mount; `r` refreshes them after that
-            self.query_one(DashboardPane).refresh_data()
-            self.query_one(MilestonesPane).refresh_data()
-        self.started = True
+            table.add_row(str(i.id), i.file_name, human(i.as_of), human(i.imported_at), str(i.rows_total),
+                          str(i.rows_accepted), str(i.rows_rejected), str(i.warnings), status)  # fmt: skip
+        listing = self.query_one("#change-list", DataTable)
+        listing.clear()
+        for change in changes:
+            listing.add_row(change.employee_id, change.name, change.kind.value, change.detail)
 
     def _show_workers(self, text: str) -> None:
         """At most PAGE rows in the table: a national workforce (tens of thousands) stays fluid while typing; the

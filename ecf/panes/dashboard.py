@@ -10,7 +10,7 @@ from textual.widgets import DataTable, Sparkline, Static
 
 from ecf.cli.output import human
 from ecf.services.context import App as EcfApp
-from ecf.services.dashboard import dashboard
+from ecf.services.dashboard import Dashboard, dashboard
 
 
 def percent(value: object) -> str:
@@ -33,10 +33,12 @@ class DashboardPane(Vertical):
     def on_mount(self) -> None:
         self.query_one("#stages", DataTable).add_columns("Stage", "Headcount", "FTE")
         self.query_one("#indicators", DataTable).add_columns("Indicator", "Value")
-        self.refresh_data()
+        self.query_one("#dashboard-headline", Static).update("Working out stages and milestones…")
 
     def refresh_data(self, as_of: date | None = None) -> None:
-        found = dashboard(self.ecf, as_of or date.today())
+        self.show(dashboard(self.ecf, as_of or date.today()))
+
+    def show(self, found: Dashboard) -> None:
         data = human(found.data_as_of) or "no data yet"
         self.query_one("#dashboard-headline", Static).update(
             f"Data as of {data} · assessed {human(found.as_of)} · milestones due {found.due}, overdue "

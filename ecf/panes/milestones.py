@@ -62,10 +62,11 @@ class MilestonesPane(Vertical):
 
     def on_mount(self) -> None:
         self.query_one("#milestone-list", DataTable).add_columns(*COLUMNS)
-        self.refresh_data()
 
     def refresh_data(self, as_of: date | None = None) -> None:
-        progress = service.assess_workforce(self.ecf, as_of or date.today())
+        self.show(service.assess_workforce(self.ecf, as_of or date.today()))
+
+    def show(self, progress: service.Progress) -> None:
         self.rows = service.milestone_rows(progress, [MilestoneStatus.OVERDUE, MilestoneStatus.DUE])
         self._show(self.query_one("#milestone-filter", Input).value)
 

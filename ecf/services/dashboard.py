@@ -11,7 +11,7 @@ from decimal import Decimal
 from ecf.progression.facts import STAGE_LABELS, MilestoneStatus, Stage
 from ecf.progression.indicators import Indicators
 from ecf.services.context import App
-from ecf.services.progression import assess_workforce, indicator_trend
+from ecf.services.progression import Progress, assess_workforce, indicator_trend
 
 
 @dataclass(frozen=True)
@@ -33,8 +33,9 @@ class Dashboard:
     trend: list[Indicators]
 
 
-def dashboard(app: App, as_of: date) -> Dashboard:
-    progress = assess_workforce(app, as_of)
+def dashboard(app: App, as_of: date, progress: Progress | None = None) -> Dashboard:
+    """The dashboard; `progress` reuses an assessment already made (the terminal UI makes one for two panes)."""
+    progress = progress or assess_workforce(app, as_of)
     heads: Counter[Stage] = Counter()
     fte: dict[Stage, Decimal] = defaultdict(Decimal)
     statuses: Counter[MilestoneStatus] = Counter()

@@ -15,6 +15,7 @@ from typing import ClassVar
 from textual import on
 from textual.app import App, ComposeResult
 from textual.binding import Binding, BindingType
+from textual.screen import ModalScreen
 from textual.widgets import DataTable, Footer, Header, Input, Static, TabbedContent, TabPane
 
 import ecf
@@ -22,6 +23,7 @@ from ecf.cli.output import human
 from ecf.domain.changes import Change
 from ecf.panes.dashboard import DashboardPane
 from ecf.panes.milestones import MilestonesPane
+from ecf.panes.projection import ProjectionPane
 from ecf.panes.worker import WorkerScreen
 from ecf.services.context import App as EcfApp
 from ecf.services.dashboard import dashboard
@@ -53,6 +55,7 @@ class EcfTui(App[None]):
         Binding("r", "refresh", "Refresh"),
         Binding("slash", "focus_filter", "Filter", key_display="/"),
         Binding("x", "export", "Export to Excel"),
+        Binding("question_mark", "help", "Help", key_display="?"),
     ]
 
     def __init__(self, ecf: EcfApp, export_folder: Path | None = None) -> None:
@@ -70,6 +73,8 @@ class EcfTui(App[None]):
                 yield DashboardPane(self.ecf, id="dashboard-pane")
             with TabPane("Milestones", id="milestones"):
                 yield MilestonesPane(self.ecf, id="milestones-pane")
+            with TabPane("Projection", id="projection"):
+                yield ProjectionPane(self.ecf, id="projection-pane")
             with TabPane("Workforce", id="workforce"):
                 yield Input(placeholder="Filter by ID, name, team, role or grade…", id="filter")
                 yield Static(id="workforce-count")
@@ -146,6 +151,9 @@ class EcfTui(App[None]):
     def action_focus_filter(self) -> None:
         self.query_one("#filter", Input).focus()
 
+    def action_help(self) -> None:
+        self.push_screen(HelpScreen())
+
     def action_export(self) -> None:
         """The finance workbook (baseline, 5 years from today), written in a worker thread so the screen stays live."""
         self.notify("Writing the finance workbook…", title="Export to Excel")
@@ -165,6 +173,28 @@ class EcfTui(App[None]):
             self.call_from_thread(self.notify, str(exc), title="Export failed", severity="error")
             return
         self.call_from_thread(self.notify, f"Wrote {written}", title="Finance workbook")
+
+
+class HelpScreen(ModalScreen[None]):
+    """The keys, one place to look them up."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape,q,question_mark", "app.pop_screen", "Close")]
+
+    def compose(self) -> ComposeResult:
+        yield Static(HELP, id="help")
+
+
+HELP = """[b]ecf-tracker keys[/b]
+
+  ?        this help                     r        read the database again
+  /        filter the workforce          x        write the finance workbook (baseline, 5 years)
+  Enter    open a worker (Workforce) or record a milestone as done (Milestones)
+  Escape   back from a worker or a dialog
+  Tab      move between fields           Ctrl+P   command palette (themes, keys, quit)
+  q        quit
+
+Tabs: Dashboard · Milestones · Projection · Workforce · Imports · Latest changes.
+Press Escape to close."""
 
 
 def main(db: str | None = None) -> None:

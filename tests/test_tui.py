@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC, date, datetime
 
 from conftest import SAMPLE
-from textual.widgets import DataTable, Input, Static, TabbedContent
+from textual.widgets import DataTable, Input, Select, Static, TabbedContent
 
 from ecf.services.imports import ImportRequest, import_file
 from tui import EcfTui
@@ -128,3 +128,35 @@ async def test_enter_on_a_worker_opens_their_timeline_and_pay(app):
         assert pay.row_count >= 3 and pay.get_row_at(0)[2].startswith("£")
         await pilot.press("escape")
         assert ui.query_one("#workers", DataTable) is table
+
+
+async def test_the_projection_tab_projects_two_scenarios_and_draws_them(app, tmp_path):
+    import_file(app, ImportRequest(MONTHS[-1], write_report=False))
+    ui = EcfTui(app, export_folder=tmp_path)
+    async with ui.run_test(size=(160, 45)) as pilot:
+        await loaded(ui, pilot)
+        ui.query_one(TabbedContent).active = "projection"
+        await pilot.pause()
+        ui.query_one("#compare", Select).value = "retention"
+        ui.query_one("#years", Input).value = "2"
+        await pilot.click("#project")
+        await ui.workers.wait_for_complete()
+        await pilot.pause()
+        table = ui.query_one("#projection-table", DataTable)
+        scenarios = {table.get_row_at(i)[0] for i in range(table.row_count)}
+        assert scenarios == {"baseline", "retention"} and table.get_row_at(0)[8].startswith("£")
+        assert "leaving hazard" in str(ui.query_one("#projection-status", Static).render())
+        await pilot.click("#export")
+        await ui.workers.wait_for_complete()
+        await pilot.pause()
+        assert len(list(tmp_path.glob("ecf-projection-baseline-retention-*.xlsx"))) == 1
+
+
+async def test_question_mark_shows_the_keys(app):
+    ui = EcfTui(app)
+    async with ui.run_test(size=(100, 30)) as pilot:
+        await loaded(ui, pilot)
+        await pilot.press("question_mark")
+        assert "ecf-tracker keys" in str(ui.screen.query_one("#help", Static).render())
+        await pilot.press("escape")
+        assert ui.screen is ui.screen_stack[0]

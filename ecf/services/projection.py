@@ -93,7 +93,7 @@ def export_workbook(
     return write_workbook(path, content, force)
 
 
-__all__ = ["ExportError"]
+__all__ = ["ExportError", "PayDataError", "Projection"]
 
 
 def worker_pay(app: App, employee_id: str, as_of: date, years: int = 3) -> list[tuple[str, ...]]:

@@ -1,0 +1,116 @@
+"""Projection: pick a scenario (and one to compare) and the years; totals by financial year, a cost chart comparing
+the scenarios, and Export to Excel. The projection runs in a worker thread; nothing here computes a figure."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from decimal import Decimal
+from pathlib import Path
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.containers import Horizontal, Vertical
+from textual.widgets import Button, DataTable, Input, Label, Select, Static
+from textual_plotext import PlotextPlot
+
+from ecf.services import projection as service
+from ecf.services.context import App as EcfApp
+
+NONE = "(none)"
+
+
+def pounds(value: float) -> str:
+    money = Decimal(str(value)).quantize(Decimal(1))
+    return f"-£{-money:,}" if money < 0 else f"£{money:,}"
+
+
+class ProjectionPane(Vertical):
+    def __init__(self, ecf: EcfApp, **kwargs: object) -> None:
+        super().__init__(**kwargs)  # type: ignore[arg-type]
+        self.ecf = ecf
+
+    def compose(self) -> ComposeResult:
+        names = sorted(service.paybook().scenarios)
+        with Horizontal(id="projection-controls"):
+            yield Label("Scenario")
+            yield Select([(n, n) for n in names], value="baseline", allow_blank=False, id="scenario")
+            yield Label("Compare")
+            yield Select([(NONE, NONE), *((n, n) for n in names)], value=NONE, allow_blank=False, id="compare")
+            yield Label("Years")
+            yield Input(value="5", id="years", restrict=r"\d*", max_length=2)
+            yield Button("Project", variant="primary", id="project")
+            yield Button("Export to Excel", id="export")
+        yield Static("Choose a scenario and press Project.", id="projection-status")
+        yield DataTable(id="projection-table", cursor_type="none")
+        yield PlotextPlot(id="projection-chart")
+
+    def on_mount(self) -> None:
+        self.query_one("#projection-table", DataTable).add_columns(
+            "Scenario", "Financial year", "FTE", "Salary", "Employer NI", "Pension", "Levy", "Agency", "Total",
+            "Leavers",
+        )  # fmt: skip
+
+    def _choice(self) -> tuple[list[str], int]:
+        scenario = str(self.query_one("#scenario", Select).value)
+        compare = str(self.query_one("#compare", Select).value)
+        text = self.query_one("#years", Input).value or "5"
+        years = min(max(int(text), 1), 10)
+        return [scenario, *([compare] if compare not in (NONE, scenario) else [])], years
+
+    @on(Button.Pressed, "#project")
+    def _project(self) -> None:
+        names, years = self._choice()
+        self.query_one("#projection-status", Static).update(f"Projecting {' and '.join(names)} for {years} years…")
+        self._run(names, years)
+
+    @work(thread=True, exclusive=True, group="projection")
+    def _run(self, names: list[str], years: int) -> None:
+        try:
+            results = [
+                service.run_projection(self.ecf, service.ProjectionRequest(n, years, date.today())) for n in names
+            ]
+        except (service.UnknownName, service.PayDataError, ValueError) as exc:
+            self.app.call_from_thread(self.app.notify, str(exc), title="Projection failed", severity="error")
+            return
+        self.app.call_from_thread(self._show, results, years)
+
+    def _show(self, results: list[service.Projection], years: int) -> None:
+        table = self.query_one("#projection-table", DataTable)
+        table.clear()
+        plot = self.query_one("#projection-chart", PlotextPlot).plt
+        plot.clear_data()
+        for result in results:
+            totals = result.totals("financial_year")
+            for row in totals.to_dict("records"):
+                table.add_row(
+                    result.scenario.id, row["financial_year"], f"{row['fte']:.1f}",
+                    *(pounds(row[c]) for c in ("salary", "employer_ni", "pension", "levy", "agency", "total")),
+                    f"{row['leavers']:.1f}",
+                )  # fmt: skip
+            plot.bar(list(totals["financial_year"]), [t / 1e6 for t in totals["total"]], label=result.scenario.id)
+        plot.title("Total cost by financial year (£m)")
+        self.query_one("#projection-chart", PlotextPlot).refresh()
+        calibration = results[0].calibration
+        self.query_one("#projection-status", Static).update(
+            f"{years} years from today · leaving hazard {calibration.under_5:.1%} under 5 years' service, "
+            f"{calibration.five_plus:.1%} from 5 years ({calibration.method})"
+        )
+
+    @on(Button.Pressed, "#export")
+    def _export(self) -> None:
+        names, years = self._choice()
+        self.app.notify(f"Writing the finance workbook for {' and '.join(names)}…", title="Export to Excel")
+        self._write(names, years)
+
+    @work(thread=True, exclusive=True, group="export")
+    def _write(self, names: list[str], years: int) -> None:
+        today = date.today()
+        folder = getattr(self.app, "export_folder", None) or Path.cwd()
+        target = folder / f"ecf-projection-{'-'.join(names)}-{today:%Y-%m-%d}.xlsx"
+        requests = [service.ProjectionRequest(n, years, today) for n in names]
+        try:
+            written = service.export_workbook(self.ecf, requests, target, datetime.now(), force=True)
+        except (service.ExportError, service.PayDataError, ValueError) as exc:
+            self.app.call_from_thread(self.app.notify, str(exc), title="Export failed", severity="error")
+            return
+        self.app.call_from_thread(self.app.notify, f"Wrote {written}", title="Finance workbook")

@@ -12,6 +12,7 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import ClassVar
 
+from sqlalchemy.exc import SQLAlchemyError
 from textual import on
 from textual.app import App, ComposeResult
 from textual.binding import Binding, BindingType
@@ -21,6 +22,7 @@ from textual.widgets import DataTable, Footer, Header, Input, Static, TabbedCont
 import ecf
 from ecf.cli.output import human
 from ecf.domain.changes import Change
+from ecf.panes.cohorts import CohortsPane
 from ecf.panes.dashboard import DashboardPane
 from ecf.panes.milestones import MilestonesPane
 from ecf.panes.projection import ProjectionPane
@@ -28,9 +30,10 @@ from ecf.panes.worker import WorkerScreen
 from ecf.services.context import App as EcfApp
 from ecf.services.dashboard import dashboard
 from ecf.services.imports import changes_since, list_imports
-from ecf.services.progression import assess_workforce
+from ecf.services.progression import assess_workforce, intake_cohorts
 from ecf.services.projection import ExportError, ProjectionRequest, export_workbook
 from ecf.services.workforce import WorkerState, current_workers
+from ecf.storage.database import DatabaseError
 from ecf.storage.repository import ImportInfo
 from payscales.loader import PayDataError
 
@@ -73,6 +76,8 @@ class EcfTui(App[None]):
                 yield DashboardPane(self.ecf, id="dashboard-pane")
             with TabPane("Milestones", id="milestones"):
                 yield MilestonesPane(self.ecf, id="milestones-pane")
+            with TabPane("Cohorts", id="cohorts"):
+                yield CohortsPane(id="cohorts-pane")
             with TabPane("Projection", id="projection"):
                 yield ProjectionPane(self.ecf, id="projection-pane")
             with TabPane("Workforce", id="workforce"):
@@ -100,6 +105,12 @@ class EcfTui(App[None]):
         self.run_worker(self._load, thread=True, exclusive=True, name="load", group="load")
 
     def _load(self) -> None:
+        try:
+            self._read_everything()
+        except (SQLAlchemyError, DatabaseError) as exc:  # the database went away: say so, keep the app up
+            self.call_from_thread(self.notify, f"cannot read the database: {exc}", title="Database", severity="error")
+
+    def _read_everything(self) -> None:
         today = date.today()
         states = current_workers(self.ecf)
         imports = list_imports(self.ecf)
@@ -107,6 +118,8 @@ class EcfTui(App[None]):
         progress = assess_workforce(self.ecf, today)  # once, for the dashboard and the milestones
         self.call_from_thread(self.query_one(MilestonesPane).show, progress)
         self.call_from_thread(self.query_one(DashboardPane).show, dashboard(self.ecf, today, progress))
+        everyone, cohorts = intake_cohorts(self.ecf, today)  # leavers too: retention needs them
+        self.call_from_thread(self.query_one(CohortsPane).show, cohorts, everyone)
 
     def _show_basics(self, states: list[WorkerState], imports: list[ImportInfo], changes: list[Change]) -> None:
         active = [i for i in imports if i.active]
@@ -193,7 +206,7 @@ HELP = """[b]ecf-tracker keys[/b]
   Tab      move between fields           Ctrl+P   command palette (themes, keys, quit)
   q        quit
 
-Tabs: Dashboard · Milestones · Projection · Workforce · Imports · Latest changes.
+Tabs: Dashboard · Milestones · Cohorts · Projection · Workforce · Imports · Latest changes.
 Press Escape to close."""
 
 

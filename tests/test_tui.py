@@ -160,3 +160,20 @@ async def test_question_mark_shows_the_keys(app):
         assert "ecf-tracker keys" in str(ui.screen.query_one("#help", Static).render())
         await pilot.press("escape")
         assert ui.screen is ui.screen_stack[0]
+
+
+async def test_the_cohorts_tab_lists_intakes_and_their_members(app):
+    for path in MONTHS[-2:]:
+        import_file(app, ImportRequest(path, write_report=False))
+    ui = EcfTui(app)
+    async with ui.run_test(size=(160, 45)) as pilot:
+        await loaded(ui, pilot)
+        ui.query_one(TabbedContent).active = "cohorts"
+        await pilot.pause()
+        table = ui.query_one("#cohort-list", DataTable)
+        assert table.row_count > 5 and table.get_row_at(0)[0] == "2026/27"
+        table.focus()
+        await pilot.press("enter")
+        await pilot.pause()
+        members = ui.query_one("#cohort-members", DataTable)
+        assert members.row_count == int(table.get_row_at(0)[1])

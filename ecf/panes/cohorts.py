@@ -1,0 +1,63 @@
+"""Cohorts: intakes by the academic year of their ASYE/ECDP start, with progress and retention so far; Enter on an
+intake lists its members and where each one is now."""
+
+from __future__ import annotations
+
+from textual import on
+from textual.app import ComposeResult
+from textual.containers import Vertical
+from textual.widgets import DataTable, Static
+
+from ecf.progression.cohorts import Cohort
+from ecf.progression.facts import STAGE_LABELS, Stage
+from ecf.services.progression import Progress
+
+
+def share(value: float | None) -> str:
+    return "" if value is None else f"{value:.0%}"
+
+
+class CohortsPane(Vertical):
+    def __init__(self, **kwargs: object) -> None:
+        super().__init__(**kwargs)  # type: ignore[arg-type]
+        self.cohorts: list[Cohort] = []
+        self.stage_of: dict[str, str] = {}
+
+    def compose(self) -> ComposeResult:
+        yield Static("Working out the intakes…", id="cohorts-status")
+        yield DataTable(id="cohort-list", cursor_type="row", zebra_stripes=True)
+        yield Static("", id="cohort-title")
+        yield DataTable(id="cohort-members", cursor_type="row", zebra_stripes=True)
+
+    def on_mount(self) -> None:
+        self.query_one("#cohort-list", DataTable).add_columns(
+            "Intake", "Size", "In post", "ASYE", "ECF year 2", "ECF years 3-5", "Passed", "Failed", "Progress",
+            "Overdue", "Kept 12m", "Kept 24m", "Kept 36m",
+        )  # fmt: skip
+        self.query_one("#cohort-members", DataTable).add_columns("Employee ID", "Stage now")
+
+    def show(self, cohorts: list[Cohort], progress: Progress) -> None:
+        self.cohorts = cohorts
+        self.stage_of = {w.state.record.employee_id: STAGE_LABELS[w.assessment.stage] for w in progress.workers}
+        table = self.query_one("#cohort-list", DataTable)
+        table.clear()
+        for index, c in enumerate(cohorts):
+            retention = [f"{share(r.rate)} of {r.reached}" if r.reached else "" for r in c.retention]
+            table.add_row(
+                c.intake, str(c.size), str(c.in_post), str(c.stages.get(Stage.ASYE, 0)),
+                str(c.stages.get(Stage.ECF_YEAR_2, 0)), str(c.stages.get(Stage.ECF_YEARS_3_5, 0)),
+                str(c.outcomes.get("passed", 0)), str(c.outcomes.get("failed", 0)), share(c.progress), str(c.overdue),
+                *retention, key=str(index),
+            )  # fmt: skip
+        self.query_one("#cohorts-status", Static).update(
+            f"{len(cohorts)} intakes (academic years of the ASYE/ECDP start). Enter lists an intake's members."
+        )
+
+    @on(DataTable.RowSelected, "#cohort-list")
+    def _members(self, event: DataTable.RowSelected) -> None:
+        cohort = self.cohorts[int(str(event.row_key.value))]
+        self.query_one("#cohort-title", Static).update(f"Intake {cohort.intake}: {cohort.size} workers")
+        members = self.query_one("#cohort-members", DataTable)
+        members.clear()
+        for employee_id in cohort.members:
+            members.add_row(employee_id, self.stage_of.get(employee_id, "left"))

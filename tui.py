@@ -24,6 +24,7 @@ from ecf.cli.output import human
 from ecf.domain.changes import Change
 from ecf.panes.cohorts import CohortsPane
 from ecf.panes.dashboard import DashboardPane
+from ecf.panes.importing import ImportPane
 from ecf.panes.milestones import MilestonesPane
 from ecf.panes.projection import ProjectionPane
 from ecf.panes.worker import WorkerScreen
@@ -61,13 +62,14 @@ class EcfTui(App[None]):
         Binding("question_mark", "help", "Help", key_display="?"),
     ]
 
-    def __init__(self, ecf: EcfApp, export_folder: Path | None = None) -> None:
+    def __init__(self, ecf: EcfApp, export_folder: Path | None = None, import_folder: Path | None = None) -> None:
         super().__init__()
         self.ecf = ecf
         self.states: list[WorkerState] = []
         self.cells: list[tuple[str, ...]] = []
         self.search_keys: list[str] = []
         self.export_folder = export_folder or Path.cwd()
+        self.import_folder = import_folder or Path.cwd()
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -84,6 +86,8 @@ class EcfTui(App[None]):
                 yield Input(placeholder="Filter by ID, name, team, role or grade…", id="filter")
                 yield Static(id="workforce-count")
                 yield DataTable(id="workers", zebra_stripes=True, cursor_type="row")
+            with TabPane("Import", id="import"):
+                yield ImportPane(self.ecf, self.import_folder, id="import-pane")
             with TabPane("Imports", id="imports"):
                 yield DataTable(id="import-list", zebra_stripes=True, cursor_type="row")
             with TabPane("Latest changes", id="changes"):
@@ -206,7 +210,7 @@ HELP = """[b]ecf-tracker keys[/b]
   Tab      move between fields           Ctrl+P   command palette (themes, keys, quit)
   q        quit
 
-Tabs: Dashboard · Milestones · Cohorts · Projection · Workforce · Imports · Latest changes.
+Tabs: Dashboard · Milestones · Cohorts · Projection · Workforce · Import · Imports · Latest changes.
 Press Escape to close."""
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from datetime import UTC, date, datetime
 
 from conftest import SAMPLE
@@ -14,8 +15,11 @@ MONTHS = sorted((SAMPLE / "monthly").glob("northmoor_hr_????-??-??.xlsx"))
 
 
 async def loaded(ui, pilot) -> None:  # type: ignore[no-untyped-def]
-    """The app reads the database in a worker thread: wait for it, then for the screen to catch up."""
-    await ui.workers.wait_for_complete()
+    """The app reads the database in worker threads: wait for them (not the file tree's loader, which runs for as long
+    as the tree does), then for the screen to catch up."""
+    await pilot.pause()
+    while pending := [w for w in ui.workers if w.group != "_loader" and not w.is_finished]:
+        await asyncio.gather(*(w.wait() for w in pending), return_exceptions=True)
     await pilot.pause()
 
 
@@ -57,8 +61,7 @@ async def test_export_to_excel_from_the_terminal_ui(app, tmp_path):
     async with ui.run_test(size=(160, 40)) as pilot:
         await loaded(ui, pilot)
         await pilot.press("x")
-        await ui.workers.wait_for_complete()
-        await pilot.pause()
+        await loaded(ui, pilot)
         written = sorted(tmp_path.glob("ecf-projection-*.xlsx"))
         assert len(written) == 1
         assert any(f"Wrote {written[0]}" in n.message for n in ui._notifications)
@@ -140,15 +143,13 @@ async def test_the_projection_tab_projects_two_scenarios_and_draws_them(app, tmp
         ui.query_one("#compare", Select).value = "retention"
         ui.query_one("#years", Input).value = "2"
         await pilot.click("#project")
-        await ui.workers.wait_for_complete()
-        await pilot.pause()
+        await loaded(ui, pilot)
         table = ui.query_one("#projection-table", DataTable)
         scenarios = {table.get_row_at(i)[0] for i in range(table.row_count)}
         assert scenarios == {"baseline", "retention"} and table.get_row_at(0)[8].startswith("£")
         assert "leaving hazard" in str(ui.query_one("#projection-status", Static).render())
         await pilot.click("#export")
-        await ui.workers.wait_for_complete()
-        await pilot.pause()
+        await loaded(ui, pilot)
         assert len(list(tmp_path.glob("ecf-projection-baseline-retention-*.xlsx"))) == 1
 
 
@@ -177,3 +178,33 @@ async def test_the_cohorts_tab_lists_intakes_and_their_members(app):
         await pilot.pause()
         members = ui.query_one("#cohort-members", DataTable)
         assert members.row_count == int(table.get_row_at(0)[1])
+
+
+async def test_the_import_tab_checks_a_file_before_storing_it(app, tmp_path):
+    from conftest import worker, write_xlsx
+
+    bad = write_xlsx(tmp_path / "hr_2026-10-31.xlsx", [worker("000101", FTE=1.5), worker("000102")])
+    good = write_xlsx(tmp_path / "hr_2026-11-30.xlsx", [worker("000101"), worker("000102")])
+    ui = EcfTui(app, import_folder=tmp_path)
+    async with ui.run_test(size=(160, 45)) as pilot:
+        await loaded(ui, pilot)
+        ui.query_one(TabbedContent).active = "import"
+        await pilot.pause()
+        ui.query_one("#import-path", Input).value = str(bad)
+        await pilot.click("#import-check")
+        await loaded(ui, pilot)
+        status = str(ui.query_one("#import-status", Static).render())
+        assert "1 errors" in status and ui.query_one("#import-go").disabled
+        findings = ui.query_one("#import-findings", DataTable)
+        assert findings.get_row_at(0)[3] == "fte-out-of-range"
+        ui.query_one("#import-path", Input).value = str(good)
+        await pilot.click("#import-check")
+        await loaded(ui, pilot)
+        assert not ui.query_one("#import-go").disabled
+        with app.unit_of_work() as uow:
+            assert uow.imports.all() == []  # checking stores nothing
+        await pilot.click("#import-go")
+        await loaded(ui, pilot)
+        assert "Imported hr_2026-11-30.xlsx as #1" in str(ui.query_one("#import-status", Static).render())
+        with app.unit_of_work() as uow:
+            assert [i.as_of.isoformat() for i in uow.imports.all()] == ["2026-11-30"]

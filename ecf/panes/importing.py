@@ -1,0 +1,142 @@
+"""Import: choose a file, see how its columns map and what is wrong before anything is stored, then confirm; a
+progress bar while it is stored, and the changes since the month before afterwards."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.containers import Horizontal, Vertical
+from textual.widgets import Button, DataTable, DirectoryTree, Input, ProgressBar, Static
+
+from ecf.cli.common import parse_day
+from ecf.domain.changes import Change
+from ecf.services.context import App as EcfApp
+from ecf.services.imports import ImportRequest, Outcome, import_file, read_and_validate
+from importers.asof import as_of_from_name
+from importers.mapping import ProfileError
+from importers.readers import UnreadableFile
+from importers.validation import ValidatedFile
+
+SPREADSHEETS = (".xlsx", ".xlsm", ".xls", ".ods", ".csv")
+
+
+class SpreadsheetTree(DirectoryTree):
+    """Folders and spreadsheets only, without the error reports ecf writes beside them."""
+
+    def filter_paths(self, paths: list[Path]) -> list[Path]:  # type: ignore[override]
+        return [p for p in paths if p.is_dir() or (p.suffix.lower() in SPREADSHEETS and ".errors." not in p.name)]
+
+
+class ImportPane(Vertical):
+    def __init__(self, ecf: EcfApp, folder: Path | None = None, **kwargs: object) -> None:
+        super().__init__(**kwargs)  # type: ignore[arg-type]
+        self.ecf = ecf
+        self.folder = folder or Path.cwd()
+        self.checked: tuple[Path, date] | None = None
+
+    def compose(self) -> ComposeResult:
+        with Horizontal(id="import-top"):
+            yield SpreadsheetTree(self.folder, id="import-tree")
+            with Vertical(id="import-side"):
+                yield Input(placeholder="File path (or pick one on the left)", id="import-path")
+                yield Input(placeholder="Snapshot date dd/mm/yyyy (default: from the file name)", id="import-as-of")
+                with Horizontal(id="import-buttons"):
+                    yield Button("Check", variant="primary", id="import-check")
+                    yield Button("Import", variant="success", id="import-go", disabled=True)
+                yield ProgressBar(id="import-progress", show_eta=False)
+                yield Static("Pick a monthly HR file, then Check: nothing is stored until you press Import.",
+                             id="import-status")  # fmt: skip
+        yield DataTable(id="import-findings", zebra_stripes=True, cursor_type="row")
+
+    def on_mount(self) -> None:
+        self.query_one("#import-findings", DataTable).add_columns("Row", "Column", "Value", "Problem", "What is wrong")
+
+    @on(DirectoryTree.FileSelected, "#import-tree")
+    def _picked(self, event: DirectoryTree.FileSelected) -> None:
+        self.query_one("#import-path", Input).value = str(event.path)
+        self._check()
+
+    @on(Button.Pressed, "#import-check")
+    @on(Input.Submitted, "#import-path")
+    def _check(self) -> None:
+        self.query_one("#import-go", Button).disabled = True
+        path = Path(self.query_one("#import-path", Input).value.strip()).expanduser()
+        typed = self.query_one("#import-as-of", Input).value.strip()
+        try:
+            as_of = parse_day(typed) if typed else as_of_from_name(path.name)
+        except Exception:  # typer.BadParameter
+            self._status(f"'{typed}' is not a date: use dd/mm/yyyy", error=True)
+            return
+        if as_of is None:
+            self._status(f"{path.name}: no date in the file name; type the snapshot date", error=True)
+            return
+        self._status(f"Checking {path.name}…")
+        self._validate(path, as_of)
+
+    @work(thread=True, exclusive=True, group="import")
+    def _validate(self, path: Path, as_of: date) -> None:
+        try:
+            found = read_and_validate(path, as_of, None)
+        except (UnreadableFile, ProfileError, OSError) as exc:
+            self.app.call_from_thread(self._status, str(exc), True)
+            return
+        self.app.call_from_thread(self._show_check, path, as_of, found)
+
+    def _show_check(self, path: Path, as_of: date, found: ValidatedFile) -> None:
+        mapped = ", ".join(f"{h} -> {f}" for f, h in sorted(found.columns.headers.items())[:8])
+        where = f"sheet '{found.table.sheet}', header on row {found.table.header_row}" if found.table.sheet else "csv"
+        self._status(
+            f"{path.name} ({where}), snapshot {as_of:%d/%m/%Y}: {found.data_rows} rows, {len(found.records)} valid, "
+            f"{len(found.errors)} errors, {len(found.warnings)} warnings. Columns: {mapped}…"
+            + ("" if not found.errors else " Rows with errors stop the import: fix them and check again."),
+            bool(found.errors),
+        )
+        table = self.query_one("#import-findings", DataTable)
+        table.clear()
+        for issue in found.issues[:500]:
+            table.add_row(str(issue.row or ""), issue.column or "", issue.value or "", issue.code, issue.message)
+        self.checked = (path, as_of)
+        self.query_one("#import-go", Button).disabled = bool(found.errors)
+
+    @on(Button.Pressed, "#import-go")
+    def _go(self) -> None:
+        if self.checked is None:
+            return
+        self.query_one("#import-go", Button).disabled = True
+        self._store(*self.checked)
+
+    @work(thread=True, exclusive=True, group="import")
+    def _store(self, path: Path, as_of: date) -> None:
+        bar = self.query_one("#import-progress", ProgressBar)
+
+        def tick(_: str, done: int, total: int) -> None:
+            self.app.call_from_thread(bar.update, total=total, progress=done)
+
+        try:
+            result = import_file(self.ecf, ImportRequest(path, as_of, write_report=False), tick)
+        except (UnreadableFile, ProfileError, OSError) as exc:
+            self.app.call_from_thread(self._status, str(exc), True)
+            return
+        if result.outcome is Outcome.IMPORTED:
+            changes = len(result.changes)
+            text = f"Imported {path.name} as #{result.import_id}: {changes} changes since the month before."
+            self.app.call_from_thread(self._show_changes, result.changes)
+            self.app.call_from_thread(self.app.notify, text, title="Import")
+            self.app.call_from_thread(self.app.action_refresh)  # type: ignore[attr-defined]
+        else:
+            text = f"{path.name}: {result.outcome.value.replace('_', ' ')}; nothing stored."
+        self.app.call_from_thread(self._status, text, result.outcome is not Outcome.IMPORTED)
+
+    def _show_changes(self, changes: list[Change]) -> None:
+        table = self.query_one("#import-findings", DataTable)
+        table.clear()
+        for change in changes:
+            table.add_row("", change.employee_id, change.name, change.kind.value, change.detail)
+
+    def _status(self, text: str, error: bool = False) -> None:
+        status = self.query_one("#import-status", Static)
+        status.update(text)
+        status.set_class(error, "error")

@@ -62,8 +62,12 @@ class EcfTui(App[None]):
         Binding("question_mark", "help", "Help", key_display="?"),
     ]
 
-    def __init__(self, ecf: EcfApp, export_folder: Path | None = None, import_folder: Path | None = None) -> None:
+    def __init__(
+        self, ecf: EcfApp, export_folder: Path | None = None, import_folder: Path | None = None,
+        today: date | None = None,
+    ) -> None:  # fmt: skip
         super().__init__()
+        self.today = today or date.today()  # the interface reads the clock once; tests give a fixed day
         self.ecf = ecf
         self.states: list[WorkerState] = []
         self.cells: list[tuple[str, ...]] = []
@@ -115,7 +119,7 @@ class EcfTui(App[None]):
             self.call_from_thread(self.notify, f"cannot read the database: {exc}", title="Database", severity="error")
 
     def _read_everything(self) -> None:
-        today = date.today()
+        today = self.today
         states = current_workers(self.ecf)
         imports = list_imports(self.ecf)
         self.call_from_thread(self._show_basics, states, imports, changes_since(self.ecf))
@@ -177,7 +181,7 @@ class EcfTui(App[None]):
         self.run_worker(self._export, thread=True, exclusive=True, name="export")
 
     def _export(self) -> None:
-        today = date.today()
+        today = self.today
         target = self.export_folder / f"ecf-projection-{today:%Y-%m-%d}.xlsx"
         number = 1
         while target.exists():

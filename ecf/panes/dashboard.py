@@ -36,7 +36,8 @@ class DashboardPane(Vertical):
         self.query_one("#dashboard-headline", Static).update("Working out stages and milestones…")
 
     def refresh_data(self, as_of: date | None = None) -> None:
-        self.show(dashboard(self.ecf, as_of or date.today()))
+        today: date = self.app.today  # type: ignore[attr-defined]
+        self.show(dashboard(self.ecf, as_of or today))
 
     def show(self, found: Dashboard) -> None:
         data = human(found.data_as_of) or "no data yet"

@@ -30,7 +30,8 @@ class RecordDialog(ModalScreen[date | None]):
     def compose(self) -> ComposeResult:
         with Vertical(id="record-dialog"):
             yield Label(f"Record as done: {self.what}")
-            yield Input(value=date.today().strftime("%d/%m/%Y"), placeholder="dd/mm/yyyy", id="record-date")
+            today: date = self.app.today  # type: ignore[attr-defined]
+            yield Input(value=today.strftime("%d/%m/%Y"), placeholder="dd/mm/yyyy", id="record-date")
             yield Static("", id="record-error")
             with Horizontal():
                 yield Button("Record", variant="primary", id="record-ok")
@@ -64,7 +65,8 @@ class MilestonesPane(Vertical):
         self.query_one("#milestone-list", DataTable).add_columns(*COLUMNS)
 
     def refresh_data(self, as_of: date | None = None) -> None:
-        self.show(service.assess_workforce(self.ecf, as_of or date.today()))
+        today: date = self.app.today  # type: ignore[attr-defined]
+        self.show(service.assess_workforce(self.ecf, as_of or today))
 
     def show(self, progress: service.Progress) -> None:
         self.rows = service.milestone_rows(progress, [MilestoneStatus.OVERDUE, MilestoneStatus.DUE])

@@ -65,10 +65,9 @@ class ProjectionPane(Vertical):
 
     @work(thread=True, exclusive=True, group="projection")
     def _run(self, names: list[str], years: int) -> None:
+        today: date = self.app.today  # type: ignore[attr-defined]
         try:
-            results = [
-                service.run_projection(self.ecf, service.ProjectionRequest(n, years, date.today())) for n in names
-            ]
+            results = [service.run_projection(self.ecf, service.ProjectionRequest(n, years, today)) for n in names]
         except (service.UnknownName, service.PayDataError, ValueError) as exc:
             self.app.call_from_thread(self.app.notify, str(exc), title="Projection failed", severity="error")
             return
@@ -104,7 +103,7 @@ class ProjectionPane(Vertical):
 
     @work(thread=True, exclusive=True, group="export")
     def _write(self, names: list[str], years: int) -> None:
-        today = date.today()
+        today: date = self.app.today  # type: ignore[attr-defined]
         folder = getattr(self.app, "export_folder", None) or Path.cwd()
         target = folder / f"ecf-projection-{'-'.join(names)}-{today:%Y-%m-%d}.xlsx"
         requests = [service.ProjectionRequest(n, years, today) for n in names]

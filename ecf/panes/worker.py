@@ -37,7 +37,7 @@ class WorkerScreen(Screen[None]):
         yield Footer()
 
     def on_mount(self) -> None:
-        today = date.today()
+        today: date = self.app.today  # type: ignore[attr-defined]
         detail = worker_detail(self.ecf, self.employee_id, today)
         record, assessment = detail.assessed.state.record, detail.assessed.assessment
         name = " ".join(p for p in (record.forename, record.surname) if p) or record.employee_id

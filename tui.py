@@ -72,6 +72,7 @@ class EcfTui(App[None]):
         self.states: list[WorkerState] = []
         self.cells: list[tuple[str, ...]] = []
         self.search_keys: list[str] = []
+        self.sorted_by: tuple[int, bool] | None = None
         self.export_folder = export_folder or Path.cwd()
         self.import_folder = import_folder or Path.cwd()
 
@@ -135,7 +136,7 @@ class EcfTui(App[None]):
         self.sub_title = f"Latest snapshot: {latest} · In post: {len(states)} · Imports: {len(imports)}"
         self.states = states
         self.cells = [worker_cells(state) for state in states]
-        self.search_keys = [" ".join(cells[:6]).lower() for cells in self.cells]
+        self.search_keys = [" ".join(cells).lower() for cells in self.cells]
         self._show_workers(self.query_one("#filter", Input).value)
         table = self.query_one("#import-list", DataTable)
         table.clear()
@@ -164,6 +165,17 @@ class EcfTui(App[None]):
     @on(Input.Changed, "#filter")
     def _filter_workers(self, event: Input.Changed) -> None:
         self._show_workers(event.value)
+
+    @on(DataTable.HeaderSelected, "#workers")
+    def _sort_workers(self, event: DataTable.HeaderSelected) -> None:
+        """Sort every worker (not just the page shown) by the column clicked; again for the other way round."""
+        column = event.column_index
+        descending = self.sorted_by == (column, False)
+        order = sorted(range(len(self.cells)), key=lambda i: _sort_key(self.cells[i][column]), reverse=descending)
+        self.cells = [self.cells[i] for i in order]
+        self.search_keys = [self.search_keys[i] for i in order]
+        self.sorted_by = (column, descending)
+        self._show_workers(self.query_one("#filter", Input).value)
 
     @on(DataTable.RowSelected, "#workers")
     def _open_worker(self, event: DataTable.RowSelected) -> None:
@@ -196,6 +208,19 @@ class EcfTui(App[None]):
         self.call_from_thread(self.notify, f"Wrote {written}", title="Finance workbook")
 
 
+def _sort_key(cell: str) -> tuple[int, object]:
+    """Numbers as numbers, dd/mm/yyyy as dates, the rest as text (blanks last)."""
+    if not cell:
+        return (3, "")
+    try:
+        return (0, float(cell))
+    except ValueError:
+        pass
+    if len(cell) == 10 and cell[2] == "/" and cell[5] == "/":
+        return (1, cell[6:] + cell[3:5] + cell[:2])
+    return (2, cell.lower())
+
+
 class HelpScreen(ModalScreen[None]):
     """The keys, one place to look them up."""
 
@@ -209,6 +234,7 @@ HELP = """[b]ecf-tracker keys[/b]
 
   ?        this help                     r        read the database again
   /        filter the workforce          x        write the finance workbook (baseline, 5 years)
+  click a column heading in the workforce to sort by it (again: the other way round)
   Enter    open a worker (Workforce) or record a milestone as done (Milestones)
   Escape   back from a worker or a dialog
   Tab      move between fields           Ctrl+P   command palette (themes, keys, quit)

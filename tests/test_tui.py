@@ -208,3 +208,21 @@ async def test_the_import_tab_checks_a_file_before_storing_it(app, tmp_path):
         assert "Imported hr_2026-11-30.xlsx as #1" in str(ui.query_one("#import-status", Static).render())
         with app.unit_of_work() as uow:
             assert [i.as_of.isoformat() for i in uow.imports.all()] == ["2026-11-30"]
+
+
+async def test_the_workforce_sorts_by_a_column_and_filters_on_any_cell(app):
+    import_file(app, ImportRequest(MONTHS[-1], write_report=False))
+    ui = EcfTui(app)
+    async with ui.run_test(size=(160, 45)) as pilot:
+        await loaded(ui, pilot)
+        ui.query_one(TabbedContent).active = "workforce"
+        await pilot.pause()
+        table = ui.query_one("#workers", DataTable)
+        fte_column = 6
+        table.post_message(DataTable.HeaderSelected(table, table.ordered_columns[fte_column].key, fte_column, "FTE"))
+        await pilot.pause()
+        ftes = [float(table.get_row_at(i)[fte_column]) for i in range(table.row_count)]
+        assert ftes == sorted(ftes) and ftes[0] < 1
+        await pilot.press("slash", *"agency")
+        await pilot.pause()
+        assert table.row_count > 0 and {table.get_row_at(i)[7] for i in range(table.row_count)} == {"agency"}

@@ -156,8 +156,8 @@ class EcfTui(App[None]):
         table.clear()
         needle = text.strip().lower()
         matches = [i for i, key in enumerate(self.search_keys) if needle in key] if needle else range(len(self.cells))
-        for index in list(matches)[:PAGE]:
-            table.add_row(*self.cells[index], key=self.cells[index][0])
+        page = list(matches)[:PAGE]
+        table.add_rows([self.cells[index] for index in page])  # one batch: the table measures itself once
         total = len(matches)
         shown = f"showing the first {PAGE:,} of {total:,}: type to narrow" if total > PAGE else f"{total:,} workers"
         self.query_one("#workforce-count", Static).update(shown)
@@ -179,7 +179,8 @@ class EcfTui(App[None]):
 
     @on(DataTable.RowSelected, "#workers")
     def _open_worker(self, event: DataTable.RowSelected) -> None:
-        self.push_screen(WorkerScreen(self.ecf, str(event.row_key.value)))
+        employee_id = str(event.data_table.get_row(event.row_key)[0])
+        self.push_screen(WorkerScreen(self.ecf, employee_id))
 
     def action_focus_filter(self) -> None:
         self.query_one("#filter", Input).focus()

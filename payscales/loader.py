@@ -14,6 +14,7 @@ from typing import Any
 
 from pydantic import TypeAdapter, ValidationError
 
+from ecf.rules.loader import merge_tables
 from payscales.rules import AgencyRates, Grades, Hazards, OnCosts, PayBook, Scale, Scenario
 
 _MODELS: dict[str, type[Any]] = {
@@ -53,7 +54,7 @@ def _lay_over(documents: dict[str, tuple[dict[str, Any], str, Any]], path: Path)
         if rule_id not in documents:
             raise PayDataError(f"{path.name}: overrides.{rule_id}: no such pay data (loaded: {', '.join(documents)})")
         document, name, folder = documents[rule_id]
-        documents[rule_id] = (_merge(document, override), f"{name} + {path.name}", folder)
+        documents[rule_id] = (merge_tables(document, override), f"{name} + {path.name}", folder)
     for index, document in enumerate(council.get("add", [])):
         rule_id = _id(document, f"{path.name} add[{index}]")
         if rule_id in documents:
@@ -146,13 +147,3 @@ def _id(document: Any, origin: str) -> str:
     if not isinstance(rule_id, str):
         raise PayDataError(f"{origin}: 'id' is missing")
     return rule_id
-
-
-def _merge(base: Mapping[str, Any], override: Mapping[str, Any]) -> dict[str, Any]:
-    merged = dict(base)
-    for key, value in override.items():
-        if isinstance(value, Mapping) and isinstance(merged.get(key), Mapping):
-            merged[key] = _merge(merged[key], value)
-        else:
-            merged[key] = value
-    return merged

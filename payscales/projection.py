@@ -132,7 +132,7 @@ class Marginals:
         for dimension in DIMENSIONS:
             labels = index[dimension]
             target = self.sums[dimension]
-            if labels.ndim == 1 and bool(np.all(labels[1:] > labels[:-1]) or np.all(labels[1:] >= labels[:-1])):
+            if labels.ndim == 1 and bool(np.all(labels[1:] >= labels[:-1])):
                 # Rows already grouped by label (a run per label): one reduceat, no scatter.
                 starts = np.flatnonzero(np.concatenate([[True], labels[1:] != labels[:-1]]))
                 target[:, labels[starts], :] += np.add.reduceat(values, starts, axis=1)
@@ -546,13 +546,6 @@ class _Model:
             path = regrade(path, increments, change, np.full(count, target.points[0]), np.full(count, target.points[1]))
         return path
 
-    def _month(self, day: date | None) -> int:
-        """The month a dated event takes effect in the grid (-1: not in the grid)."""
-        if day is None:
-            return -1
-        index = self.grid.index_of(day)
-        return index if 0 <= index < self.months else (0 if index < 0 else -1)
-
     def _stage_matrix(self, cols: _Columns) -> IntArray:
         """stage[w, m]: each worker's stage index month by month, from their stage changes."""
         stage = np.zeros((len(cols.fte), self.months), dtype=np.int64)
@@ -848,26 +841,8 @@ class _Posts:
             self._heads[row] = self._heads[row] + head
 
     def add_flows(self, workers: list[PayFacts], grades: list[Grade], fte_flows: FloatArray) -> None:
-        self._accumulate(workers, grades, fte_flows, np.zeros_like(fte_flows))
-
-    def _accumulate(self, workers: list[PayFacts], grades: list[Grade], flows: FloatArray, heads: FloatArray) -> None:
-        rows = []
-        for worker, grade in zip(workers, grades, strict=True):
-            key = (worker.team or "", grade.grade)
-            if key not in self._index:
-                self._index[key] = len(self.keys)
-                self.keys.append((worker.team or "", grade))
-                self._flows.append(np.zeros(flows.shape[1]))
-                self._heads.append(np.zeros(flows.shape[1]))
-            rows.append(self._index[key])
-        order = np.array(rows)
-        total_flows = np.zeros((len(self.keys), flows.shape[1]))
-        total_heads = np.zeros((len(self.keys), flows.shape[1]))
-        np.add.at(total_flows, order, flows)
-        np.add.at(total_heads, order, heads)
-        for row in set(rows):
-            self._flows[row] = self._flows[row] + total_flows[row]
-            self._heads[row] = self._heads[row] + total_heads[row]
+        """Flows one worker at a time (agency conversions): no heads, as nobody leaves the council."""
+        self.add_runs(list(zip(workers, grades, strict=True)), fte_flows, np.zeros_like(fte_flows))
 
     def arrays(self, months: int) -> tuple[FloatArray, FloatArray]:
         return np.array(self._flows).reshape(-1, months), np.array(self._heads).reshape(-1, months)

@@ -58,6 +58,17 @@ def machine(value: Any) -> Any:
     return value
 
 
+def pounds(value: Decimal | float) -> str:
+    """Whole pounds the way finance writes them: £1,234 and -£1,234."""
+    money = Decimal(str(value)).quantize(Decimal(1))
+    return f"-£{-money:,}" if money < 0 else f"£{money:,}"
+
+
+def percent(value: Decimal | float | None) -> str:
+    """A ratio as a percentage to one decimal place; blank when there is none."""
+    return "" if value is None else f"{Decimal(str(value)) * 100:.1f}%"
+
+
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 

@@ -11,7 +11,7 @@ import pandas as pd
 import typer
 
 from ecf.cli.common import fail, open_app, parse_day
-from ecf.cli.output import Format, console, render
+from ecf.cli.output import Format, console, pounds, render
 from ecf.exports.workbook import ExportError
 from ecf.progression.calendar import uk
 from ecf.services import projection as service
@@ -205,11 +205,6 @@ def _monte_carlo(
     shown = [c for c in columns if c not in ("runs", "seed")]
     render(rows, columns, fmt, table_columns=shown,
            title=f"Monte Carlo: {runs} runs, seed {seed} (total = pay + on-costs + agency, £)")  # fmt: skip
-
-
-def pounds(money: Decimal) -> str:
-    """Whole pounds the way finance writes them: £1,234 and -£1,234."""
-    return f"-£{-money:,.0f}" if money < 0 else f"£{money:,.0f}"
 
 
 def _difference(

@@ -12,7 +12,7 @@ from rich.markup import escape
 from rich.table import Table
 
 from ecf.cli.common import fail, open_app, parse_day
-from ecf.cli.output import Format, console, human, render
+from ecf.cli.output import Format, console, human, percent, render
 from ecf.progression.calendar import financial_year, uk
 from ecf.progression.facts import STAGE_LABELS, GrantClaim, MilestoneStatus, Outcome, Stage
 from ecf.services import progression as service
@@ -125,9 +125,9 @@ def worker(
                 "stage": assessment.stage,
                 "pqe_months": assessment.pqe_months,
                 "stage_changes": [{"on": c.on, "stage": c.stage} for c in assessment.stage_changes],
-                "milestones": [_milestone_dict(m) for m in assessment.milestones],
-                "experienced": _eligibility_dict(assessment.experienced),
-                "agency": [_eligibility_dict(e) for e in assessment.agency],
+                "milestones": [vars_of(m) for m in assessment.milestones],
+                "experienced": vars_of(assessment.experienced),
+                "agency": [vars_of(e) for e in assessment.agency],
                 "grants": [vars_of(g) for g in assessment.grants],
                 "alerts": [vars_of(a) for a in assessment.alerts],
             }
@@ -228,10 +228,10 @@ def cohorts(
         for outcome in ("in_progress", "passed", "failed", "extended"):
             row[outcome] = c.outcomes.get(outcome, 0)
         row.update(milestones_done=c.milestones_done, milestones_due_so_far=c.milestones_due_so_far,
-                   progress=_percent(c.progress), overdue=c.overdue)  # fmt: skip
+                   progress=percent(c.progress), overdue=c.overdue)  # fmt: skip
         for r in c.retention:
             row[f"retained_{r.months}m"] = f"{r.retained}/{r.reached}" if r.reached else ""
-            row[f"retention_{r.months}m"] = _percent(r.rate)
+            row[f"retention_{r.months}m"] = percent(r.rate)
         rows.append(row)
     columns = list(rows[0]) if rows else ["intake"]
     stage_columns = [s.value for s in (Stage.ASYE, Stage.ECDP, Stage.ECF_YEAR_2, Stage.ECF_YEARS_3_5)
@@ -260,13 +260,13 @@ def indicators(
     rows = [
         {
             "scope": i.scope, "snapshot": i.snapshot, "headcount": i.headcount, "fte": i.fte,
-            "agency_headcount": i.agency_headcount, "agency_fte": i.agency_fte, "agency_rate": _percent(i.agency_rate),
+            "agency_headcount": i.agency_headcount, "agency_fte": i.agency_fte, "agency_rate": percent(i.agency_rate),
             "leavers": i.leavers, "leavers_fte": i.leavers_fte, "leavers_without_date": i.leavers_without_date,
-            "turnover": _percent(i.turnover), "early_leavers": i.early_leavers,
-            "early_leaver_share": _percent(i.early_leaver_share), "establishment_fte": i.establishment_fte,
-            "vacancy_fte": i.vacancy_fte, "vacancy_rate": _percent(i.vacancy_rate), "caseload": i.caseload,
-            "service_2_plus": _percent(i.service_2_plus), "service_5_plus": _percent(i.service_5_plus),
-            "service_8_plus": _percent(i.service_8_plus),
+            "turnover": percent(i.turnover), "early_leavers": i.early_leavers,
+            "early_leaver_share": percent(i.early_leaver_share), "establishment_fte": i.establishment_fte,
+            "vacancy_fte": i.vacancy_fte, "vacancy_rate": percent(i.vacancy_rate), "caseload": i.caseload,
+            "service_2_plus": percent(i.service_2_plus), "service_5_plus": percent(i.service_5_plus),
+            "service_8_plus": percent(i.service_8_plus),
         }
         for i in found
     ]  # fmt: skip
@@ -371,19 +371,5 @@ def vars_of(item: Any) -> dict[str, Any]:
     return {name: getattr(item, name) for name in item.__dataclass_fields__}
 
 
-def _milestone_dict(m: Any) -> dict[str, Any]:
-    return vars_of(m)
-
-
-def _eligibility_dict(e: Any) -> dict[str, Any]:
-    return vars_of(e)
-
-
 def _name(forename: str | None, surname: str | None) -> str:
     return " ".join(part for part in (forename, surname) if part)
-
-
-def _percent(value: Decimal | float | None) -> str:
-    if value is None:
-        return ""
-    return f"{Decimal(str(value)) * 100:.1f}%"

@@ -27,6 +27,7 @@ from xlsxwriter.utility import xl_col_to_name, xl_rowcol_to_cell
 from xlsxwriter.workbook import Workbook
 from xlsxwriter.worksheet import Worksheet
 
+from ecf.progression.calendar import uk
 from payscales.projection import Projection
 from payscales.rules import PayBook
 
@@ -162,8 +163,8 @@ class _Writer:
         lines: list[tuple[str, str]] = [
             ("Council", content.council),
             ("Scenarios", "; ".join(f"{p.scenario.name} ({p.scenario.id})" for p in content.projections)),
-            ("Data as of", _uk(content.data_as_of) if content.data_as_of else "no data"),
-            ("Projection", f"{len(first.grid)} months from {_uk(first.grid.starts[0])} (expected values)"),
+            ("Data as of", uk(content.data_as_of) if content.data_as_of else "no data"),
+            ("Projection", f"{len(first.grid)} months from {uk(first.grid.starts[0])} (expected values)"),
             ("Produced", content.produced.strftime("%d/%m/%Y %H:%M")),
         ]
         for projection in content.projections:
@@ -219,7 +220,7 @@ class _Writer:
             "Apprenticeship levy", "all", float(oncosts.levy.rate), "of pay", oncosts.levy.note, self.formats["percent"]
         )
         for period in oncosts.employer_ni:
-            when = f"from {_uk(period.from_)}"
+            when = f"from {uk(period.from_)}"
             put(f"Employer NI rate {when}", "all", float(period.rate), "above threshold", period.note or
                 oncosts.source.title, self.formats["percent"])  # fmt: skip
             put(f"NI secondary threshold {when}", "all", float(period.monthly_threshold), "£ a month",
@@ -516,7 +517,3 @@ def _worker_rows(blocks: list[_Block], letters: list[str], styles: list[str]) ->
                     cells.append(f'<c r="{letters[col]}{number}"{styles[col]}><v>{amounts[index]!r}</v></c>')
                 rows.append(f'<row r="{number}">{"".join(cells)}</row>')
             yield "".join(rows)
-
-
-def _uk(day: date) -> str:
-    return day.strftime("%d/%m/%Y")

@@ -8,13 +8,9 @@ from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
 from textual.widgets import DataTable, Sparkline, Static
 
-from ecf.cli.output import human
+from ecf.cli.output import human, percent
 from ecf.services.context import App as EcfApp
 from ecf.services.dashboard import Dashboard, dashboard
-
-
-def percent(value: object) -> str:
-    return "" if value is None else f"{float(str(value)) * 100:.1f}%"
 
 
 class DashboardPane(Vertical):

@@ -4,7 +4,6 @@ the scenarios, and Export to Excel. The projection runs in a worker thread; noth
 from __future__ import annotations
 
 from datetime import date, datetime
-from decimal import Decimal
 from pathlib import Path
 
 from textual import on, work
@@ -13,15 +12,11 @@ from textual.containers import Horizontal, Vertical
 from textual.widgets import Button, DataTable, Input, Label, Select, Static
 from textual_plotext import PlotextPlot
 
+from ecf.cli.output import pounds
 from ecf.services import projection as service
 from ecf.services.context import App as EcfApp
 
 NONE = "(none)"
-
-
-def pounds(value: float) -> str:
-    money = Decimal(str(value)).quantize(Decimal(1))
-    return f"-£{-money:,}" if money < 0 else f"£{money:,}"
 
 
 class ProjectionPane(Vertical):

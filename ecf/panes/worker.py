@@ -12,7 +12,7 @@ from textual.containers import VerticalScroll
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Static
 
-from ecf.cli.output import human
+from ecf.cli.output import human, pounds
 from ecf.progression.facts import STAGE_LABELS
 from ecf.services.context import App as EcfApp
 from ecf.services.progression import worker_detail
@@ -65,5 +65,7 @@ class WorkerScreen(Screen[None]):
         self.query_one("#worker-eligibility", Static).update("\n".join(lines))
         pay = self.query_one("#worker-pay", DataTable)
         pay.add_columns("Financial year", "FTE", "Salary", "Employer NI", "Pension", "Levy", "Total")
-        for year in worker_pay(self.ecf, self.employee_id, today):
-            pay.add_row(*year)
+        for year in worker_pay(detail.assessed, today).to_dict("records"):
+            cost = sum(year[c] for c in ("salary", "employer_ni", "pension", "levy", "agency"))
+            money = (pounds(year[c]) for c in ("salary", "employer_ni", "pension", "levy"))
+            pay.add_row(year["financial_year"], f"{year['fte']:.2f}", *money, pounds(cost))

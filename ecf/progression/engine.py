@@ -10,7 +10,7 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
-from functools import cached_property, lru_cache
+from functools import lru_cache
 
 from ecf.domain.worker import AsyeStatus, ContractType
 from ecf.progression.calendar import add_days, add_months, add_years, financial_year, uk
@@ -85,10 +85,6 @@ class Engine:
         month, day = (int(part) for part in rule.registration_year_ends.split("-"))
         open_month, open_day = (int(part) for part in rule.renewal_window_opens.split("-"))
         return date(as_of.year, open_month, open_day), date(as_of.year, month, day)
-
-    @cached_property
-    def earliest_programme_start(self) -> date:
-        return min(p.applies.period.start for p in self.programmes)
 
     def assess(self, facts: WorkerFacts, as_of: date) -> Assessment:
         return _Assessor(self, facts, as_of).run()

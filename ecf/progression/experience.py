@@ -86,10 +86,6 @@ def simple_reached_on(facts: WorkerFacts, counting: ExperienceCounting, threshol
     return day if leaving is None or day <= add_days(leaving, 1) else None
 
 
-def experience(facts: WorkerFacts, counting: ExperienceCounting, threshold: int, as_of: date) -> Experience:
-    return ExperienceCounter(facts, counting, as_of).reach(threshold)
-
-
 class ExperienceCounter:
     """One worker's PQE under one way of counting: the months on the as-of date, and when any threshold is reached.
     Built once per worker and counting rule, then asked about several thresholds (experienced, agency rules)."""

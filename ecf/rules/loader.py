@@ -44,7 +44,7 @@ def load_rulebook(council_text: str | None = None, council_name: str = "council 
         if not isinstance(override, Mapping):
             raise RulesError(f"{council_name}: overrides.{rule_id}: expected a table of settings")
         document, name = raw[rule_id]
-        raw[rule_id] = (_merge(document, override), f"{name} + {council_name} (overrides.{rule_id})")
+        raw[rule_id] = (merge_tables(document, override), f"{name} + {council_name} (overrides.{rule_id})")
     for index, document in enumerate(council.get("rules", [])):
         rule_id = document.get("id") if isinstance(document, Mapping) else None
         if not isinstance(rule_id, str):
@@ -87,16 +87,16 @@ def _council_document(defaults: dict[str, Any], text: str | None, name: str) -> 
     if unknown:
         raise RulesError(f"{name}: unknown section '{unknown[0]}' (expected council, overrides or rules)")
     merged = dict(document)
-    merged["council"] = _merge(defaults.get("council", {}), document.get("council", {}))
+    merged["council"] = merge_tables(defaults.get("council", {}), document.get("council", {}))
     return merged
 
 
-def _merge(base: Mapping[str, Any], override: Mapping[str, Any]) -> dict[str, Any]:
-    """Tables merge key by key; any other value (a list of milestones too) replaces the shipped one."""
+def merge_tables(base: Mapping[str, Any], override: Mapping[str, Any]) -> dict[str, Any]:
+    """A file laid over another: tables merge key by key; any other value (a list too) replaces the shipped one."""
     merged = dict(base)
     for key, value in override.items():
         if isinstance(value, Mapping) and isinstance(merged.get(key), Mapping):
-            merged[key] = _merge(merged[key], value)
+            merged[key] = merge_tables(merged[key], value)
         else:
             merged[key] = value
     return merged

@@ -8,9 +8,10 @@ from datetime import date, datetime
 from decimal import Decimal
 from pathlib import Path
 
+import pandas as pd
+
 from ecf.exports.workbook import ExportError, ExportInput, write_workbook
 from ecf.progression.calendar import add_months, add_years
-from ecf.progression.facts import Stage
 from ecf.progression.indicators import leavers_between
 from ecf.services.context import App
 from ecf.services.progression import Assessed, assess_workforce, rulebook
@@ -96,22 +97,14 @@ def export_workbook(
 __all__ = ["ExportError", "PayDataError", "Projection"]
 
 
-def worker_pay(app: App, employee_id: str, as_of: date, years: int = 3) -> list[tuple[str, ...]]:
-    """One worker's expected pay and on-costs by financial year under the baseline, for the worker screen."""
-    from ecf.services.progression import worker_detail
-
-    detail = worker_detail(app, employee_id, as_of)
+def worker_pay(assessed: Assessed, as_of: date, years: int = 3) -> pd.DataFrame:
+    """One worker's expected pay and on-costs by financial year under the baseline (the worker screen already has
+    them assessed, so nothing is read again)."""
     book = paybook()
-    facts = pay_facts(detail.assessed, as_of)
+    facts = pay_facts(assessed, as_of)
     calibration = calibrate(book.hazards, [(as_of - facts.start_date).days / 365.25])
     result = project([facts], book, book.scenarios["baseline"], as_of, years, calibration, per_worker=True)
-    table = result.worker_years()
-    rows = []
-    for record in table.to_dict("records"):
-        cost = record["salary"] + record["employer_ni"] + record["pension"] + record["levy"] + record["agency"]
-        rows.append((record["financial_year"], f"{record['fte']:.2f}", *(f"£{record[c]:,.0f}" for c in
-                     ("salary", "employer_ni", "pension", "levy")), f"£{cost:,.0f}"))  # fmt: skip
-    return rows
+    return result.worker_years()
 
 
 def pseudonym(employee_id: str) -> str:
@@ -148,6 +141,3 @@ def _calibration(app: App, book: PayBook, workers: list[Assessed], request: Proj
     under = sum(1 for leaver in leavers if leaver.left_on < add_years(leaver.start_date, 5))
     in_under = sum(1 for r in staff if add_years(r.start_date, 5) > latest)
     return calibrate_own(under, len(leavers) - under, in_under, len(staff) - in_under)
-
-
-STAGE_NAMES = [s.value for s in Stage]

@@ -120,7 +120,11 @@ TEAM_SIZES: dict[str, int] = {  # target headcount per team, team manager includ
 }
 TEAMS: tuple[str, ...] = tuple(TEAM_SIZES)
 ASYE_TEAMS: tuple[str, ...] = (
-    "Assessment North", "Assessment South", "Child in Need East", "Child in Need West", "Child Protection",
+    "Assessment North",
+    "Assessment South",
+    "Child in Need East",
+    "Child in Need West",
+    "Child Protection",
     "Children in Care",
 )
 HEADS_OF_SERVICE: dict[str, str] = {  # team managers' line managers (not social workers in the extract)
@@ -194,35 +198,233 @@ JANUARY_2026_INTAKE = 5
 # --------------------------------------------------------------------------------------------------------------
 
 FEMALE_FORENAMES = (
-    "Amelia", "Olivia", "Sophie", "Charlotte", "Emily", "Hannah", "Grace", "Jessica", "Lucy", "Rachel", "Sarah",
-    "Laura", "Rebecca", "Katie", "Gemma", "Claire", "Nicola", "Joanne", "Michelle", "Helen", "Amy", "Danielle",
-    "Zoë", "Siobhán", "Aoife", "Niamh", "Chloé", "Renée", "Priya", "Aisha", "Fatima", "Amina", "Yasmin", "Nadia",
-    "Shabana", "Chipo", "Adaeze", "Ngozi", "Abena", "Magdalena", "Agnieszka", "Leanne", "Kelly", "Jade", "Ellie",
-    "Megan", "Bethan", "Ffion", "Catrin", "Mairéad", "Françoise", "Inés", "Lucía", "Anne-Marie", "Kirsty",
+    "Amelia",
+    "Olivia",
+    "Sophie",
+    "Charlotte",
+    "Emily",
+    "Hannah",
+    "Grace",
+    "Jessica",
+    "Lucy",
+    "Rachel",
+    "Sarah",
+    "Laura",
+    "Rebecca",
+    "Katie",
+    "Gemma",
+    "Claire",
+    "Nicola",
+    "Joanne",
+    "Michelle",
+    "Helen",
+    "Amy",
+    "Danielle",
+    "Zoë",
+    "Siobhán",
+    "Aoife",
+    "Niamh",
+    "Chloé",
+    "Renée",
+    "Priya",
+    "Aisha",
+    "Fatima",
+    "Amina",
+    "Yasmin",
+    "Nadia",
+    "Shabana",
+    "Chipo",
+    "Adaeze",
+    "Ngozi",
+    "Abena",
+    "Magdalena",
+    "Agnieszka",
+    "Leanne",
+    "Kelly",
+    "Jade",
+    "Ellie",
+    "Megan",
+    "Bethan",
+    "Ffion",
+    "Catrin",
+    "Mairéad",
+    "Françoise",
+    "Inés",
+    "Lucía",
+    "Anne-Marie",
+    "Kirsty",
 )
 MALE_FORENAMES = (
-    "James", "Oliver", "Thomas", "Daniel", "Matthew", "Christopher", "David", "Michael", "Andrew", "Mark", "Paul",
-    "Richard", "Steven", "Jamie", "Ryan", "Liam", "Connor", "Seán", "Ciarán", "Declan", "Mohammed", "Imran",
-    "Tariq", "Hamza", "Rajesh", "Arjun", "Kwame", "Emeka", "Tunde", "Tendai", "Piotr", "Tomasz", "José",
-    "André", "Gareth", "Rhys", "Dylan", "Callum", "Lewis", "Nathan", "Jean-Luc", "Joël",
+    "James",
+    "Oliver",
+    "Thomas",
+    "Daniel",
+    "Matthew",
+    "Christopher",
+    "David",
+    "Michael",
+    "Andrew",
+    "Mark",
+    "Paul",
+    "Richard",
+    "Steven",
+    "Jamie",
+    "Ryan",
+    "Liam",
+    "Connor",
+    "Seán",
+    "Ciarán",
+    "Declan",
+    "Mohammed",
+    "Imran",
+    "Tariq",
+    "Hamza",
+    "Rajesh",
+    "Arjun",
+    "Kwame",
+    "Emeka",
+    "Tunde",
+    "Tendai",
+    "Piotr",
+    "Tomasz",
+    "José",
+    "André",
+    "Gareth",
+    "Rhys",
+    "Dylan",
+    "Callum",
+    "Lewis",
+    "Nathan",
+    "Jean-Luc",
+    "Joël",
 )
 SURNAMES = (
-    "Smith", "Jones", "Taylor", "Brown", "Williams", "Wilson", "Johnson", "Davies", "Robinson", "Wright",
-    "Thompson", "Evans", "Walker", "White", "Roberts", "Green", "Hall", "Wood", "Jackson", "Clarke", "Patel",
-    "Khan", "Ahmed", "Hussain", "Begum", "Ali", "Shah", "Singh", "Kaur", "Sharma", "Okafor", "Adeyemi", "Mensah",
-    "Owusu", "Nwosu", "Mahlangu", "Moyo", "O'Brien", "O'Connor", "O'Neill", "McCarthy", "Ní Bhriain",
-    "Ó Súilleabháin", "Murphy", "Kelly", "Byrne", "MacLeod", "McKenzie", "Fraser", "Campbell", "Llewellyn",
-    "Pritchard", "Morgan", "Hughes", "Price", "Kowalczyk", "Nowak", "Lewandowski", "D'Souza", "Fernandes",
-    "Gonçalves", "Müller", "Schäfer", "Brontë", "Lefèvre", "Nuñez", "García", "Rossi", "Romano", "Costa", "Silva",
-    "Hernández", "Bianchi", "Andersson", "Jensen", "van der Berg", "Ashworth", "Barraclough", "Holroyd",
-    "Sutcliffe", "Ackroyd", "Greenwood", "Heaton", "Pickles", "Thornton", "Marsden", "Hargreaves", "Crowther",
-    "Whitaker", "Lister", "Booth", "Haigh", "Dyson", "Shackleton", "Fothergill", "Lloyd-Davies", "Smith-Jones",
-    "Nguyen", "Tran", "Chen", "Wong", "Kim", "Osei", "Bangura", "Sesay", "Abubakar", "Yilmaz", "Demir",
+    "Smith",
+    "Jones",
+    "Taylor",
+    "Brown",
+    "Williams",
+    "Wilson",
+    "Johnson",
+    "Davies",
+    "Robinson",
+    "Wright",
+    "Thompson",
+    "Evans",
+    "Walker",
+    "White",
+    "Roberts",
+    "Green",
+    "Hall",
+    "Wood",
+    "Jackson",
+    "Clarke",
+    "Patel",
+    "Khan",
+    "Ahmed",
+    "Hussain",
+    "Begum",
+    "Ali",
+    "Shah",
+    "Singh",
+    "Kaur",
+    "Sharma",
+    "Okafor",
+    "Adeyemi",
+    "Mensah",
+    "Owusu",
+    "Nwosu",
+    "Mahlangu",
+    "Moyo",
+    "O'Brien",
+    "O'Connor",
+    "O'Neill",
+    "McCarthy",
+    "Ní Bhriain",
+    "Ó Súilleabháin",
+    "Murphy",
+    "Kelly",
+    "Byrne",
+    "MacLeod",
+    "McKenzie",
+    "Fraser",
+    "Campbell",
+    "Llewellyn",
+    "Pritchard",
+    "Morgan",
+    "Hughes",
+    "Price",
+    "Kowalczyk",
+    "Nowak",
+    "Lewandowski",
+    "D'Souza",
+    "Fernandes",
+    "Gonçalves",
+    "Müller",
+    "Schäfer",
+    "Brontë",
+    "Lefèvre",
+    "Nuñez",
+    "García",
+    "Rossi",
+    "Romano",
+    "Costa",
+    "Silva",
+    "Hernández",
+    "Bianchi",
+    "Andersson",
+    "Jensen",
+    "van der Berg",
+    "Ashworth",
+    "Barraclough",
+    "Holroyd",
+    "Sutcliffe",
+    "Ackroyd",
+    "Greenwood",
+    "Heaton",
+    "Pickles",
+    "Thornton",
+    "Marsden",
+    "Hargreaves",
+    "Crowther",
+    "Whitaker",
+    "Lister",
+    "Booth",
+    "Haigh",
+    "Dyson",
+    "Shackleton",
+    "Fothergill",
+    "Lloyd-Davies",
+    "Smith-Jones",
+    "Nguyen",
+    "Tran",
+    "Chen",
+    "Wong",
+    "Kim",
+    "Osei",
+    "Bangura",
+    "Sesay",
+    "Abubakar",
+    "Yilmaz",
+    "Demir",
 )
 AREA_PREFIXES = ("North", "South", "East", "West", "Upper", "Lower", "Great", "Little", "Mid", "High")
 AREA_SUFFIXES = (
-    "moor", "dale", "field", "ford", "wick", "ham", "bury", "ton", "ley", "worth", "minster", "bridge", "stead",
-    "wood", "cliffe",
+    "moor",
+    "dale",
+    "field",
+    "ford",
+    "wick",
+    "ham",
+    "bury",
+    "ton",
+    "ley",
+    "worth",
+    "minster",
+    "bridge",
+    "stead",
+    "wood",
+    "cliffe",
 )
 
 # --------------------------------------------------------------------------------------------------------------
@@ -270,12 +472,23 @@ COLUMNS: tuple[Column, ...] = (
 RL_FIELD_NAMES: dict[str, str] = {"fte": "weekly_hours"}  # ResourceLink gives weekly hours, not FTE
 RL_CONTRACT_CODES: dict[str, str] = {PERMANENT: "PERM", FIXED_TERM: "TEMP", AGENCY: "AGY"}
 RL_ASYE_CODES: dict[str, str] = {
-    NOT_STARTED: "NS", IN_PROGRESS: "IP", PASSED: "PASS", FAILED: "FAIL", EXTENDED: "EXT", EXEMPT: "EXEMPT",
+    NOT_STARTED: "NS",
+    IN_PROGRESS: "IP",
+    PASSED: "PASS",
+    FAILED: "FAIL",
+    EXTENDED: "EXT",
+    EXEMPT: "EXEMPT",
 }
 CODE_FIELD_VALUES: dict[str, str] = {
-    PERMANENT: "permanent", FIXED_TERM: "fixed_term", AGENCY: "agency",
-    NOT_STARTED: "not_started", IN_PROGRESS: "in_progress", PASSED: "passed", FAILED: "failed",
-    EXTENDED: "extended", EXEMPT: "exempt",
+    PERMANENT: "permanent",
+    FIXED_TERM: "fixed_term",
+    AGENCY: "agency",
+    NOT_STARTED: "not_started",
+    IN_PROGRESS: "in_progress",
+    PASSED: "passed",
+    FAILED: "failed",
+    EXTENDED: "extended",
+    EXEMPT: "exempt",
 }
 
 Value = str | int | Decimal | date | None
@@ -535,7 +748,12 @@ def make_experienced(state: Workforce, *, start: date, contract: str, team: str,
     role = role_for_experience(rng, months_between(qualified, as_of), contract == AGENCY)
     part_time = 0.05 if contract == AGENCY else 0.19
     person = new_person(
-        state, start=start, qualified=qualified, contract=contract, role=role, team=team,
+        state,
+        start=start,
+        qualified=qualified,
+        contract=contract,
+        role=role,
+        team=team,
         fte=pick_fte(rng, part_time),
     )
     if grown_here:
@@ -555,7 +773,12 @@ def make_team_manager(state: Workforce, *, start: date, team: str) -> Person:
     rng = state.rng
     qualified = sample_qualified(rng, min(start - timedelta(days=60), date(2018, 7, 31)), date(1990, 1, 1))
     person = new_person(
-        state, start=start, qualified=qualified, contract=PERMANENT, role=ROLE_TM, team=team,
+        state,
+        start=start,
+        qualified=qualified,
+        contract=PERMANENT,
+        role=ROLE_TM,
+        team=team,
         fte=pick_fte(rng, 0.08),
     )
     person.prior_pqe = min(240, max(0, months_between(qualified, start) - rng.randint(0, 6)))
@@ -566,7 +789,12 @@ def make_nqsw(state: Workforce, *, start: date, qualified: date, team: str, cont
     """A newly qualified social worker starting the ASYE on their first day."""
     rng = state.rng
     person = new_person(
-        state, start=start, qualified=qualified, contract=contract, role=ROLE_ASYE, team=team,
+        state,
+        start=start,
+        qualified=qualified,
+        contract=contract,
+        role=ROLE_ASYE,
+        team=team,
         fte=pick_fte(rng, 0.05),
     )
     person.scp = rng.choice((24, 24, 24, 25))
@@ -621,8 +849,15 @@ def update_caseload(rng: random.Random, person: Person, as_of: date) -> None:
         return
     if person.role == ROLE_ASYE:
         months = -1 if person.asye_start is None else months_between(person.asye_start, as_of)
-        low, high = (0, 2) if months < 0 else (0, 3) if months < 1 else (2, 6) if months < 3 else (
-            (5, 10) if months < 6 else (8, 16))
+        low, high = (
+            (0, 2)
+            if months < 0
+            else (0, 3)
+            if months < 1
+            else (2, 6)
+            if months < 3
+            else ((5, 10) if months < 6 else (8, 16))
+        )
     else:
         low, high = CASELOADS[person.role]
     if person.caseload is None or not low <= person.caseload <= high:
@@ -656,13 +891,15 @@ def build_initial_workforce(state: Workforce) -> None:
     add_earlier_cohorts(state)
     for _ in range(45):
         start = past_start(rng, as_of, 0.9, 3.0)
-        state.people.append(make_experienced(
-            state, start=start, contract=AGENCY, team=team_with_most_room(state, as_of), as_of=as_of))
+        state.people.append(
+            make_experienced(state, start=start, contract=AGENCY, team=team_with_most_room(state, as_of), as_of=as_of)
+        )
     while len(state.people) < 302:
         contract = FIXED_TERM if sum(p.contract == FIXED_TERM for p in state.people) < 24 else PERMANENT
         start = past_start(rng, as_of, 1.6 if contract == FIXED_TERM else 5.0, 27.0)
-        state.people.append(make_experienced(
-            state, start=start, contract=contract, team=team_with_most_room(state, as_of), as_of=as_of))
+        state.people.append(
+            make_experienced(state, start=start, contract=contract, team=team_with_most_room(state, as_of), as_of=as_of)
+        )
     for person in sorted(state.people, key=lambda p: (p.start_date, p.surname, p.forename)):
         person.employee_id = state.ids.issue()
     add_initial_absences(state)
@@ -717,8 +954,14 @@ def add_earlier_cohorts(state: Workforce) -> None:
 def add_initial_absences(state: Workforce) -> None:
     rng = state.rng
     candidates = [p for p in state.people if p.employed and p.absence is None and p.role != ROLE_ASYE]
-    plan = ((MATERNITY, True), (MATERNITY, True), (MATERNITY, True), (SICKNESS, None), (SICKNESS, None),
-            (ADOPTION, None))
+    plan = (
+        (MATERNITY, True),
+        (MATERNITY, True),
+        (MATERNITY, True),
+        (SICKNESS, None),
+        (SICKNESS, None),
+        (ADOPTION, None),
+    )
     for kind, female in plan:
         pool = [p for p in candidates if p.absence is None and (female is None or p.female)]
         person = rng.choice(pool)
@@ -733,8 +976,13 @@ def add_initial_absences(state: Workforce) -> None:
 # --------------------------------------------------------------------------------------------------------------
 
 LEAVING_REASONS_EMPLOYED = (
-    ("Resignation", 40), ("Moved to another local authority", 27), ("Moved to agency work", 12),
-    ("Retirement", 6), ("Dismissal", 3), ("Career break", 4), ("Relocation", 8),
+    ("Resignation", 40),
+    ("Moved to another local authority", 27),
+    ("Moved to agency work", 12),
+    ("Retirement", 6),
+    ("Dismissal", 3),
+    ("Career break", 4),
+    ("Relocation", 8),
 )
 
 
@@ -824,9 +1072,13 @@ def appoint_team_managers(state: Workforce, as_of: date) -> None:
         if any(p.role == ROLE_TM and p.team == team and p.in_post(as_of) for p in state.people):
             continue
         pool = [
-            p for p in state.people
-            if p.team == team and p.role in (ROLE_SP, ROLE_AP) and p.contract == PERMANENT
-            and p.leaving_date is None and not p.absent_on(as_of)
+            p
+            for p in state.people
+            if p.team == team
+            and p.role in (ROLE_SP, ROLE_AP)
+            and p.contract == PERMANENT
+            and p.leaving_date is None
+            and not p.absent_on(as_of)
         ]
         if pool and rng.random() < 0.6:
             promote(state, rng.choice(pool), ROLE_TM, "promotions to team manager")
@@ -904,14 +1156,18 @@ def planned_changes(state: Workforce, as_of: date) -> None:
     for role in PROMOTION_PLAN.get(month, ()):
         below = ROLE_SW if role == ROLE_SP else ROLE_SP
         pool = [
-            p for p in state.people
-            if p.role == below and p.contract == PERMANENT and eligible(p, as_of)
+            p
+            for p in state.people
+            if p.role == below
+            and p.contract == PERMANENT
+            and eligible(p, as_of)
             and months_between(p.date_qualified, as_of) >= 36
         ]
         promote(state, rng.choice(pool), role, "promotions (SW to SP, SP to AP)")
     if month in AGENCY_CONVERSION_MONTHS:
         pool = [
-            p for p in state.people
+            p
+            for p in state.people
             if p.contract == AGENCY and eligible(p, as_of) and p.start_date <= as_of - timedelta(days=120)
         ]
         person = rng.choice(pool)
@@ -1008,9 +1264,14 @@ def new_workbook(path: Path, constant_memory: bool = False) -> Any:
     else:
         options["in_memory"] = True  # zip entries get fixed timestamps: byte-stable output
     workbook = xlsxwriter.Workbook(str(path), options)
-    workbook.set_properties({
-        "title": TITLE, "author": "ecf-tracker sample data generator", "company": COUNCIL, "created": CREATED,
-    })
+    workbook.set_properties(
+        {
+            "title": TITLE,
+            "author": "ecf-tracker sample data generator",
+            "company": COUNCIL,
+            "created": CREATED,
+        }
+    )
     return workbook
 
 
@@ -1097,7 +1358,7 @@ def write_resourcelink_csv(path: Path, rows: list[Row]) -> None:
 def resourcelink_profile() -> str:
     lines = [
         'name = "resourcelink"',
-        "description = \"ResourceLink payroll export used by Northmoor's shared service centre\"",
+        'description = "ResourceLink payroll export used by Northmoor\'s shared service centre"',
         f"hours_per_week = {HOURS_PER_WEEK}",
         "",
         "[columns]",
@@ -1288,19 +1549,22 @@ def national_member(state: Workforce, team: str, as_of: date) -> Person:
     roll = rng.random()
     if roll < 0.03:
         start = random_weekday(rng, date(2026, 9, 1), date(2026, 9, 15))
-        return make_nqsw(state, start=start, qualified=random_date(rng, date(2026, 6, 12), date(2026, 7, 31)),
-                         team=team)
+        return make_nqsw(
+            state, start=start, qualified=random_date(rng, date(2026, 6, 12), date(2026, 7, 31)), team=team
+        )
     if roll < 0.06:
         start = random_weekday(rng, date(2025, 9, 1), date(2025, 9, 12))
-        person = make_nqsw(state, start=start, qualified=random_date(rng, date(2025, 6, 12), date(2025, 7, 31)),
-                           team=team)
+        person = make_nqsw(
+            state, start=start, qualified=random_date(rng, date(2025, 6, 12), date(2025, 7, 31)), team=team
+        )
         if person.asye_status(as_of) == PASSED and person.stages[0][0] <= as_of - timedelta(days=31):
             person.role, person.scp = ROLE_SW, 29
         return person
     if roll < 0.08:
         start = random_weekday(rng, date(2026, 1, 5), date(2026, 1, 16))
-        return make_nqsw(state, start=start, qualified=random_date(rng, date(2025, 7, 1), date(2025, 11, 28)),
-                         team=team)
+        return make_nqsw(
+            state, start=start, qualified=random_date(rng, date(2025, 7, 1), date(2025, 11, 28)), team=team
+        )
     contract = AGENCY if roll < 0.23 else FIXED_TERM if roll < 0.31 else PERMANENT
     start = past_start(rng, as_of, 0.9 if contract == AGENCY else 1.6 if contract == FIXED_TERM else 5.0, 27.0)
     return make_experienced(state, start=start, contract=contract, team=team, as_of=as_of)
@@ -1326,8 +1590,9 @@ def national_people(n: int, seed: int) -> Iterator[Person]:
                     start = random_weekday(rng, max(person.start_date, date(2025, 11, 3)), date(2026, 10, 23))
                     start_absence(person, make_absence(rng, person, start))
             if rng.random() < 0.012 and person.start_date < date(2026, 10, 1):
-                set_leaving(person, random_weekday(rng, date(2026, 10, 1), date(2026, 11, 20)),
-                            leaving_reason(rng, person))
+                set_leaving(
+                    person, random_weekday(rng, date(2026, 10, 1), date(2026, 11, 20)), leaving_reason(rng, person)
+                )
             person.employee_id = state.ids.issue()
             update_caseload(rng, person, as_of)
             yield person
@@ -1391,7 +1656,9 @@ def main(argv: Sequence[str] | None = None) -> None:
     parser.add_argument("--out", type=Path, default=SAMPLE_DIR, help="output directory (default: %(default)s)")
     parser.add_argument("--seed", type=int, default=DEFAULT_SEED, help="random seed (default: %(default)s)")
     parser.add_argument(
-        "--workers", type=int, default=None,
+        "--workers",
+        type=int,
+        default=None,
         help="instead write one national-scale extract with this many rows (benchmarks)",
     )
     args = parser.parse_args(argv)

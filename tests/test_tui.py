@@ -8,6 +8,7 @@ from datetime import UTC, date, datetime
 from conftest import SAMPLE
 from textual.widgets import DataTable, Input, Select, Static, TabbedContent
 
+from ecf.panes.table import VirtualTable
 from ecf.services.imports import ImportRequest, import_file
 from tui import EcfTui
 
@@ -29,13 +30,13 @@ async def test_the_workforce_tab_lists_who_is_in_post_and_filters_by_team(app):
     ui = EcfTui(app)
     async with ui.run_test(size=(160, 40)) as pilot:
         await loaded(ui, pilot)
-        table = ui.query_one("#workers", DataTable)
+        table = ui.query_one("#workers", VirtualTable)
         summary = ui.sub_title
         assert "Latest snapshot: 31/10/2026" in summary
         in_post = len(ui.states)
         assert f"In post: {in_post}" in summary and in_post > 250
-        assert table.row_count == 100  # a page: the count above the table says how many match
-        assert f"showing the first 100 of {in_post}" in str(ui.query_one("#workforce-count", Static).render())
+        assert table.row_count == in_post  # every worker: the table draws only the lines on screen
+        assert f"{in_post} workers" in str(ui.query_one("#workforce-count", Static).render())
         await pilot.press("slash")
         assert ui.focused is ui.query_one("#filter", Input)
         await pilot.press(*"Care Leavers")
@@ -44,14 +45,14 @@ async def test_the_workforce_tab_lists_who_is_in_post_and_filters_by_team(app):
         assert teams == {"Care Leavers"} and 0 < table.row_count < in_post
         imports = ui.query_one("#import-list", DataTable)
         assert imports.row_count == 2 and imports.get_row_at(1)[2] == "31/10/2026"
-        assert ui.query_one("#change-list", DataTable).row_count > 0
+        assert ui.query_one("#change-list", VirtualTable).row_count > 0
 
 
 async def test_an_empty_database_shows_an_empty_workforce(app):
     ui = EcfTui(app)
     async with ui.run_test() as pilot:
         await loaded(ui, pilot)
-        assert ui.query_one("#workers", DataTable).row_count == 0
+        assert ui.query_one("#workers", VirtualTable).row_count == 0
         assert "none yet" in ui.sub_title
 
 
@@ -96,7 +97,7 @@ async def test_recording_a_milestone_from_the_milestones_tab_stores_an_event(app
         await loaded(ui, pilot)
         ui.query_one(TabbedContent).active = "milestones"
         await pilot.pause()
-        table = ui.query_one("#milestone-list", DataTable)
+        table = ui.query_one("#milestone-list", VirtualTable)
         assert table.row_count > 0
         first = table.get_row_at(0)
         table.focus()
@@ -118,8 +119,8 @@ async def test_enter_on_a_worker_opens_their_timeline_and_pay(app):
         await loaded(ui, pilot)
         ui.query_one(TabbedContent).active = "workforce"
         await pilot.pause()
-        table = ui.query_one("#workers", DataTable)
-        assert "of 310" in str(ui.query_one("#workforce-count", Static).render())
+        table = ui.query_one("#workers", VirtualTable)
+        assert "310 workers" in str(ui.query_one("#workforce-count", Static).render())
         employee = table.get_row_at(0)[0]
         table.focus()
         await pilot.press("enter")
@@ -130,7 +131,7 @@ async def test_enter_on_a_worker_opens_their_timeline_and_pay(app):
         pay = ui.screen.query_one("#worker-pay", DataTable)
         assert pay.row_count >= 3 and pay.get_row_at(0)[2].startswith("£")
         await pilot.press("escape")
-        assert ui.query_one("#workers", DataTable) is table
+        assert ui.query_one("#workers", VirtualTable) is table
 
 
 async def test_the_projection_tab_projects_two_scenarios_and_draws_them(app, tmp_path):
@@ -194,9 +195,12 @@ async def test_the_import_tab_checks_a_file_before_storing_it(app, tmp_path):
         await pilot.click("#import-check")
         await loaded(ui, pilot)
         status = str(ui.query_one("#import-status", Static).render())
-        assert "1 errors" in status and ui.query_one("#import-go").disabled
-        findings = ui.query_one("#import-findings", DataTable)
+        assert "1 error," in status and ui.query_one("#import-go").disabled
+        findings = ui.query_one("#import-findings", VirtualTable)
         assert findings.get_row_at(0)[3] == "fte-out-of-range"
+        await pilot.click("#import-report")  # HR's row-by-row copy, beside the file
+        await loaded(ui, pilot)
+        assert (tmp_path / "hr_2026-10-31.errors.xlsx").exists()
         ui.query_one("#import-path", Input).value = str(good)
         await pilot.click("#import-check")
         await loaded(ui, pilot)
@@ -217,12 +221,113 @@ async def test_the_workforce_sorts_by_a_column_and_filters_on_any_cell(app):
         await loaded(ui, pilot)
         ui.query_one(TabbedContent).active = "workforce"
         await pilot.pause()
-        table = ui.query_one("#workers", DataTable)
+        table = ui.query_one("#workers", VirtualTable)
         fte_column = 6
-        table.post_message(DataTable.HeaderSelected(table, table.ordered_columns[fte_column].key, fte_column, "FTE"))
+        table.post_message(VirtualTable.HeaderSelected(table, fte_column))
         await pilot.pause()
         ftes = [float(table.get_row_at(i)[fte_column]) for i in range(table.row_count)]
         assert ftes == sorted(ftes) and ftes[0] < 1
         await pilot.press("slash", *"agency")
         await pilot.pause()
         assert table.row_count > 0 and {table.get_row_at(i)[7] for i in range(table.row_count)} == {"agency"}
+
+
+async def test_the_workers_narrow_by_team_stage_contract_and_milestone_status(app):
+    from ecf.panes.workforce import CONTRACT, MILESTONES, STAGE, TEAM
+
+    import_file(app, ImportRequest(MONTHS[-1], write_report=False))
+    ui = EcfTui(app, today=date(2026, 11, 23))
+    async with ui.run_test(size=(160, 45)) as pilot:
+        await loaded(ui, pilot)
+        await pilot.press("w")
+        table = ui.query_one("#workers", VirtualTable)
+        everyone = table.row_count
+        assert everyone == 310 and all(table.get_row_at(i)[STAGE] != "…" for i in range(everyone))
+        ui.query_one("#team-choice", Select).value = "Care Leavers"
+        await pilot.pause()
+        care_leavers = table.row_count
+        assert 0 < care_leavers < everyone
+        assert {table.get_row_at(i)[TEAM] for i in range(care_leavers)} == {"Care Leavers"}
+        ui.query_one("#team-choice", Select).clear()
+        ui.query_one("#stage-choice", Select).value = "ASYE"
+        ui.query_one("#milestone-choice", Select).value = "overdue"
+        await pilot.pause()
+        rows = [table.get_row_at(i) for i in range(table.row_count)]
+        assert rows and {(r[STAGE], r[MILESTONES]) for r in rows} == {("ASYE", "overdue")}
+        assert f"{len(rows)} of {everyone} workers match" in str(ui.query_one("#workforce-count", Static).render())
+        ui.query_one("#stage-choice", Select).clear()
+        ui.query_one("#milestone-choice", Select).clear()
+        ui.query_one("#contract-choice", Select).value = "agency"
+        await pilot.pause()
+        agency = {table.get_row_at(i)[CONTRACT] for i in range(table.row_count)}
+        assert agency == {"agency"}
+
+
+async def test_every_tab_has_a_key_and_a_command_in_the_palette(app):
+    from tui import TABS
+
+    ui = EcfTui(app)
+    async with ui.run_test(size=(100, 30)) as pilot:
+        await loaded(ui, pilot)
+        tabs = ui.query_one(TabbedContent)
+        for tab, _, key, _ in TABS:
+            await pilot.press(key)
+            assert tabs.active == tab
+        await pilot.press("slash", *"mx")  # letters typed into the search are text, not shortcuts
+        assert tabs.active == "workforce" and ui.query_one("#filter", Input).value == "mx"
+        await pilot.press("escape", "d")
+        assert tabs.active == "dashboard"
+        titles = [command.title for command in ui.get_system_commands(ui.screen)]
+        assert {f"Go to {title} ({key})" for _, title, key, _ in TABS} <= set(titles)
+        assert "Export to Excel (x)" in titles
+        await pilot.press("ctrl+p")
+        await pilot.press(*"Go to Cohorts")
+        await pilot.pause(0.3)
+        await pilot.press("enter")
+        await pilot.pause()
+        assert tabs.active == "cohorts"
+
+
+async def test_milestones_are_grouped_by_team_and_manager_and_narrow_by_either(app):
+    import_file(app, ImportRequest(MONTHS[-1], write_report=False))
+    ui = EcfTui(app, today=date(2026, 11, 23))
+    async with ui.run_test(size=(160, 45)) as pilot:
+        await loaded(ui, pilot)
+        await pilot.press("m")
+        table = ui.query_one("#milestone-list", VirtualTable)
+        rows = [table.get_row_at(i) for i in range(table.row_count)]
+        groups = [(r[2], r[3]) for r in rows]
+        assert groups == sorted(groups, key=lambda g: (g[0].lower(), g[1].lower()))
+        team, manager = groups[-1]
+        ui.query_one("#milestone-team", Select).value = team
+        await pilot.pause()
+        assert {table.get_row_at(i)[2] for i in range(table.row_count)} == {team}
+        ui.query_one("#milestone-manager", Select).value = manager
+        await pilot.pause()
+        shown = [table.get_row_at(i) for i in range(table.row_count)]
+        assert shown and {(r[2], r[3]) for r in shown} == {(team, manager)}
+        assert f"{len(shown)} milestones due or overdue" in str(ui.query_one("#milestone-count", Static).render())
+
+
+async def test_the_pseudonymised_export_carries_no_names_or_ids(app, tmp_path):
+    from openpyxl import load_workbook
+
+    import_file(app, ImportRequest(MONTHS[-1], write_report=False))
+    ui = EcfTui(app, export_folder=tmp_path, today=date(2026, 11, 23))
+    async with ui.run_test(size=(160, 45)) as pilot:
+        await loaded(ui, pilot)
+        await pilot.press("p")
+        ui.query_one("#years", Input).value = "1"
+        ui.query_one("#pseudonymise").value = True
+        await pilot.press("x")
+        await loaded(ui, pilot)
+        await pilot.press("x")  # a second export never overwrites the first
+        await loaded(ui, pilot)
+    written = sorted(p.name for p in tmp_path.glob("*.xlsx"))
+    assert written == ["ecf-projection-baseline-2026-11-23-2.xlsx", "ecf-projection-baseline-2026-11-23.xlsx"]
+    sheet = load_workbook(tmp_path / written[1], read_only=True)["Workers"]
+    header, first = list(sheet.iter_rows(min_row=1, max_row=2, values_only=True))
+    worker = header.index("Worker")
+    assert str(first[worker]).startswith("W") and "Name" not in header and "Employee ID" not in header
+    ids = {state.record.employee_id for state in ui.states}
+    assert not ids & {str(row[worker]) for row in sheet.iter_rows(min_row=2, values_only=True)}

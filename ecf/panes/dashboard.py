@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import date
-
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
 from textual.widgets import DataTable, Sparkline, Static
 
 from ecf.cli.output import human, percent
 from ecf.services.context import App as EcfApp
-from ecf.services.dashboard import Dashboard, dashboard
+from ecf.services.dashboard import Dashboard
 
 
 class DashboardPane(Vertical):
@@ -30,10 +28,6 @@ class DashboardPane(Vertical):
         self.query_one("#stages", DataTable).add_columns("Stage", "Headcount", "FTE")
         self.query_one("#indicators", DataTable).add_columns("Indicator", "Value")
         self.query_one("#dashboard-headline", Static).update("Working out stages and milestones…")
-
-    def refresh_data(self, as_of: date | None = None) -> None:
-        today: date = self.app.today  # type: ignore[attr-defined]
-        self.show(dashboard(self.ecf, as_of or today))
 
     def show(self, found: Dashboard) -> None:
         data = human(found.data_as_of) or "no data yet"

@@ -9,18 +9,25 @@ from pathlib import Path
 from textual import on, work
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
-from textual.widgets import Button, DataTable, DirectoryTree, Input, ProgressBar, Static
+from textual.widgets import Button, DirectoryTree, Input, ProgressBar, Static
 
 from ecf.cli.common import parse_day
 from ecf.domain.changes import Change
+from ecf.panes.table import VirtualTable
 from ecf.services.context import App as EcfApp
-from ecf.services.imports import ImportRequest, Outcome, import_file, read_and_validate
+from ecf.services.imports import ImportRequest, Outcome, import_file, read_and_validate, save_report
 from importers.asof import as_of_from_name
 from importers.mapping import ProfileError
 from importers.readers import UnreadableFile
 from importers.validation import ValidatedFile
 
 SPREADSHEETS = (".xlsx", ".xlsm", ".xls", ".ods", ".csv")
+FINDINGS = ("Row", "Column", "Value", "Problem", "What is wrong")
+CHANGES = ("Employee ID", "Name", "Change", "Detail")
+
+
+def counted(number: int, thing: str) -> str:
+    return f"{number:,} {thing}" + ("" if number == 1 else "s")
 
 
 class SpreadsheetTree(DirectoryTree):
@@ -36,6 +43,7 @@ class ImportPane(Vertical):
         self.ecf = ecf
         self.folder = folder or Path.cwd()
         self.checked: tuple[Path, date] | None = None
+        self.found: ValidatedFile | None = None
 
     def compose(self) -> ComposeResult:
         with Horizontal(id="import-top"):
@@ -46,13 +54,11 @@ class ImportPane(Vertical):
                 with Horizontal(id="import-buttons"):
                     yield Button("Check", variant="primary", id="import-check")
                     yield Button("Import", variant="success", id="import-go", disabled=True)
+                    yield Button("Save error report", id="import-report", disabled=True)
                 yield ProgressBar(id="import-progress", show_eta=False)
                 yield Static("Pick a monthly HR file, then Check: nothing is stored until you press Import.",
                              id="import-status")  # fmt: skip
-        yield DataTable(id="import-findings", zebra_stripes=True, cursor_type="row")
-
-    def on_mount(self) -> None:
-        self.query_one("#import-findings", DataTable).add_columns("Row", "Column", "Value", "Problem", "What is wrong")
+        yield VirtualTable(FINDINGS, id="import-findings")
 
     @on(DirectoryTree.FileSelected, "#import-tree")
     def _picked(self, event: DirectoryTree.FileSelected) -> None:
@@ -63,7 +69,9 @@ class ImportPane(Vertical):
     @on(Input.Submitted, "#import-path")
     def _check(self) -> None:
         self.query_one("#import-go", Button).disabled = True
-        path = Path(self.query_one("#import-path", Input).value.strip()).expanduser()
+        self.query_one("#import-report", Button).disabled = True
+        typed_path = Path(self.query_one("#import-path", Input).value.strip()).expanduser()
+        path = self.folder / typed_path  # a relative path starts at the tree's folder
         typed = self.query_one("#import-as-of", Input).value.strip()
         try:
             as_of = parse_day(typed) if typed else as_of_from_name(path.name)
@@ -89,17 +97,33 @@ class ImportPane(Vertical):
         mapped = ", ".join(f"{h} -> {f}" for f, h in sorted(found.columns.headers.items())[:8])
         where = f"sheet '{found.table.sheet}', header on row {found.table.header_row}" if found.table.sheet else "csv"
         self._status(
-            f"{path.name} ({where}), snapshot {as_of:%d/%m/%Y}: {found.data_rows} rows, {len(found.records)} valid, "
-            f"{len(found.errors)} errors, {len(found.warnings)} warnings. Columns: {mapped}…"
+            f"{path.name} ({where}), snapshot {as_of:%d/%m/%Y}: {counted(found.data_rows, 'row')}, "
+            f"{len(found.records):,} valid, {counted(len(found.errors), 'error')}, "
+            f"{counted(len(found.warnings), 'warning')}. Columns: {mapped}…"
             + ("" if not found.errors else " Rows with errors stop the import: fix them and check again."),
             bool(found.errors),
         )
-        table = self.query_one("#import-findings", DataTable)
-        table.clear()
-        for issue in found.issues[:500]:
-            table.add_row(str(issue.row or ""), issue.column or "", issue.value or "", issue.code, issue.message)
+        cells = [(str(i.row or ""), i.column or "", i.value or "", i.code, i.message) for i in found.issues]
+        self.query_one("#import-findings", VirtualTable).set_rows(cells, columns=FINDINGS)
         self.checked = (path, as_of)
+        self.found = found
         self.query_one("#import-go", Button).disabled = bool(found.errors)
+        self.query_one("#import-report", Button).disabled = not found.issues
+
+    @on(Button.Pressed, "#import-report")
+    def _report(self) -> None:
+        if self.checked is not None and self.found is not None:
+            self._write_report(self.checked[0], self.found)
+
+    @work(thread=True, exclusive=True, group="import")
+    def _write_report(self, path: Path, found: ValidatedFile) -> None:
+        """HR's copy of what is wrong, row by row, beside the file (the same report `ecf import` writes)."""
+        try:
+            written = save_report(path, found)
+        except OSError as exc:
+            self.app.call_from_thread(self.app.notify, f"cannot write the report: {exc}", severity="error")
+            return
+        self.app.call_from_thread(self.app.notify, f"Wrote {written}", title="Error report")
 
     @on(Button.Pressed, "#import-go")
     def _go(self) -> None:
@@ -111,6 +135,7 @@ class ImportPane(Vertical):
     @work(thread=True, exclusive=True, group="import")
     def _store(self, path: Path, as_of: date) -> None:
         bar = self.query_one("#import-progress", ProgressBar)
+        self.app.call_from_thread(setattr, bar, "display", True)  # hidden until there is progress to show
 
         def tick(_: str, done: int, total: int) -> None:
             self.app.call_from_thread(bar.update, total=total, progress=done)
@@ -122,7 +147,7 @@ class ImportPane(Vertical):
             return
         if result.outcome is Outcome.IMPORTED:
             changes = len(result.changes)
-            text = f"Imported {path.name} as #{result.import_id}: {changes} changes since the month before."
+            text = f"Imported {path.name} as #{result.import_id}: {counted(changes, 'change')} since the month before."
             self.app.call_from_thread(self._show_changes, result.changes)
             self.app.call_from_thread(self.app.notify, text, title="Import")
             self.app.call_from_thread(self.app.action_refresh)  # type: ignore[attr-defined]
@@ -131,10 +156,8 @@ class ImportPane(Vertical):
         self.app.call_from_thread(self._status, text, result.outcome is not Outcome.IMPORTED)
 
     def _show_changes(self, changes: list[Change]) -> None:
-        table = self.query_one("#import-findings", DataTable)
-        table.clear()
-        for change in changes:
-            table.add_row("", change.employee_id, change.name, change.kind.value, change.detail)
+        cells = [(c.employee_id, c.name, c.kind.value, c.detail) for c in changes]
+        self.query_one("#import-findings", VirtualTable).set_rows(cells, columns=CHANGES)
 
     def _status(self, text: str, error: bool = False) -> None:
         status = self.query_one("#import-status", Static)

@@ -3,21 +3,29 @@ never overwrite)."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import UTC, date, datetime
 
 from textual import on
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
-from textual.widgets import Button, DataTable, Input, Label, Static
+from textual.widgets import Button, Input, Label, Select, Static
 
 from ecf.cli.common import parse_day
 from ecf.cli.output import human
+from ecf.panes.table import VirtualTable, measure
 from ecf.progression.facts import MilestoneStatus
 from ecf.services import progression as service
 from ecf.services.context import App as EcfApp
 
 COLUMNS = ("Employee ID", "Name", "Team", "Manager", "Milestone", "Due", "Status", "How the date was worked out")
+
+
+def _cells(row: service.MilestoneRow) -> tuple[str, ...]:
+    name = " ".join(p for p in (row.forename, row.surname) if p)
+    return (row.employee_id, name, row.team or "", row.line_manager or "", row.milestone.name,
+            human(row.milestone.due_date), row.milestone.status.value, row.milestone.explanation)  # fmt: skip
 
 
 class RecordDialog(ModalScreen[date | None]):
@@ -51,45 +59,83 @@ class RecordDialog(ModalScreen[date | None]):
         self.dismiss(None)
 
 
+@dataclass(frozen=True)
+class Prepared:
+    """Due and overdue milestones ready for the table: built off the screen's thread (thousands for a national
+    workforce)."""
+
+    rows: list[service.MilestoneRow]
+    cells: list[tuple[str, ...]]
+    widths: list[int]
+    search_keys: list[str]
+    teams: list[str]
+    managers: list[str]
+
+
+def prepare(progress: service.Progress) -> Prepared:
+    rows = service.milestone_rows(progress, [MilestoneStatus.OVERDUE, MilestoneStatus.DUE])
+    rows.sort(key=lambda r: ((r.team or "~").lower(), (r.line_manager or "~").lower()))  # stable: due date next
+    cells = [_cells(row) for row in rows]
+    return Prepared(
+        rows, cells, measure(COLUMNS, cells), [" ".join((c[0], c[1], c[4])).lower() for c in cells],
+        sorted({c[2] for c in cells if c[2]}), sorted({c[3] for c in cells if c[3]}),
+    )  # fmt: skip
+
+
 class MilestonesPane(Vertical):
+    """Due and overdue milestones grouped by team, then manager, then due date; narrowed by team, manager and text."""
+
     def __init__(self, ecf: EcfApp, **kwargs: object) -> None:
         super().__init__(**kwargs)  # type: ignore[arg-type]
         self.ecf = ecf
         self.rows: list[service.MilestoneRow] = []
+        self.search_keys: list[str] = []
 
     def compose(self) -> ComposeResult:
-        yield Input(placeholder="Filter by team, manager, name or milestone…", id="milestone-filter")
-        yield DataTable(id="milestone-list", zebra_stripes=True, cursor_type="row")
+        with Horizontal(id="milestone-choices"):
+            yield Input(placeholder="Filter by name, ID or milestone…", id="milestone-filter")
+            yield Select[str]([], prompt="Any team", id="milestone-team")
+            yield Select[str]([], prompt="Any manager", id="milestone-manager")
+        yield Static("Working out milestones…", id="milestone-count")
+        yield VirtualTable(COLUMNS, id="milestone-list")
 
-    def on_mount(self) -> None:
-        self.query_one("#milestone-list", DataTable).add_columns(*COLUMNS)
+    def show(self, prepared: Prepared) -> None:
+        self.rows = prepared.rows
+        self.search_keys = prepared.search_keys
+        self.query_one("#milestone-list", VirtualTable).set_rows(prepared.cells, prepared.widths)
+        for select_id, values in (("#milestone-team", prepared.teams), ("#milestone-manager", prepared.managers)):
+            select = self.query_one(select_id, Select)
+            chosen = select.value
+            select.set_options((v, v) for v in values)
+            if chosen in values:
+                select.value = chosen
+        self._show()
 
-    def refresh_data(self, as_of: date | None = None) -> None:
-        today: date = self.app.today  # type: ignore[attr-defined]
-        self.show(service.assess_workforce(self.ecf, as_of or today))
-
-    def show(self, progress: service.Progress) -> None:
-        self.rows = service.milestone_rows(progress, [MilestoneStatus.OVERDUE, MilestoneStatus.DUE])
-        self._show(self.query_one("#milestone-filter", Input).value)
-
-    def _show(self, text: str) -> None:
-        table = self.query_one("#milestone-list", DataTable)
-        table.clear()
-        needle = text.strip().lower()
-        for index, row in enumerate(self.rows):
-            name = " ".join(p for p in (row.forename, row.surname) if p)
-            cells = (row.employee_id, name, row.team or "", row.line_manager or "", row.milestone.name,
-                     human(row.milestone.due_date), row.milestone.status.value, row.milestone.explanation)  # fmt: skip
-            if not needle or any(needle in cell.lower() for cell in cells[:5]):
-                table.add_row(*cells, key=str(index))
+    def _show(self) -> None:
+        table = self.query_one("#milestone-list", VirtualTable)
+        needle = self.query_one("#milestone-filter", Input).value.strip().lower()
+        team = self.query_one("#milestone-team", Select).value
+        manager = self.query_one("#milestone-manager", Select).value
+        found = [
+            i for i, key in enumerate(self.search_keys)
+            if needle in key
+            and (team is Select.NULL or table.rows[i][2] == team)
+            and (manager is Select.NULL or table.rows[i][3] == manager)
+        ]  # fmt: skip
+        table.show(found)
+        overdue = sum(1 for i in found if table.rows[i][6] == MilestoneStatus.OVERDUE.value)
+        self.query_one("#milestone-count", Static).update(
+            f"{len(found):,} milestones due or overdue ({overdue:,} overdue) · Enter records one as done"
+        )
 
     @on(Input.Changed, "#milestone-filter")
-    def _filter(self, event: Input.Changed) -> None:
-        self._show(event.value)
+    @on(Select.Changed)
+    def _filter(self) -> None:
+        self._show()
 
-    @on(DataTable.RowSelected, "#milestone-list")
-    def _record(self, event: DataTable.RowSelected) -> None:
-        row = self.rows[int(str(event.row_key.value))]
+    @on(VirtualTable.RowSelected, "#milestone-list")
+    def _record(self, event: VirtualTable.RowSelected) -> None:
+        row = self.rows[event.index]
         what = f"{row.milestone.name} for {row.employee_id}"
 
         def store(done: date | None) -> None:
@@ -104,6 +150,6 @@ class MilestonesPane(Vertical):
                 self.app.notify(str(exc), title="Not recorded", severity="error")
                 return
             self.app.notify(f"{what}: done {human(done)}", title="Recorded")
-            self.refresh_data()
+            self.app.action_refresh()  # type: ignore[attr-defined]  # every tab, off the screen's thread
 
         self.app.push_screen(RecordDialog(what), store)

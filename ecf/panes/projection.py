@@ -9,7 +9,7 @@ from pathlib import Path
 from textual import on, work
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
-from textual.widgets import Button, DataTable, Input, Label, Select, Static
+from textual.widgets import Button, Checkbox, DataTable, Input, Label, Select, Static
 from textual_plotext import PlotextPlot
 
 from ecf.cli.output import pounds
@@ -33,8 +33,10 @@ class ProjectionPane(Vertical):
             yield Select([(NONE, NONE), *((n, n) for n in names)], value=NONE, allow_blank=False, id="compare")
             yield Label("Years")
             yield Input(value="5", id="years", restrict=r"\d*", max_length=2)
+        with Horizontal(id="projection-actions"):
             yield Button("Project", variant="primary", id="project")
             yield Button("Export to Excel", id="export")
+            yield Checkbox("Pseudonymise", id="pseudonymise", tooltip="Workers as codes (W…) instead of names and IDs")
         yield Static("Choose a scenario and press Project.", id="projection-status")
         yield DataTable(id="projection-table", cursor_type="none")
         yield PlotextPlot(id="projection-chart")
@@ -73,6 +75,8 @@ class ProjectionPane(Vertical):
         table.clear()
         plot = self.query_one("#projection-chart", PlotextPlot).plt
         plot.clear_data()
+        years_shown: list[str] = []
+        bars: list[list[float]] = []
         for result in results:
             totals = result.totals("financial_year")
             for row in totals.to_dict("records"):
@@ -81,7 +85,11 @@ class ProjectionPane(Vertical):
                     *(pounds(row[c]) for c in ("salary", "employer_ni", "pension", "levy", "agency", "total")),
                     f"{row['leavers']:.1f}",
                 )  # fmt: skip
-            plot.bar(list(totals["financial_year"]), [t / 1e6 for t in totals["total"]], label=result.scenario.id)
+            years_shown = list(totals["financial_year"])
+            bars.append([t / 1e6 for t in totals["total"]])
+        # side by side, one colour per scenario (a single bar series when there is nothing to compare)
+        names = [r.scenario.id for r in results]
+        plot.multiple_bar(years_shown, bars, labels=names)  # type: ignore[call-arg]  # the stub says label; plotext: labels
         plot.title("Total cost by financial year (£m)")
         self.query_one("#projection-chart", PlotextPlot).refresh()
         calibration = results[0].calibration
@@ -91,19 +99,25 @@ class ProjectionPane(Vertical):
         )
 
     @on(Button.Pressed, "#export")
-    def _export(self) -> None:
+    def export(self) -> None:
+        """The finance workbook for the scenarios and years chosen here (also the app's `x` key); a new file each
+        time, so an earlier export is never overwritten."""
         names, years = self._choice()
         self.app.notify(f"Writing the finance workbook for {' and '.join(names)}…", title="Export to Excel")
-        self._write(names, years)
+        self._write(names, years, self.query_one("#pseudonymise", Checkbox).value)
 
     @work(thread=True, exclusive=True, group="export")
-    def _write(self, names: list[str], years: int) -> None:
+    def _write(self, names: list[str], years: int, pseudonymise: bool) -> None:
         today: date = self.app.today  # type: ignore[attr-defined]
         folder = getattr(self.app, "export_folder", None) or Path.cwd()
-        target = folder / f"ecf-projection-{'-'.join(names)}-{today:%Y-%m-%d}.xlsx"
+        stem = f"ecf-projection-{'-'.join(names)}-{today:%Y-%m-%d}"
+        target, number = folder / f"{stem}.xlsx", 1
+        while target.exists():
+            number += 1
+            target = folder / f"{stem}-{number}.xlsx"
         requests = [service.ProjectionRequest(n, years, today) for n in names]
         try:
-            written = service.export_workbook(self.ecf, requests, target, datetime.now(), force=True)
+            written = service.export_workbook(self.ecf, requests, target, datetime.now(), pseudonymise=pseudonymise)
         except (service.ExportError, service.PayDataError, ValueError) as exc:
             self.app.call_from_thread(self.app.notify, str(exc), title="Export failed", severity="error")
             return

@@ -79,6 +79,10 @@ STAGE_LABELS = {
 }
 
 
+OPEN_STATUSES = frozenset({MilestoneStatus.OVERDUE, MilestoneStatus.DUE, MilestoneStatus.UPCOMING})
+PRESSING = (MilestoneStatus.OVERDUE, MilestoneStatus.DUE, MilestoneStatus.UPCOMING, MilestoneStatus.COMPLETE)
+
+
 @dataclass(frozen=True, slots=True)
 class Milestone:
     framework: str
@@ -150,6 +154,18 @@ class Assessment:
     experienced_from: date | None
     details: Details = field(repr=False)
     programme_end: date | None = None  # the day the ASYE/ECDP ends (done, or due); None while it runs overdue
+
+    @property
+    def next_milestone(self) -> Milestone | None:
+        """The open milestone that falls due first (overdue ones first of all)."""
+        open_ = [m for m in self.milestones if m.status in OPEN_STATUSES]
+        return min(open_, key=lambda m: (m.due_date or date.max, m.name), default=None)
+
+    @property
+    def milestone_status(self) -> MilestoneStatus | None:
+        """The most pressing status among the milestones: overdue, then due, upcoming, complete (None: none apply)."""
+        statuses = {m.status for m in self.milestones}
+        return next((s for s in PRESSING if s in statuses), None)
 
     @cached_property
     def stage_changes(self) -> tuple[StageChange, ...]:

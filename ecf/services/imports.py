@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-import gc
 import hashlib
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from enum import StrEnum
@@ -14,7 +12,7 @@ from pathlib import Path
 
 from ecf.domain.changes import Change, diff_snapshots
 from ecf.domain.worker import WorkerRecord
-from ecf.services.context import App
+from ecf.services.context import App, collector_paused
 from ecf.storage.repository import ImportInfo, IssueRecord, NewImport
 from importers.asof import as_of_from_name
 from importers.issues import Issue
@@ -89,23 +87,10 @@ def resolve_profile(app: App, name_or_path: str | None) -> MappingProfile | None
     return profile_from_toml(content, f"saved profile '{name_or_path}'")
 
 
-@contextmanager
-def _collector_paused() -> Iterator[None]:
-    """Pause the cyclic garbage collector for one import: a 40k-row file allocates millions of short-lived objects
-    and none of them form cycles, so the collector's repeated full scans only cost time (about a third of it)."""
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()
-
-
 def import_file(
     app: App, request: ImportRequest, progress: Progress | None = None, now: datetime | None = None
 ) -> ImportResult:
-    with _collector_paused():
+    with collector_paused():
         return _import_file(app, request, progress, now)
 
 
@@ -136,6 +121,11 @@ def _import_file(app: App, request: ImportRequest, progress: Progress | None, no
         return result
     _store(app, request, result, sha256, profile, now or datetime.now(UTC), progress)
     return result
+
+
+def save_report(path: Path, validated: ValidatedFile) -> Path:
+    """The row-by-row error report of a file that was checked, beside it (as `import_file` writes it)."""
+    return write_report(path, validated.table.sheet, validated.issues, validated.rejected, validated.table.headers)
 
 
 def read_and_validate(

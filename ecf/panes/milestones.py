@@ -14,6 +14,7 @@ from textual.widgets import Button, Input, Label, Select, Static
 
 from ecf.cli.common import parse_day
 from ecf.cli.output import human
+from ecf.panes.choices import offer
 from ecf.panes.table import VirtualTable, measure
 from ecf.progression.facts import MilestoneStatus
 from ecf.services import progression as service
@@ -103,12 +104,8 @@ class MilestonesPane(Vertical):
         self.rows = prepared.rows
         self.search_keys = prepared.search_keys
         self.query_one("#milestone-list", VirtualTable).set_rows(prepared.cells, prepared.widths)
-        for select_id, values in (("#milestone-team", prepared.teams), ("#milestone-manager", prepared.managers)):
-            select = self.query_one(select_id, Select)
-            chosen = select.value
-            select.set_options((v, v) for v in values)
-            if chosen in values:
-                select.value = chosen
+        offer(self.query_one("#milestone-team", Select), prepared.teams)
+        offer(self.query_one("#milestone-manager", Select), prepared.managers)
         self._show()
 
     def _show(self) -> None:

@@ -17,6 +17,7 @@ from textual.containers import Horizontal, Vertical
 from textual.widgets import Input, Select, Static
 
 from ecf.cli.output import human
+from ecf.panes.choices import offer
 from ecf.panes.table import Row, VirtualTable, measure
 from ecf.progression.facts import STAGE_LABELS
 from ecf.services.progression import Assessed, Progress
@@ -106,12 +107,7 @@ class WorkforcePane(Vertical):
         if sorted_by is not None:
             self._sort(*sorted_by)
         for select_id, (column, _) in CHOICES.items():
-            values = prepared.choices[column]
-            select = self.query_one(f"#{select_id}", Select)
-            chosen = select.value
-            select.set_options((value, value) for value in values)
-            if chosen in values:
-                select.value = chosen
+            offer(self.query_one(f"#{select_id}", Select), prepared.choices[column])
         self.apply()
 
     def _sort(self, column: int, descending: bool) -> None:

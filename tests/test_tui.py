@@ -9,6 +9,7 @@ from conftest import SAMPLE
 from textual.widgets import DataTable, Input, Select, Static, TabbedContent
 
 from ecf.panes.table import VirtualTable
+from ecf.panes.workforce import COLUMNS, CONTRACT
 from ecf.services.imports import ImportRequest, import_file
 from tui import EcfTui
 
@@ -84,6 +85,18 @@ async def test_the_dashboard_shows_stages_milestones_and_indicators(app):
         assert {"ASYE", "experienced"} <= labels
         indicators = ui.query_one("#indicators", DataTable)
         assert indicators.get_row_at(0)[0] == "Turnover (12 months)" and indicators.get_row_at(0)[1].endswith("%")
+        trends = [indicators.get_row_at(i)[2] for i in range(indicators.row_count)]
+        assert all(len(trend) == 3 for trend in trends if trend)  # one mark per snapshot
+
+
+def test_a_trend_is_one_block_per_snapshot_scaled_to_its_range():
+    from decimal import Decimal
+
+    from ecf.panes.dashboard import spark
+
+    assert spark([Decimal("0.10"), Decimal("0.11"), Decimal("0.17")]) == "▁▂█"
+    assert spark([None, 5, 5]) == " ▄▄"  # flat: the middle; unknown: a gap
+    assert spark([None, None]) == ""
 
 
 async def test_recording_a_milestone_from_the_milestones_tab_stores_an_event(app):
@@ -222,18 +235,18 @@ async def test_the_workforce_sorts_by_a_column_and_filters_on_any_cell(app):
         ui.query_one(TabbedContent).active = "workforce"
         await pilot.pause()
         table = ui.query_one("#workers", VirtualTable)
-        fte_column = 6
+        fte_column = COLUMNS.index("FTE")
         table.post_message(VirtualTable.HeaderSelected(table, fte_column))
         await pilot.pause()
         ftes = [float(table.get_row_at(i)[fte_column]) for i in range(table.row_count)]
         assert ftes == sorted(ftes) and ftes[0] < 1
         await pilot.press("slash", *"agency")
         await pilot.pause()
-        assert table.row_count > 0 and {table.get_row_at(i)[7] for i in range(table.row_count)} == {"agency"}
+        assert table.row_count > 0 and {table.get_row_at(i)[CONTRACT] for i in range(table.row_count)} == {"agency"}
 
 
 async def test_the_workers_narrow_by_team_stage_contract_and_milestone_status(app):
-    from ecf.panes.workforce import CONTRACT, MILESTONES, STAGE, TEAM
+    from ecf.panes.workforce import MILESTONES, STAGE, TEAM
 
     import_file(app, ImportRequest(MONTHS[-1], write_report=False))
     ui = EcfTui(app, today=date(2026, 11, 23))

@@ -2,13 +2,42 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from decimal import Decimal
+from typing import Any
+
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
-from textual.widgets import DataTable, Sparkline, Static
+from textual.widgets import DataTable, Static
 
 from ecf.cli.output import human, percent
+from ecf.progression.indicators import Indicators
 from ecf.services.context import App as EcfApp
 from ecf.services.dashboard import Dashboard
+
+BLOCKS = "▁▂▃▄▅▆▇█"
+# (label, the indicator's value, how to show it)
+INDICATORS: tuple[tuple[str, Callable[[Indicators], Decimal | int | None], Callable[[Any], str]], ...] = (
+    ("Turnover (12 months)", lambda i: i.turnover, percent),
+    ("Agency rate", lambda i: i.agency_rate, percent),
+    ("Vacancy rate", lambda i: i.vacancy_rate, lambda v: percent(v) or "no establishment given"),
+    ("Leavers under 2 years", lambda i: i.early_leavers, str),
+    ("Caseload", lambda i: i.caseload, human),
+    ("2+ years' service", lambda i: i.service_2_plus, percent),
+    ("5+ years' service", lambda i: i.service_5_plus, percent),
+    ("8+ years' service", lambda i: i.service_8_plus, percent),
+)
+
+
+def spark(values: list[Decimal | int | None]) -> str:
+    """A one-line chart, one block per snapshot, oldest first, scaled between the lowest and highest (blank: none)."""
+    known = [float(v) for v in values if v is not None]
+    if not known:
+        return ""
+    low, high = min(known), max(known)
+    steps = len(BLOCKS) - 1
+    scale = (lambda v: round((v - low) / (high - low) * steps)) if high > low else (lambda v: steps // 2)
+    return "".join(" " if v is None else BLOCKS[scale(float(v))] for v in values)
 
 
 class DashboardPane(Vertical):
@@ -21,12 +50,11 @@ class DashboardPane(Vertical):
         with Horizontal(id="dashboard-row"):
             yield DataTable(id="stages", cursor_type="none")
             yield DataTable(id="indicators", cursor_type="none")
-        yield Static("Turnover over the snapshots", id="trend-label")
-        yield Sparkline([], id="turnover-trend")
+        yield Static(id="trend-label")
 
     def on_mount(self) -> None:
-        self.query_one("#stages", DataTable).add_columns("Stage", "Headcount", "FTE")
-        self.query_one("#indicators", DataTable).add_columns("Indicator", "Value")
+        self.query_one("#stages", DataTable).add_columns("Stage", "People", "FTE")
+        self.query_one("#indicators", DataTable).add_columns("Indicator", "Value", "Trend")
         self.query_one("#dashboard-headline", Static).update("Working out stages and milestones…")
 
     def show(self, found: Dashboard) -> None:
@@ -41,17 +69,13 @@ class DashboardPane(Vertical):
             stages.add_row(line.label, str(line.headcount), human(line.fte))
         table = self.query_one("#indicators", DataTable)
         table.clear()
-        latest = found.trend[-1] if found.trend else None
-        if latest is not None:
-            for label, value in (
-                ("Turnover (12 months)", percent(latest.turnover)),
-                ("Agency rate", percent(latest.agency_rate)),
-                ("Vacancy rate", percent(latest.vacancy_rate) or "no establishment given"),
-                ("Early leavers (< 2 years)", str(latest.early_leavers)),
-                ("Caseload", human(latest.caseload)),
-                ("2+ years' service", percent(latest.service_2_plus)),
-                ("5+ years' service", percent(latest.service_5_plus)),
-                ("8+ years' service", percent(latest.service_8_plus)),
-            ):
-                table.add_row(label, value)
-        self.query_one("#turnover-trend", Sparkline).data = [float(i.turnover or 0) for i in found.trend]
+        if not found.trend:
+            return
+        latest = found.trend[-1]
+        for label, value, show in INDICATORS:
+            table.add_row(label, show(value(latest)), spark([value(i) for i in found.trend]))
+        first = human(found.trend[0].snapshot)
+        self.query_one("#trend-label", Static).update(
+            f"Trend: one mark per snapshot, {first} to {human(latest.snapshot)}, each scaled to its own range. "
+            "Turnover counts the leavers the snapshots have seen, so it builds up over the first year of imports."
+        )

@@ -23,9 +23,11 @@ from ecf.progression.facts import STAGE_LABELS
 from ecf.services.progression import Assessed, Progress
 from ecf.services.workforce import WorkerState
 
-COLUMNS = ("Employee ID", "Name", "Team", "Role", "Grade", "SCP", "FTE", "Contract", "Start", "Status",
-           "Stage", "Next milestone", "Due", "Milestones")  # fmt: skip
-TEAM, CONTRACT, STAGE, MILESTONES = 2, 7, 10, 13
+# What a workforce lead reads first comes first; the facts behind it follow.
+COLUMNS = ("Employee ID", "Name", "Team", "Stage", "Milestones", "Next milestone", "Due",
+           "Contract", "Grade", "SCP", "FTE", "Role", "Start", "Status")  # fmt: skip
+TEAM, STAGE, MILESTONES, CONTRACT = 2, 3, 4, 7
+NUMBERS = (9, 10)  # SCP and FTE, aligned right
 PENDING = "…"  # stage and milestones while the assessment is still being worked out
 # each drop-down narrows the table to one value of its column
 CHOICES = {
@@ -40,19 +42,21 @@ CHOICES = {
 text = lru_cache(maxsize=8192)(human)
 
 
-def facts_cells(state: WorkerState) -> tuple[str, ...]:
+def cells(state: WorkerState, item: Assessed | None = None) -> Row:
+    """One worker's row; stage and milestones pending until the assessment (`item`) is done."""
     r = state.record
     name = f"{r.forename} {r.surname}" if r.forename and r.surname else r.forename or r.surname or ""
-    return (r.employee_id, name, r.team or "", r.role or "", r.grade or "", text(r.spinal_point), text(r.fte),
-            r.contract_type.value, text(r.start_date), state.status.value)  # fmt: skip
+    progress = progress_cells(item) if item is not None else (PENDING,) * 4
+    return (r.employee_id, name, r.team or "", *progress, r.contract_type.value, r.grade or "",
+            text(r.spinal_point), text(r.fte), r.role or "", text(r.start_date), state.status.value)  # fmt: skip
 
 
-def progress_cells(item: Assessed) -> tuple[str, ...]:
+def progress_cells(item: Assessed) -> tuple[str, str, str, str]:
     assessment = item.assessment
     upcoming = assessment.next_milestone
     status = assessment.milestone_status
-    return (STAGE_LABELS[assessment.stage], upcoming.name if upcoming else "",
-            human(upcoming.due_date) if upcoming else "", status.value if status else "none")  # fmt: skip
+    return (STAGE_LABELS[assessment.stage], status.value if status else "none",
+            upcoming.name if upcoming else "", human(upcoming.due_date) if upcoming else "")  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -74,11 +78,11 @@ def prepare(rows: list[Row]) -> Prepared:
 
 def prepare_workers(states: list[WorkerState]) -> Prepared:
     """The facts as imported; stages and milestones show as pending until the assessment is done."""
-    return prepare([(*facts_cells(state), PENDING, PENDING, PENDING, PENDING) for state in states])
+    return prepare([cells(state) for state in states])
 
 
 def prepare_progress(progress: Progress) -> Prepared:
-    return prepare([(*facts_cells(item.state), *progress_cells(item)) for item in progress.workers])
+    return prepare([cells(item.state, item) for item in progress.workers])
 
 
 class WorkforcePane(Vertical):
@@ -93,7 +97,7 @@ class WorkforcePane(Vertical):
             for select_id, (_, prompt) in CHOICES.items():
                 yield Select[str]([], prompt=prompt, id=select_id)
         yield Static(id="workforce-count")
-        yield VirtualTable(COLUMNS, right=(5, 6), id="workers")
+        yield VirtualTable(COLUMNS, right=NUMBERS, id="workers")
 
     @property
     def table(self) -> VirtualTable:

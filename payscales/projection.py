@@ -239,7 +239,8 @@ class Projection:
             "financial_year": np.tile(years, count),
         })  # fmt: skip
         for c, name in enumerate(COMPONENTS):
-            frame[name] = self.worker_sums[c].reshape(-1)
+            sums = self.worker_sums[c].reshape(-1)
+            frame[name] = np.round(sums, 2) if name in MONEY else sums  # money shown and exported: to the penny, once
         # FTE over a financial year is the average of its months in the projection, not their sum.
         months = [sum(1 for m in self.grid.financial_years if m == year) for year in years]
         frame["fte"] = frame["fte"] / np.tile(months, count)

@@ -147,3 +147,13 @@ def test_libreoffice_recalculates_every_summary_total_to_the_engine_figure(app, 
                 assert recalculated.cell(cell.row, cell.column).value == pytest.approx(cell.value, abs=0.005)
                 checked += 1
     assert checked > 50
+
+
+def test_the_workers_sheet_holds_money_to_the_penny(app, tmp_path):
+    import_file(app, ImportRequest(OCTOBER, write_report=False))
+    request = service.ProjectionRequest("baseline", 1, date(2026, 11, 23))
+    target = service.export_workbook(app, [request], tmp_path / "w.xlsx", datetime(2026, 11, 23, 9, 0))
+    header, *rows = openpyxl.load_workbook(target, read_only=True)["Workers"].iter_rows(values_only=True)
+    money = [header.index(h) for h in ("Salary", "Employer NI", "Employer pension", "Apprenticeship levy", "Agency")]
+    pence = [row[i] * 100 for row in rows for i in money]
+    assert pence and all(abs(p - round(p)) < 1e-6 for p in pence)

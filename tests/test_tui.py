@@ -141,6 +141,7 @@ async def test_enter_on_a_worker_opens_their_timeline_and_pay(app):
         assert employee in ui.screen.title
         facts = str(ui.screen.query_one("#worker-facts", Static).render())
         assert "From the snapshot of 31/10/2026" in facts and "Stage:" in facts
+        assert "Pay now: £" in str(ui.screen.query_one("#worker-pay-now", Static).render())
         pay = ui.screen.query_one("#worker-pay", DataTable)
         assert pay.row_count >= 3 and pay.get_row_at(0)[2].startswith("£")
         await pilot.press("escape")

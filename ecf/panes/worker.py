@@ -16,7 +16,7 @@ from ecf.cli.output import human, pounds
 from ecf.progression.facts import STAGE_LABELS
 from ecf.services.context import App as EcfApp
 from ecf.services.progression import worker_detail
-from ecf.services.projection import worker_pay
+from ecf.services.projection import PayNow, pay_now, worker_pay
 
 
 class WorkerScreen(Screen[None]):
@@ -33,6 +33,7 @@ class WorkerScreen(Screen[None]):
             yield Static(id="worker-facts")
             yield DataTable(id="worker-milestones", cursor_type="row", zebra_stripes=True)
             yield Static(id="worker-eligibility")
+            yield Static(id="worker-pay-now")
             yield DataTable(id="worker-pay", cursor_type="none")
         yield Footer()
 
@@ -63,9 +64,20 @@ class WorkerScreen(Screen[None]):
             lines.append(f"{item.name}: {'yes' if item.eligible else 'no'}, {when}")
         lines += [f"Alert: {a.message}" for a in assessment.alerts]
         self.query_one("#worker-eligibility", Static).update("\n".join(lines))
+        self.query_one("#worker-pay-now", Static).update(_pay_now(pay_now(detail.assessed, today)))
         pay = self.query_one("#worker-pay", DataTable)
         pay.add_columns("Financial year", "FTE", "Salary", "Employer NI", "Pension", "Levy", "Total")
         for year in worker_pay(detail.assessed, today).to_dict("records"):
             cost = sum(year[c] for c in ("salary", "employer_ni", "pension", "levy", "agency"))
             money = (pounds(year[c]) for c in ("salary", "employer_ni", "pension", "levy"))
             pay.add_row(year["financial_year"], f"{year['fte']:.2f}", *money, pounds(cost))
+
+
+def _pay_now(now: PayNow | None) -> str:
+    if now is None:
+        return "Pay now: no spine point on the baseline scale"
+    basis = f"assuming a {now.assumed_award:.1%} award" if now.assumed_award is not None else "published rates"
+    return (
+        f"Pay now: [b]{pounds(now.paid)}[/b] a year (SCP {now.point}: {pounds(now.full_time)} full time, "
+        f"{now.financial_year}, {basis}). Expected cost by financial year, with the chance of leaving:"
+    )

@@ -11,12 +11,13 @@ from pathlib import Path
 import pandas as pd
 
 from ecf.exports.workbook import ExportError, ExportInput, write_workbook
-from ecf.progression.calendar import add_months, add_years
+from ecf.progression.calendar import add_months, add_years, financial_year
 from ecf.progression.indicators import leavers_between
 from ecf.services.context import App
 from ecf.services.progression import Assessed, assess_workforce, rulebook
 from payscales.loader import PayDataError, load_paybook
 from payscales.montecarlo import MonteCarlo, simulate
+from payscales.pay import uprated
 from payscales.projection import Calibration, PayFacts, Projection, calibrate, calibrate_own, project
 from payscales.rules import PayBook, Scale, Scenario
 
@@ -105,6 +106,37 @@ def worker_pay(assessed: Assessed, as_of: date, years: int = 3) -> pd.DataFrame:
     calibration = calibrate(book.hazards, [(as_of - facts.start_date).days / 365.25])
     result = project([facts], book, book.scenarios["baseline"], as_of, years, calibration, per_worker=True)
     return result.worker_years()
+
+
+@dataclass(frozen=True)
+class PayNow:
+    financial_year: str
+    point: int
+    full_time: Decimal  # the spine point's annual full-time salary
+    paid: Decimal  # a year at their FTE, with market supplement and allowances
+    assumed_award: Decimal | None  # set when the year's award is not published: the scenario's assumption
+
+
+def pay_now(assessed: Assessed, as_of: date) -> PayNow | None:
+    """A worker's annual pay on the as-of date under the baseline scale (None without a spine point on it)."""
+    book = paybook()
+    baseline = book.scenarios["baseline"]
+    scale = book.scales[baseline.scale]
+    record = assessed.state.record
+    if record.spinal_point is None:
+        return None
+    year = financial_year(as_of)
+    known = scale.salary(year, record.spinal_point)
+    if known is None and year > scale.years[-1]:
+        uplift = uprated(scale.table[scale.years[-1]], baseline.pay_award_assumption,
+                         int(year[:4]) - int(scale.years[-1][:4]))  # fmt: skip
+        known = uplift.get(record.spinal_point)
+    if known is None:
+        return None
+    assumed = baseline.pay_award_assumption if year not in scale.table else None
+    extras = (record.market_supplement or Decimal(0)) + (record.allowances or Decimal(0))
+    paid = (known * record.fte + extras * record.fte).quantize(Decimal("0.01"))
+    return PayNow(year, record.spinal_point, known, paid, assumed)
 
 
 def pseudonym(employee_id: str) -> str:

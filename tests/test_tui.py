@@ -23,6 +23,7 @@ async def loaded(ui, pilot) -> None:  # type: ignore[no-untyped-def]
     while pending := [w for w in ui.workers if w.group != "_loader" and not w.is_finished]:
         await asyncio.gather(*(w.wait() for w in pending), return_exceptions=True)
     await pilot.pause()
+    await pilot.pause(0.05)  # tables measure their columns when idle: let them, so snapshots never catch it half-done
 
 
 async def test_the_workforce_tab_lists_who_is_in_post_and_filters_by_team(app):

@@ -34,7 +34,7 @@ from ecf.panes.table import VirtualTable
 from ecf.panes.worker import WorkerScreen
 from ecf.panes.workforce import WorkforcePane, prepare_progress, prepare_workers
 from ecf.services.context import App as EcfApp
-from ecf.services.context import collector_paused
+from ecf.services.context import collector_paused, keep_out_of_collection
 from ecf.services.dashboard import dashboard
 from ecf.services.imports import changes_since, list_imports
 from ecf.services.progression import assess_workforce, intake_cohorts
@@ -121,6 +121,7 @@ class EcfTui(App[None]):
         try:
             with collector_paused():
                 self._read_everything()
+                keep_out_of_collection()
         except (SQLAlchemyError, DatabaseError) as exc:  # the database went away: say so, keep the app up
             self.call_from_thread(self.notify, f"cannot read the database: {exc}", title="Database", severity="error")
 

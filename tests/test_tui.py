@@ -149,6 +149,24 @@ async def test_enter_on_a_worker_opens_their_timeline_and_pay(app):
         assert ui.query_one("#workers", VirtualTable) is table
 
 
+async def test_a_search_then_enter_twice_opens_the_first_match(app):
+    import_file(app, ImportRequest(MONTHS[-1], write_report=False))
+    ui = EcfTui(app)
+    async with ui.run_test(size=(80, 24)) as pilot:
+        await loaded(ui, pilot)
+        await pilot.press("w", "slash", *"patel")
+        table = ui.query_one("#workers", VirtualTable)
+        first = table.get_row_at(0)
+        assert table.row_count == 4 and "Patel" in first[1]
+        await pilot.press("enter")
+        assert ui.focused is table
+        await pilot.press("down", "up", "enter")
+        await pilot.pause()
+        assert first[0] in ui.screen.title
+        await pilot.press("escape", "m", "down")  # Down from anywhere but a drop-down reaches the table too
+        assert ui.focused is ui.query_one("#milestone-list", VirtualTable)
+
+
 async def test_the_projection_tab_projects_two_scenarios_and_draws_them(app, tmp_path):
     import_file(app, ImportRequest(MONTHS[-1], write_report=False))
     ui = EcfTui(app, export_folder=tmp_path)
@@ -311,16 +329,16 @@ async def test_milestones_are_grouped_by_team_and_manager_and_narrow_by_either(a
         await pilot.press("m")
         table = ui.query_one("#milestone-list", VirtualTable)
         rows = [table.get_row_at(i) for i in range(table.row_count)]
-        groups = [(r[2], r[3]) for r in rows]
+        groups = [(r[5], r[6]) for r in rows]  # team, manager
         assert groups == sorted(groups, key=lambda g: (g[0].lower(), g[1].lower()))
         team, manager = groups[-1]
         ui.query_one("#milestone-team", Select).value = team
         await pilot.pause()
-        assert {table.get_row_at(i)[2] for i in range(table.row_count)} == {team}
+        assert {table.get_row_at(i)[5] for i in range(table.row_count)} == {team}
         ui.query_one("#milestone-manager", Select).value = manager
         await pilot.pause()
         shown = [table.get_row_at(i) for i in range(table.row_count)]
-        assert shown and {(r[2], r[3]) for r in shown} == {(team, manager)}
+        assert shown and {(r[5], r[6]) for r in shown} == {(team, manager)}
         assert f"{len(shown)} milestones due or overdue" in str(ui.query_one("#milestone-count", Static).render())
 
 
@@ -346,3 +364,15 @@ async def test_the_pseudonymised_export_carries_no_names_or_ids(app, tmp_path):
     assert str(first[worker]).startswith("W") and "Name" not in header and "Employee ID" not in header
     ids = {state.record.employee_id for state in ui.states}
     assert not ids & {str(row[worker]) for row in sheet.iter_rows(min_row=2, values_only=True)}
+
+
+def test_the_import_tree_shows_folders_and_spreadsheets_a_person_would_pick(tmp_path):
+    from ecf.panes.importing import SpreadsheetTree
+
+    for folder in (".git", "__pycache__", "ecf_tracker.egg-info", "archive"):
+        (tmp_path / folder).mkdir()
+    for file in ("HR Oct 2026.xlsx", "hr_2026-10-31.csv", "~$HR Oct 2026.xlsx", "hr.errors.xlsx", "notes.docx",
+                 ".hidden.xlsx"):  # fmt: skip
+        (tmp_path / file).touch()
+    shown = SpreadsheetTree.filter_paths(None, sorted(tmp_path.iterdir()))  # type: ignore[arg-type]
+    assert [p.name for p in shown] == ["HR Oct 2026.xlsx", "archive", "hr_2026-10-31.csv"]

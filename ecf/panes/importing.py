@@ -31,10 +31,18 @@ def counted(number: int, thing: str) -> str:
 
 
 class SpreadsheetTree(DirectoryTree):
-    """Folders and spreadsheets only, without the error reports ecf writes beside them."""
+    """Folders and spreadsheets only: not hidden entries, Excel's `~$` lock files of open workbooks, Python's
+    build folders, or the error reports ecf writes beside an import."""
 
     def filter_paths(self, paths: list[Path]) -> list[Path]:  # type: ignore[override]
-        return [p for p in paths if p.is_dir() or (p.suffix.lower() in SPREADSHEETS and ".errors." not in p.name)]
+        return [p for p in paths if _worth_showing(p)]
+
+
+def _worth_showing(path: Path) -> bool:
+    name = path.name
+    if name.startswith((".", "~$", "__")) or name.endswith(".egg-info"):
+        return False
+    return path.is_dir() or (path.suffix.lower() in SPREADSHEETS and ".errors." not in name)
 
 
 class ImportPane(Vertical):

@@ -5,9 +5,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
+from typing import ClassVar
 
 from textual import on
 from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, Select, Static
@@ -20,13 +22,15 @@ from ecf.progression.facts import MilestoneStatus
 from ecf.services import progression as service
 from ecf.services.context import App as EcfApp
 
-COLUMNS = ("Employee ID", "Name", "Team", "Manager", "Milestone", "Due", "Status", "How the date was worked out")
+# What is due comes before whose team it is, so an 80-column terminal shows it; the rows are grouped by team anyway.
+COLUMNS = ("Employee ID", "Name", "Milestone", "Due", "Status", "Team", "Manager", "How the date was worked out")
+MILESTONE, STATUS, TEAM, MANAGER = 2, 4, 5, 6
 
 
 def _cells(row: service.MilestoneRow) -> tuple[str, ...]:
     name = " ".join(p for p in (row.forename, row.surname) if p)
-    return (row.employee_id, name, row.team or "", row.line_manager or "", row.milestone.name,
-            human(row.milestone.due_date), row.milestone.status.value, row.milestone.explanation)  # fmt: skip
+    return (row.employee_id, name, row.milestone.name, human(row.milestone.due_date), row.milestone.status.value,
+            row.team or "", row.line_manager or "", row.milestone.explanation)  # fmt: skip
 
 
 class RecordDialog(ModalScreen[date | None]):
@@ -78,13 +82,15 @@ def prepare(progress: service.Progress) -> Prepared:
     rows.sort(key=lambda r: ((r.team or "~").lower(), (r.line_manager or "~").lower()))  # stable: due date next
     cells = [_cells(row) for row in rows]
     return Prepared(
-        rows, cells, measure(COLUMNS, cells), [" ".join((c[0], c[1], c[4])).lower() for c in cells],
-        sorted({c[2] for c in cells if c[2]}), sorted({c[3] for c in cells if c[3]}),
+        rows, cells, measure(COLUMNS, cells), [" ".join((c[0], c[1], c[MILESTONE])).lower() for c in cells],
+        sorted({c[TEAM] for c in cells if c[TEAM]}), sorted({c[MANAGER] for c in cells if c[MANAGER]}),
     )  # fmt: skip
 
 
 class MilestonesPane(Vertical):
     """Due and overdue milestones grouped by team, then manager, then due date; narrowed by team, manager and text."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [Binding("down", "to_table", "To the table", show=False)]
 
     def __init__(self, ecf: EcfApp, **kwargs: object) -> None:
         super().__init__(**kwargs)  # type: ignore[arg-type]
@@ -116,11 +122,11 @@ class MilestonesPane(Vertical):
         found = [
             i for i, key in enumerate(self.search_keys)
             if needle in key
-            and (team is Select.NULL or table.rows[i][2] == team)
-            and (manager is Select.NULL or table.rows[i][3] == manager)
+            and (team is Select.NULL or table.rows[i][TEAM] == team)
+            and (manager is Select.NULL or table.rows[i][MANAGER] == manager)
         ]  # fmt: skip
         table.show(found)
-        overdue = sum(1 for i in found if table.rows[i][6] == MilestoneStatus.OVERDUE.value)
+        overdue = sum(1 for i in found if table.rows[i][STATUS] == MilestoneStatus.OVERDUE.value)
         self.query_one("#milestone-count", Static).update(
             f"{len(found):,} milestones due or overdue ({overdue:,} overdue) · Enter records one as done"
         )
@@ -129,6 +135,11 @@ class MilestonesPane(Vertical):
     @on(Select.Changed)
     def _filter(self) -> None:
         self._show()
+
+    @on(Input.Submitted, "#milestone-filter")
+    def action_to_table(self) -> None:
+        """Enter (or Down) in the filter goes to the milestones, where Enter records one."""
+        self.query_one("#milestone-list", VirtualTable).focus()
 
     @on(VirtualTable.RowSelected, "#milestone-list")
     def _record(self, event: VirtualTable.RowSelected) -> None:

@@ -10,9 +10,11 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import ClassVar
 
 from textual import on
 from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.widgets import Input, Select, Static
 
@@ -86,6 +88,9 @@ def prepare_progress(progress: Progress) -> Prepared:
 
 
 class WorkforcePane(Vertical):
+    # Down from the search (which has no use for it) goes to the table; the drop-downs and the table keep theirs.
+    BINDINGS: ClassVar[list[BindingType]] = [Binding("down", "to_table", "To the table", show=False)]
+
     def __init__(self, **kwargs: object) -> None:
         super().__init__(**kwargs)  # type: ignore[arg-type]
         self.search_keys: list[str] = []
@@ -144,6 +149,11 @@ class WorkforcePane(Vertical):
     @on(Select.Changed)
     def _narrow(self) -> None:
         self.apply()
+
+    @on(Input.Submitted, "#filter")
+    def action_to_table(self) -> None:
+        """Enter (or Down) in the search goes to the matches, where Enter opens one."""
+        self.table.focus()
 
     @on(VirtualTable.HeaderSelected, "#workers")
     def _sort_by(self, event: VirtualTable.HeaderSelected) -> None:

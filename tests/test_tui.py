@@ -23,7 +23,11 @@ async def loaded(ui, pilot) -> None:  # type: ignore[no-untyped-def]
     while pending := [w for w in ui.workers if w.group != "_loader" and not w.is_finished]:
         await asyncio.gather(*(w.wait() for w in pending), return_exceptions=True)
     await pilot.pause()
-    await pilot.pause(0.05)  # tables measure their columns when idle: let them, so snapshots never catch it half-done
+    # Textual's DataTable measures new rows when it next goes idle, which a loaded machine can put off past the
+    # snapshot: wait until every one has.
+    while any(t._require_update_dimensions or t._updated_cells for t in ui.query(DataTable)):
+        await pilot.pause(0.01)
+    await pilot.pause()
 
 
 async def test_the_workforce_tab_lists_who_is_in_post_and_filters_by_team(app):

@@ -146,7 +146,8 @@ async def test_enter_on_a_worker_opens_their_timeline_and_pay(app):
         assert employee in ui.screen.title
         facts = str(ui.screen.query_one("#worker-facts", Static).render())
         assert "From the snapshot of 31/10/2026" in facts and "Stage:" in facts
-        assert "Pay now: £" in str(ui.screen.query_one("#worker-pay-now", Static).render())
+        pay_now = str(ui.screen.query_one("#worker-pay-now", Static).render())
+        assert "Pay now: £" in pay_now and "(part years at either end)" in pay_now
         pay = ui.screen.query_one("#worker-pay", DataTable)
         assert pay.row_count >= 3 and pay.get_row_at(0)[2].startswith("£")
         await pilot.press("escape")

@@ -60,17 +60,31 @@ class WorkerScreen(Screen[None]):
             table.add_row(m.framework, m.name, human(m.due_date), m.status.value, done, m.explanation)
         lines = []
         for item in (assessment.experienced, *assessment.agency):
-            when = f"from {human(item.eligible_from)}" if item.eligible_from else "not eligible"
-            lines.append(f"{item.name}: {'yes' if item.eligible else 'no'}, {when}")
+            lines.append(f"{item.name}: {_eligibility(item.eligible, item.eligible_from)}")
         lines += [f"Alert: {a.message}" for a in assessment.alerts]
         self.query_one("#worker-eligibility", Static).update("\n".join(lines))
-        self.query_one("#worker-pay-now", Static).update(_pay_now(pay_now(detail.assessed, today)))
+        projected = worker_pay(detail.assessed, today)
+        self.query_one("#worker-pay-now", Static).update(
+            f"{_pay_now(pay_now(detail.assessed, today))}\nExpected cost from {month_name(projected.first_month)} to "
+            f"{month_name(projected.last_month)} by financial year (part years at either end), with the chance of "
+            "leaving:"
+        )
         pay = self.query_one("#worker-pay", DataTable)
         pay.add_columns("Financial year", "FTE", "Salary", "Employer NI", "Pension", "Levy", "Total")
-        for year in worker_pay(detail.assessed, today).to_dict("records"):
+        for year in projected.years.to_dict("records"):
             cost = sum(year[c] for c in ("salary", "employer_ni", "pension", "levy", "agency"))
             money = (pounds(year[c]) for c in ("salary", "employer_ni", "pension", "levy"))
             pay.add_row(year["financial_year"], f"{year['fte']:.2f}", *money, pounds(cost))
+
+
+def _eligibility(eligible: bool, since: date | None) -> str:
+    if eligible:
+        return f"yes, since {human(since)}" if since else "yes"
+    return f"not yet: from {human(since)}" if since else "no"
+
+
+def month_name(first_day: date) -> str:
+    return first_day.strftime("%B %Y")
 
 
 def _pay_now(now: PayNow | None) -> str:
@@ -79,5 +93,5 @@ def _pay_now(now: PayNow | None) -> str:
     basis = f"assuming a {now.assumed_award:.1%} award" if now.assumed_award is not None else "published rates"
     return (
         f"Pay now: [b]{pounds(now.paid)}[/b] a year (SCP {now.point}: {pounds(now.full_time)} full time, "
-        f"{now.financial_year}, {basis}). Expected cost by financial year, with the chance of leaving:"
+        f"{now.financial_year}, {basis})."
     )

@@ -98,14 +98,21 @@ def export_workbook(
 __all__ = ["ExportError", "PayDataError", "Projection"]
 
 
-def worker_pay(assessed: Assessed, as_of: date, years: int = 3) -> pd.DataFrame:
+@dataclass(frozen=True)
+class WorkerPay:
+    first_month: date  # the first day of the first month projected
+    last_month: date  # the first day of the last
+    years: pd.DataFrame  # by financial year; the first and last may be part years
+
+
+def worker_pay(assessed: Assessed, as_of: date, years: int = 3) -> WorkerPay:
     """One worker's expected pay and on-costs by financial year under the baseline (the worker screen already has
     them assessed, so nothing is read again)."""
     book = paybook()
     facts = pay_facts(assessed, as_of)
     calibration = calibrate(book.hazards, [(as_of - facts.start_date).days / 365.25])
     result = project([facts], book, book.scenarios["baseline"], as_of, years, calibration, per_worker=True)
-    return result.worker_years()
+    return WorkerPay(result.grid.starts[0], result.grid.starts[-1], result.worker_years())
 
 
 @dataclass(frozen=True)

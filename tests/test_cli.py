@@ -128,3 +128,17 @@ def test_findings_lists_what_an_accepted_import_left_out(db_url, tmp_path):
         ("3", "FTE", "1.2", "fte-out-of-range")
     ]
     assert ecf(db_url, "findings", "99").returncode == 2
+
+
+def test_ecf_tui_takes_the_database_either_side_of_the_command(tmp_path, monkeypatch):
+    from typer.testing import CliRunner
+
+    import tui
+    from ecf.cli.main import app
+
+    opened: list[str] = []
+    monkeypatch.setattr(tui.EcfTui, "run", lambda ui: opened.append(str(ui.ecf.target.sqlite_path)))
+    monkeypatch.delenv("ECF_DATABASE_URL", raising=False)
+    for args in (["tui", "--db", str(tmp_path / "after.sqlite3")], ["--db", str(tmp_path / "before.sqlite3"), "tui"]):
+        assert CliRunner().invoke(app, args).exit_code == 0
+    assert opened == [str(tmp_path / "after.sqlite3"), str(tmp_path / "before.sqlite3")]

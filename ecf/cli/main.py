@@ -262,10 +262,17 @@ def profile_show(name: str) -> None:
 
 
 @app.command()
-def tui() -> None:
+def tui(
+    db: Annotated[
+        str | None,
+        typer.Option("--db", metavar="URL", help="Database URL or SQLite file path (the same as ecf --db)."),
+    ] = None,
+) -> None:
     """Open the terminal UI on the same database."""
     from tui import EcfTui
 
+    if db is not None:  # `ecf tui --db X` as `python tui.py --db X` has it, not only `ecf --db X tui`
+        common.state["db"] = db
     EcfTui(open_app()).run()
 
 

@@ -56,6 +56,7 @@ TABS = (
 
 FOCUS = {"milestones": "#milestone-list", "cohorts": "#cohort-list", "projection": "#scenario", "workforce": "#workers",
          "import": "#import-tree", "imports": "#import-list", "changes": "#change-list"}  # fmt: skip
+SEARCHES = {"milestones": "#milestone-filter", "workforce": "#filter"}  # where `/` goes on these tabs
 
 
 class EcfTui(App[None]):
@@ -177,9 +178,11 @@ class EcfTui(App[None]):
             self.query_one(target).focus()
 
     def action_focus_filter(self) -> None:
-        """Search the workers (from any tab)."""
-        self.query_one(TabbedContent).active = "workforce"
-        self.query_one("#filter", Input).focus()
+        """Search this tab's list where it has a search (the milestones), else the workers, from any tab."""
+        tabs = self.query_one(TabbedContent)
+        if tabs.active not in SEARCHES:
+            tabs.active = "workforce"
+        self.query_one(SEARCHES[tabs.active], Input).focus()
 
     def get_system_commands(self, screen: Screen[object]) -> Iterable[SystemCommand]:
         """The command palette (Ctrl+P) lists every tab and the export beside Textual's own commands."""
@@ -211,9 +214,10 @@ HELP = """[b]ecf-tracker keys[/b]
   d  Dashboard    m  Milestones    c  Cohorts    p  Projection    w  Workers
   i  Import       h  History (imports)            l  Changes (latest snapshot)
 
-  /        search the workers           r        read the database again
+  /        search the milestones (on Milestones) or the workers; words in any order
+  Enter    from a search to its table; open a worker, or record a milestone as done
+  r        read the database again
   x        write the finance workbook (the Projection tab's scenario and years)
-  Enter    open a worker (Workers) or record a milestone as done (Milestones)
   click a column heading to sort by it (again: the other way round)
   Escape   back from a worker or a dialog; out of a text field (then the letter keys work)
   Tab      move between fields           Ctrl+P   command palette (tabs, themes, keys)

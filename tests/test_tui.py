@@ -10,6 +10,7 @@ from textual.widgets import DataTable, Input, Select, Static, TabbedContent
 
 from ecf.panes.table import VirtualTable
 from ecf.panes.workforce import COLUMNS, CONTRACT
+from ecf.progression.facts import Outcome
 from ecf.services.imports import ImportRequest, import_file
 from tui import EcfTui
 
@@ -128,6 +129,37 @@ async def test_recording_a_milestone_from_the_milestones_tab_stores_an_event(app
         with app.engine.connect() as connection:
             events = connection.execute(select(MilestoneEventRow.employee_id, MilestoneEventRow.completed_on)).all()
         assert [(e.employee_id, e.completed_on) for e in events] == [(first[0], date(2026, 11, 1))]
+
+
+async def test_the_step_that_ends_the_asye_is_recorded_with_its_outcome_and_who_recorded_it(app):
+    from sqlalchemy import select
+
+    from ecf.panes.milestones import MilestonesPane
+    from ecf.storage.models import MilestoneEventRow
+
+    import_file(app, ImportRequest(MONTHS[-1], write_report=False))
+    ui = EcfTui(app, today=date(2026, 12, 1))  # final reviews fall due in December
+    async with ui.run_test(size=(100, 30)) as pilot:
+        await loaded(ui, pilot)
+        await pilot.press("m")
+        pane = ui.query_one(MilestonesPane)
+        final = next(row for row in pane.rows if row.ends_programme)
+        assert final.milestone.key == "final_review"
+        await pilot.press("slash", *f"{final.employee_id} final")
+        assert ui.query_one("#milestone-list", VirtualTable).row_count == 1
+        await pilot.press("enter", "enter")  # to the table, then record the one row left
+        await pilot.pause()
+        ui.screen.query_one("#record-date", Input).value = "20/11/2026"
+        ui.screen.query_one("#record-outcome", Select).value = Outcome.PASSED
+        await pilot.click("#record-ok")
+        await loaded(ui, pilot)
+        with app.engine.connect() as connection:
+            events = connection.execute(select(MilestoneEventRow)).all()
+        assert [(e.employee_id, e.milestone, e.completed_on, e.outcome) for e in events] == [
+            (final.employee_id, "final_review", date(2026, 11, 20), "passed")
+        ]
+        assert events[0].recorded_by  # the login name, for the audit trail
+        assert final.employee_id not in {r.employee_id for r in pane.rows if r.milestone.key == "final_review"}
 
 
 async def test_enter_on_a_worker_opens_their_timeline_and_pay(app):

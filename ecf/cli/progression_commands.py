@@ -16,6 +16,7 @@ from ecf.cli.output import Format, console, human, percent, render
 from ecf.progression.calendar import financial_year, uk
 from ecf.progression.facts import STAGE_LABELS, GrantClaim, MilestoneStatus, Outcome, Stage
 from ecf.services import progression as service
+from ecf.services.context import login_name
 from ecf.services.progression import Progress
 
 FormatOption = Annotated[Format, typer.Option("--format", "-f", help="Output format: table, csv or json.")]
@@ -333,7 +334,7 @@ def record(
     try:
         event = service.record_milestone(
             open_app(), employee_id, milestone, None if withdraw else on, recorded_at=datetime.now(UTC),
-            outcome=outcome, note=note,
+            outcome=outcome, note=note, recorded_by=login_name(),
         )  # fmt: skip
     except (service.UnknownWorker, service.BadRecord) as exc:
         raise fail(str(exc)) from exc

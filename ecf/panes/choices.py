@@ -13,3 +13,12 @@ def offer(select: Select[str], values: Sequence[str]) -> None:
     select.set_options((value, value) for value in values)
     if chosen in values:
         select.value = chosen
+
+
+def words(text: str) -> list[str]:
+    """What someone typed into a search, as the words every match must contain (in any order): `patel final`."""
+    return text.lower().split()
+
+
+def has_all(key: str, wanted: Sequence[str]) -> bool:
+    return all(word in key for word in wanted)

@@ -16,11 +16,12 @@ from textual.widgets import Button, Input, Label, Select, Static
 
 from ecf.cli.common import parse_day
 from ecf.cli.output import human
-from ecf.panes.choices import offer
+from ecf.panes.choices import has_all, offer, words
 from ecf.panes.table import VirtualTable, measure
-from ecf.progression.facts import MilestoneStatus
+from ecf.progression.facts import MilestoneStatus, Outcome
 from ecf.services import progression as service
 from ecf.services.context import App as EcfApp
+from ecf.services.context import login_name
 
 # What is due comes before whose team it is, so an 80-column terminal shows it; the rows are grouped by team anyway.
 COLUMNS = ("Employee ID", "Name", "Milestone", "Due", "Status", "Team", "Manager", "How the date was worked out")
@@ -33,18 +34,28 @@ def _cells(row: service.MilestoneRow) -> tuple[str, ...]:
             row.team or "", row.line_manager or "", row.milestone.explanation)  # fmt: skip
 
 
-class RecordDialog(ModalScreen[date | None]):
-    """Ask for the date a milestone was done."""
+@dataclass(frozen=True)
+class Completion:
+    done: date
+    outcome: Outcome | None
 
-    def __init__(self, what: str) -> None:
+
+class RecordDialog(ModalScreen[Completion | None]):
+    """Ask for the date a milestone was done and, on the step that ends a programme, its outcome."""
+
+    def __init__(self, what: str, with_outcome: bool = False) -> None:
         super().__init__()
         self.what = what
+        self.with_outcome = with_outcome
 
     def compose(self) -> ComposeResult:
         with Vertical(id="record-dialog"):
             yield Label(f"Record as done: {self.what}")
             today: date = self.app.today  # type: ignore[attr-defined]
             yield Input(value=today.strftime("%d/%m/%Y"), placeholder="dd/mm/yyyy", id="record-date")
+            if self.with_outcome:
+                outcomes = [(o.value, o) for o in Outcome]
+                yield Select[Outcome](outcomes, prompt="Outcome (not decided yet)", id="record-outcome")
             yield Static("", id="record-error")
             with Horizontal():
                 yield Button("Record", variant="primary", id="record-ok")
@@ -55,9 +66,15 @@ class RecordDialog(ModalScreen[date | None]):
     def _done(self) -> None:
         text = self.query_one("#record-date", Input).value
         try:
-            self.dismiss(parse_day(text))
+            done = parse_day(text)
         except Exception:  # typer.BadParameter: shown here, the dialog stays open
             self.query_one("#record-error", Static).update(f"'{text}' is not a date: use dd/mm/yyyy")
+            return
+        outcome = None
+        if self.with_outcome:
+            chosen = self.query_one("#record-outcome", Select).value
+            outcome = chosen if isinstance(chosen, Outcome) else None
+        self.dismiss(Completion(done, outcome))
 
     @on(Button.Pressed, "#record-cancel")
     def _cancel(self) -> None:
@@ -116,12 +133,12 @@ class MilestonesPane(Vertical):
 
     def _show(self) -> None:
         table = self.query_one("#milestone-list", VirtualTable)
-        needle = self.query_one("#milestone-filter", Input).value.strip().lower()
+        wanted = words(self.query_one("#milestone-filter", Input).value)
         team = self.query_one("#milestone-team", Select).value
         manager = self.query_one("#milestone-manager", Select).value
         found = [
             i for i, key in enumerate(self.search_keys)
-            if needle in key
+            if has_all(key, wanted)
             and (team is Select.NULL or table.rows[i][TEAM] == team)
             and (manager is Select.NULL or table.rows[i][MANAGER] == manager)
         ]  # fmt: skip
@@ -146,18 +163,19 @@ class MilestonesPane(Vertical):
         row = self.rows[event.index]
         what = f"{row.milestone.name} for {row.employee_id}"
 
-        def store(done: date | None) -> None:
-            if done is None:
+        def store(completion: Completion | None) -> None:
+            if completion is None:
                 return
             try:
                 service.record_milestone(
-                    self.ecf, row.employee_id, f"{row.milestone.framework}.{row.milestone.key}", done,
-                    recorded_at=datetime.now(UTC),
+                    self.ecf, row.employee_id, f"{row.milestone.framework}.{row.milestone.key}", completion.done,
+                    recorded_at=datetime.now(UTC), outcome=completion.outcome, recorded_by=login_name(),
                 )  # fmt: skip
             except (service.BadRecord, service.UnknownWorker) as exc:
                 self.app.notify(str(exc), title="Not recorded", severity="error")
                 return
-            self.app.notify(f"{what}: done {human(done)}", title="Recorded")
+            outcome = f" ({completion.outcome.value})" if completion.outcome else ""
+            self.app.notify(f"{what}: done {human(completion.done)}{outcome}", title="Recorded")
             self.app.action_refresh()  # type: ignore[attr-defined]  # every tab, off the screen's thread
 
-        self.app.push_screen(RecordDialog(what), store)
+        self.app.push_screen(RecordDialog(what, with_outcome=row.ends_programme), store)

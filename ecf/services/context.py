@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import gc
+import getpass
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -63,3 +64,12 @@ def keep_out_of_collection() -> None:
     read replaces them: only the cycle scan skips them, and they form no cycles.
     """
     gc.freeze()
+
+
+def login_name() -> str | None:
+    """Who is at the keyboard, as the operating system knows them: stored with a recorded milestone for the audit
+    trail (never logged)."""
+    try:
+        return getpass.getuser()
+    except (KeyError, OSError):  # no user name in the environment or the password database
+        return None

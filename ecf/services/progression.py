@@ -187,6 +187,7 @@ class MilestoneRow:
     line_manager: str | None
     stage: str
     milestone: Milestone
+    ends_programme: bool = False  # the step an outcome (passed or failed) is recorded on
 
 
 def milestone_rows(
@@ -194,6 +195,7 @@ def milestone_rows(
 ) -> list[MilestoneRow]:
     """Every worker's milestones, due date first, filtered by status and framework."""
     wanted = set(statuses) if statuses else None
+    ending = programme_endings(progress.book)
     rows = []
     for item in progress.workers:
         record = item.state.record
@@ -211,6 +213,7 @@ def milestone_rows(
                     record.line_manager,
                     item.assessment.stage.value,
                     milestone,
+                    (milestone.framework, milestone.key) in ending,
                 )
             )
     rows.sort(key=lambda r: (r.milestone.due_date or date.max, r.employee_id))
@@ -287,12 +290,17 @@ def _find_milestone(assessment: Assessment, name: str) -> Milestone:
 
 def _ends_programme(detail: WorkerDetail, milestone: Milestone) -> bool:
     programme = detail.assessed.assessment.programme
-    rule = next((p for p in detail.book.programmes if p.id == programme), None)
-    if rule is None or milestone.framework != rule.id:
-        return False
-    final = rule.final_milestone
-    after_final = {m.key for m in rule.milestones if m.after == final}
-    return milestone.key == final or milestone.key in after_final
+    return milestone.framework == programme and (milestone.framework, milestone.key) in programme_endings(detail.book)
+
+
+def programme_endings(book: RuleBook) -> set[tuple[str, str]]:
+    """(framework, milestone) of each programme's final step and the steps that follow it (the moderation panel):
+    where a person records the outcome."""
+    ending = set()
+    for rule in book.programmes:
+        final = rule.final_milestone
+        ending |= {(rule.id, m.key) for m in rule.milestones if m.key == final or m.after == final}
+    return ending
 
 
 # --- cohorts and indicators ------------------------------------------------------------------------------------------

@@ -284,6 +284,43 @@ async def test_the_import_tab_checks_a_file_before_storing_it(app, tmp_path):
             assert [i.as_of.isoformat() for i in uow.imports.all()] == ["2026-11-30"]
 
 
+async def test_hr_can_store_the_valid_rows_of_a_file_with_errors_and_replace_a_month(app, tmp_path):
+    from conftest import worker, write_xlsx
+
+    first = write_xlsx(tmp_path / "hr_2026-10-31.xlsx", [worker("000101"), worker("000102")])
+    again = write_xlsx(tmp_path / "hr_2026-10-31 v2.xlsx", [worker("000101", FTE=1.5), worker("000102")])
+    import_file(app, ImportRequest(first, write_report=False))
+    ui = EcfTui(app, import_folder=tmp_path)
+    async with ui.run_test(size=(120, 40)) as pilot:
+        await loaded(ui, pilot)
+        await pilot.press("i")
+        ui.query_one("#import-path", Input).value = again.name  # relative to the tree's folder
+        ui.query_one("#import-as-of", Input).value = "31/10/2026"
+        await pilot.click("#import-check")
+        await loaded(ui, pilot)
+        assert ui.query_one("#import-go").disabled
+        await pilot.click("#accept-valid")
+        status = str(ui.query_one("#import-status", Static).render())
+        assert status.startswith("2 rows: 1 valid, 1 error, 0 warnings. Import stores the 1 valid rows")
+        await pilot.click("#import-go")
+        await loaded(ui, pilot)
+        assert "a snapshot for that date is already stored" in str(ui.query_one("#import-status", Static).render())
+        await pilot.click("#replace")
+        await pilot.click("#import-check")
+        await loaded(ui, pilot)
+        await pilot.click("#import-go")
+        await loaded(ui, pilot)
+        assert "Imported hr_2026-10-31 v2.xlsx as #2" in str(ui.query_one("#import-status", Static).render())
+    with app.unit_of_work() as uow:
+        imports = uow.imports.all()
+        assert [(i.id, i.rows_accepted, i.rows_rejected, i.superseded_by) for i in imports] == [
+            (1, 2, 0, 2),
+            (2, 1, 1, None),
+        ]
+        assert uow.imports.rejected_count() == 1
+        assert set(uow.snapshots.snapshot(date(2026, 10, 31))) == {"000102"}
+
+
 async def test_the_workforce_sorts_by_a_column_and_filters_on_any_cell(app):
     import_file(app, ImportRequest(MONTHS[-1], write_report=False))
     ui = EcfTui(app)

@@ -9,7 +9,7 @@ from pathlib import Path
 from textual import on, work
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
-from textual.widgets import Button, DirectoryTree, Input, ProgressBar, Static
+from textual.widgets import Button, Checkbox, DirectoryTree, Input, ProgressBar, Static
 
 from ecf.cli.common import parse_day
 from ecf.domain.changes import Change
@@ -28,6 +28,31 @@ CHANGES = ("Employee ID", "Name", "Change", "Detail")
 
 def counted(number: int, thing: str) -> str:
     return f"{number:,} {thing}" + ("" if number == 1 else "s")
+
+
+KEEP_VALID = "Rows with errors are kept aside with their errors (ecf import --accept-valid)"
+REPLACE = "Supersede the import already stored for this date; it is kept, marked superseded (--replace)"
+NOT_STORED = {
+    Outcome.ALREADY_IMPORTED: "this very file is already imported",
+    Outcome.CONFLICT: "a snapshot for that date is already stored (tick 'Replace the month's import' to supersede it)",
+    Outcome.REJECTED: "rows with errors stop the import",
+    Outcome.NO_VALID_ROWS: "no row is valid",
+}
+
+
+def check_summary(path: Path, as_of: date, found: ValidatedFile, accept_valid: bool) -> str:
+    """What the check found, the verdict first: an 80-column screen shows the first few lines."""
+    counts = (f"{counted(found.data_rows, 'row')}: {len(found.records):,} valid, "
+              f"{counted(len(found.errors), 'error')}, {counted(len(found.warnings), 'warning')}.")  # fmt: skip
+    if not found.errors:
+        verdict = "Nothing is stored until you press Import."
+    elif accept_valid:
+        verdict = f"Import stores the {len(found.records):,} valid rows and keeps the rest aside with their errors."
+    else:
+        verdict = "Rows with errors stop the import: fix them and check again, or tick 'Store the valid rows'."
+    where = f"sheet '{found.table.sheet}', header on row {found.table.header_row}" if found.table.sheet else "csv"
+    mapped = ", ".join(f"{h} -> {f}" for f, h in sorted(found.columns.headers.items()))
+    return f"{counts} {verdict}\n{path.name} ({where}), snapshot {as_of:%d/%m/%Y}. Columns: {mapped}"
 
 
 class SpreadsheetTree(DirectoryTree):
@@ -59,6 +84,9 @@ class ImportPane(Vertical):
             with Vertical(id="import-side"):
                 yield Input(placeholder="File path (or pick one on the left)", id="import-path")
                 yield Input(placeholder="Snapshot date dd/mm/yyyy (default: from the file name)", id="import-as-of")
+                with Horizontal(id="import-options"):
+                    yield Checkbox("Store the valid rows", id="accept-valid", compact=True, tooltip=KEEP_VALID)
+                    yield Checkbox("Replace the month's import", id="replace", compact=True, tooltip=REPLACE)
                 with Horizontal(id="import-buttons"):
                     yield Button("Check", variant="primary", id="import-check")
                     yield Button("Import", variant="success", id="import-go", disabled=True)
@@ -102,21 +130,26 @@ class ImportPane(Vertical):
         self.app.call_from_thread(self._show_check, path, as_of, found)
 
     def _show_check(self, path: Path, as_of: date, found: ValidatedFile) -> None:
-        mapped = ", ".join(f"{h} -> {f}" for f, h in sorted(found.columns.headers.items())[:8])
-        where = f"sheet '{found.table.sheet}', header on row {found.table.header_row}" if found.table.sheet else "csv"
-        self._status(
-            f"{path.name} ({where}), snapshot {as_of:%d/%m/%Y}: {counted(found.data_rows, 'row')}, "
-            f"{len(found.records):,} valid, {counted(len(found.errors), 'error')}, "
-            f"{counted(len(found.warnings), 'warning')}. Columns: {mapped}…"
-            + ("" if not found.errors else " Rows with errors stop the import: fix them and check again."),
-            bool(found.errors),
-        )
-        cells = [(str(i.row or ""), i.column or "", i.value or "", i.code, i.message) for i in found.issues]
-        self.query_one("#import-findings", VirtualTable).set_rows(cells, columns=FINDINGS)
         self.checked = (path, as_of)
         self.found = found
-        self.query_one("#import-go", Button).disabled = bool(found.errors)
+        self._status(check_summary(path, as_of, found, self._accept_valid), bool(found.errors))
+        cells = [(str(i.row or ""), i.column or "", i.value or "", i.code, i.message) for i in found.issues]
+        self.query_one("#import-findings", VirtualTable).set_rows(cells, columns=FINDINGS)
+        self._allow_import()
         self.query_one("#import-report", Button).disabled = not found.issues
+
+    @property
+    def _accept_valid(self) -> bool:
+        return self.query_one("#accept-valid", Checkbox).value
+
+    @on(Checkbox.Changed, "#accept-valid")
+    def _allow_import(self) -> None:
+        """Errors stop the import unless HR chooses to store the valid rows (and there are some)."""
+        found = self.found
+        allowed = found is not None and (not found.errors or (self._accept_valid and bool(found.records)))
+        self.query_one("#import-go", Button).disabled = not allowed
+        if found is not None and self.checked is not None:
+            self._status(check_summary(*self.checked, found, self._accept_valid), bool(found.errors))
 
     @on(Button.Pressed, "#import-report")
     def _report(self) -> None:
@@ -138,10 +171,11 @@ class ImportPane(Vertical):
         if self.checked is None:
             return
         self.query_one("#import-go", Button).disabled = True
-        self._store(*self.checked)
+        replace = self.query_one("#replace", Checkbox).value
+        self._store(*self.checked, self._accept_valid, replace)
 
     @work(thread=True, exclusive=True, group="import")
-    def _store(self, path: Path, as_of: date) -> None:
+    def _store(self, path: Path, as_of: date, accept_valid: bool, replace: bool) -> None:
         bar = self.query_one("#import-progress", ProgressBar)
         self.app.call_from_thread(setattr, bar, "display", True)  # hidden until there is progress to show
 
@@ -149,7 +183,8 @@ class ImportPane(Vertical):
             self.app.call_from_thread(bar.update, total=total, progress=done)
 
         try:
-            result = import_file(self.ecf, ImportRequest(path, as_of, write_report=False), tick)
+            request = ImportRequest(path, as_of, accept_valid=accept_valid, replace=replace, write_report=False)
+            result = import_file(self.ecf, request, tick)
         except (UnreadableFile, ProfileError, OSError) as exc:
             self.app.call_from_thread(self._status, str(exc), True)
             return
@@ -160,7 +195,8 @@ class ImportPane(Vertical):
             self.app.call_from_thread(self.app.notify, text, title="Import")
             self.app.call_from_thread(self.app.action_refresh)  # type: ignore[attr-defined]
         else:
-            text = f"{path.name}: {result.outcome.value.replace('_', ' ')}; nothing stored."
+            text = f"{path.name}: {NOT_STORED.get(result.outcome, result.outcome.value)}; nothing stored."
+            self.app.call_from_thread(setattr, bar, "display", False)
         self.app.call_from_thread(self._status, text, result.outcome is not Outcome.IMPORTED)
 
     def _show_changes(self, changes: list[Change]) -> None:

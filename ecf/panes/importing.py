@@ -34,7 +34,7 @@ KEEP_VALID = "Rows with errors are kept aside with their errors (ecf import --ac
 REPLACE = "Supersede the import already stored for this date; it is kept, marked superseded (--replace)"
 NOT_STORED = {
     Outcome.ALREADY_IMPORTED: "this very file is already imported",
-    Outcome.CONFLICT: "a snapshot for that date is already stored (tick 'Replace the month's import' to supersede it)",
+    Outcome.CONFLICT: "a snapshot for that date is already stored (tick 'Replace the month' to supersede it)",
     Outcome.REJECTED: "rows with errors stop the import",
     Outcome.NO_VALID_ROWS: "no row is valid",
 }
@@ -86,7 +86,7 @@ class ImportPane(Vertical):
                 yield Input(placeholder="Snapshot date dd/mm/yyyy (default: from the file name)", id="import-as-of")
                 with Horizontal(id="import-options"):
                     yield Checkbox("Store the valid rows", id="accept-valid", compact=True, tooltip=KEEP_VALID)
-                    yield Checkbox("Replace the month's import", id="replace", compact=True, tooltip=REPLACE)
+                    yield Checkbox("Replace the month", id="replace", compact=True, tooltip=REPLACE)
                 with Horizontal(id="import-buttons"):
                     yield Button("Check", variant="primary", id="import-check")
                     yield Button("Import", variant="success", id="import-go", disabled=True)

@@ -207,6 +207,7 @@ class RejectedRow:
     row: int
     values: dict[str, str]
     issues: list[Issue]
+    employee_id: str | None = None  # when the row's ID itself could be read
 
 
 @dataclass
@@ -500,9 +501,11 @@ def _collect(
     rejected.update(p for p, model in models.items() if model is None)
     for position in sorted(issues):
         result.issues.extend(issues[position])
+    ids = sheet.column("employee_id")
     for position in sorted(rejected):
         cells = _raw_values(sheet.rows[position], result.table.headers)
-        result.rejected.append(RejectedRow(sheet.row_numbers[position], cells, issues.get(position, [])))
+        found = issues.get(position, [])
+        result.rejected.append(RejectedRow(sheet.row_numbers[position], cells, found, ids[position]))
     accepted = [p for p in range(len(sheet.rows)) if p not in rejected] if rejected else range(len(sheet.rows))
     # Built for every row at once, field by field; those of rows the model saw or refused are not used.
     built = _records(fields, len(sheet.rows)) if len(models) < len(sheet.rows) else []

@@ -62,6 +62,34 @@ def test_accept_valid_stores_the_valid_rows_and_keeps_the_rejected_ones_with_the
     assert (info.rows_total, info.rows_accepted, info.rows_rejected, info.accept_valid) == (3, 2, 1, True)
 
 
+def test_a_worker_whose_row_is_rejected_keeps_last_months_facts_and_is_no_leaver(app, xlsx):
+    october = [worker("000101", Team="Care Leavers"), worker("000102")]
+    import_file(app, ImportRequest(xlsx("hr_2026-10-31.xlsx", october)))
+    rows = [worker("000101", FTE=1.5), worker("000101"), worker("000102"), worker("000199", FTE=2)]  # 000199: new
+    result = import_file(app, ImportRequest(xlsx("hr_2026-11-30.xlsx", rows), accept_valid=True))
+    assert result.outcome is Outcome.IMPORTED and result.carried_forward == 1
+    assert result.carried_note == "1 worker keeps the facts of 31/10/2026 until their rejected rows are fixed " \
+        "(not counted as leavers)"  # fmt: skip
+    assert [c for c in result.changes if c.employee_id == "000101"] == []
+    with app.engine.connect() as connection:
+        stored = connection.execute(
+            select(WorkerSnapshotRow.employee_id, WorkerSnapshotRow.row_number, WorkerSnapshotRow.carried_from)
+            .where(WorkerSnapshotRow.as_of == NOV).order_by(WorkerSnapshotRow.employee_id)
+        ).all()  # fmt: skip
+    assert [tuple(r) for r in stored] == [("000101", 2, OCT), ("000102", 4, None)]  # row 2: the first of the two
+    in_post = {s.record.employee_id: s for s in current_workers(app)}
+    assert set(in_post) == {"000101", "000102"} and in_post["000101"].record.team == "Care Leavers"
+    assert in_post["000101"].last_seen == NOV
+    fixed = [worker("000101"), worker("000102"), worker("000199")]
+    import_file(app, ImportRequest(xlsx("hr_2026-11-30 fixed.xlsx", fixed), as_of=NOV, replace=True))
+    with app.engine.connect() as connection:
+        active = select(ImportRow.id).where(ImportRow.superseded_by.is_(None))
+        now = select(WorkerSnapshotRow.employee_id, WorkerSnapshotRow.carried_from).where(
+            WorkerSnapshotRow.as_of == NOV, WorkerSnapshotRow.import_id.in_(active)
+        )
+        assert sorted(tuple(r) for r in connection.execute(now)) == [(i, None) for i in ("000101", "000102", "000199")]
+
+
 def test_importing_the_same_file_twice_is_a_no_op_that_says_so(app, xlsx):
     path = xlsx("hr_2026-10-31.xlsx", [worker("000101")])
     first = import_file(app, ImportRequest(path))

@@ -180,6 +180,8 @@ def _show_imported(result: ImportResult) -> None:
         f"[bold green]Imported[/] as #{result.import_id}: {len(validated.records)} workers in the snapshot "
         f"for {human(result.as_of)}{replaced}{rejected}."
     )
+    if result.carried_forward:
+        console.print(f"  {result.carried_note}.")
     if result.newer_as_of is not None:
         console.print(f"  A newer snapshot ({human(result.newer_as_of)}) exists: the current state is unchanged.")
     if result.previous_as_of is None:

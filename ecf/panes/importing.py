@@ -191,6 +191,7 @@ class ImportPane(Vertical):
         if result.outcome is Outcome.IMPORTED:
             changes = len(result.changes)
             text = f"Imported {path.name} as #{result.import_id}: {counted(changes, 'change')} since the month before."
+            text += f" {result.carried_note}." if result.carried_forward else ""
             self.app.call_from_thread(self._show_changes, result.changes)
             self.app.call_from_thread(self.app.notify, text, title="Import")
             self.app.call_from_thread(self.app.action_refresh)  # type: ignore[attr-defined]

@@ -49,6 +49,15 @@ class ImportResult:
     changes: list[Change] = field(default_factory=list)
     existing: ImportInfo | None = None
     replaced: ImportInfo | None = None
+    carried_forward: int = 0  # workers whose rejected row left last month's facts in place
+
+    @property
+    def carried_note(self) -> str:
+        if not self.carried_forward:
+            return ""
+        workers = "worker keeps" if self.carried_forward == 1 else "workers keep"
+        return (f"{self.carried_forward} {workers} the facts of {self.previous_as_of:%d/%m/%Y} until their rejected "
+                "rows are fixed (not counted as leavers)")  # fmt: skip
 
     @property
     def exit_code(self) -> int:
@@ -173,23 +182,40 @@ def _store(
         )
         if progress:
             progress("Storing", 0, len(validated.records))
-        uow.snapshots.add(import_id, as_of, validated.records)
+        dates = [d for d in uow.imports.active_dates() if d != as_of]
+        result.previous_as_of = max((d for d in dates if d < as_of), default=None)
+        result.newer_as_of = min((d for d in dates if d > as_of), default=None)
+        previous = uow.snapshots.snapshot(result.previous_as_of) if result.previous_as_of else None
+        carried = _carried_forward(validated, previous or {})
+        rows = [*validated.records, *carried]
+        carried_from = [None] * len(validated.records) + [result.previous_as_of] * len(carried)
+        uow.snapshots.add(import_id, as_of, rows, carried_from if carried else None)
+        result.carried_forward = len(carried)
         uow.imports.add_issues(import_id, (_issue_record(issue) for issue in validated.issues))
         uow.imports.add_rejected(import_id, ((row.row, row.values) for row in validated.rejected))
         if existing is not None:
             uow.imports.supersede(existing.id, import_id)
             result.replaced = existing
-        dates = [d for d in uow.imports.active_dates() if d != as_of]
-        result.previous_as_of = max((d for d in dates if d < as_of), default=None)
-        result.newer_as_of = min((d for d in dates if d > as_of), default=None)
-        previous = uow.snapshots.snapshot(result.previous_as_of) if result.previous_as_of else None
         uow.commit()
         if progress:
             progress("Storing", len(validated.records), len(validated.records))
     result.import_id = import_id
     if previous is not None:
-        current: dict[str, WorkerRecord] = {record.employee_id: record for _, record in validated.records}
+        current: dict[str, WorkerRecord] = {record.employee_id: record for _, record in rows}
         result.changes = diff_snapshots(previous, current, as_of)
+
+
+def _carried_forward(validated: ValidatedFile, previous: dict[str, WorkerRecord]) -> list[tuple[int, WorkerRecord]]:
+    """Workers whose row was rejected but whose ID could be read keep last month's facts in this snapshot: a row HR
+    must fix is not a leaver, and counting it as one would inflate turnover. Their rows are kept aside with their
+    errors as usual, and a corrected file imported with --replace takes their place."""
+    accepted = {record.employee_id for _, record in validated.records}
+    carried: dict[str, tuple[int, WorkerRecord]] = {}
+    for row in validated.rejected:
+        known = previous.get(row.employee_id or "")
+        if known is not None and known.employee_id not in accepted:
+            carried.setdefault(known.employee_id, (row.row, known))  # a duplicated ID is carried once
+    return list(carried.values())
 
 
 def _issue_record(issue: Issue) -> IssueRecord:

@@ -68,6 +68,9 @@ class WorkerSnapshotRow(Base):
     prior_pqe_months: Mapped[int | None] = mapped_column(Integer)
     market_supplement: Mapped[Decimal | None] = mapped_column(Numeric(10, 2))
     allowances: Mapped[Decimal | None] = mapped_column(Numeric(10, 2))
+    # Set when this month's row was rejected (--accept-valid) and the facts are the ones last stored, from this date:
+    # the worker is still here, not gone from the sheet.
+    carried_from: Mapped[date | None] = mapped_column(Date)
 
     __table_args__ = (Index("ix_worker_snapshots_employee_as_of", "employee_id", "as_of"),)
 

@@ -148,7 +148,14 @@ class SnapshotRepository:
     def __init__(self, session: Session) -> None:
         self.session = session
 
-    def add(self, import_id: int, as_of: date, records: Sequence[tuple[int, WorkerRecord]]) -> None:
+    def add(
+        self,
+        import_id: int,
+        as_of: date,
+        records: Sequence[tuple[int, WorkerRecord]],
+        carried_from: Sequence[date | None] | None = None,
+    ) -> None:
+        """Store a snapshot's rows; `carried_from` (one per record) marks facts carried forward from an earlier one."""
         if not records:
             return
         people = [record for _, record in records]
@@ -157,6 +164,8 @@ class SnapshotRepository:
             "as_of": [as_of] * len(people),
             "row_number": [row_number for row_number, _ in records],
         }
+        if carried_from is not None:
+            columns["carried_from"] = carried_from
         by_field = zip(*map(attrgetter(*RECORD_FIELDS), people), strict=True)  # each record's facts, then transposed
         columns.update(zip(RECORD_FIELDS, by_field, strict=True))
         # employee_id: the primary key's order within one import

@@ -32,6 +32,55 @@ def national_file(workers: int) -> Path:
     return path
 
 
+def national_months(workers: int, months: int) -> list[Path]:
+    """`months` month-end extracts of the national workforce, oldest first, ending on 31/10/2026.
+
+    One month is the file `national_file` writes. With more, each file is the same workforce as it was on its date:
+    workers not yet qualified or started are left out, and a few are gone from the later sheets without a leaving date
+    (1 in 50 missing from the newest, 1 in 100 from the two newest), so each worker's latest row does not always come
+    from the newest import.
+    """
+    if months == 1:
+        return [national_file(workers)]
+    generate = _generator()
+    folder = DATA / f"{workers}" / "monthly"
+    paths = []
+    rows: list[dict[str, object]] | None = None
+    for back in reversed(range(months)):
+        as_of = generate.month_end(2026, 10 - back)
+        path = folder / f"hr_extract_national_{as_of.isoformat()}.xlsx"
+        if not path.exists():
+            rows = rows if rows is not None else list(generate.national_rows(workers, generate.DEFAULT_SEED))
+            on_the_sheet = [row for position, row in enumerate(rows) if _on_the_sheet(row, position, as_of, back)]
+            book = generate.new_workbook(path, constant_memory=True)
+            generate.write_staff_sheet(book, "Staff", as_of, on_the_sheet)
+            book.close()
+        paths.append(path)
+    return paths
+
+
+def _on_the_sheet(row: dict[str, object], position: int, as_of: date, months_back: int) -> bool:
+    started, qualified = row["start_date"], row["date_qualified"]
+    assert isinstance(started, date) and isinstance(qualified, date)
+    if started > as_of or qualified > as_of:
+        return False
+    gone_last_month = position % 50 == 7
+    gone_two_months_ago = position % 100 == 13
+    return not ((months_back == 0 and gone_last_month) or (months_back <= 1 and gone_two_months_ago))
+
+
+def _generator():  # type: ignore[no-untyped-def]
+    """sample_data/generate.py as a module (it is a script, not a package)."""
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("ecf_sample_generate", ROOT / "sample_data" / "generate.py")
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module  # its dataclasses look their module up while being defined
+    spec.loader.exec_module(module)
+    return module
+
+
 def raw_read(path: Path) -> list[list[object]]:
     from python_calamine import CalamineWorkbook
 

@@ -9,7 +9,7 @@ from sqlalchemy import inspect, text
 
 from ecf.domain.worker import WorkerRecord
 from ecf.domain.workforce import EmploymentStatus, employment_status
-from ecf.services.context import App
+from ecf.services.context import App, collector_paused
 
 
 @dataclass(frozen=True)
@@ -22,12 +22,13 @@ class WorkerState:
 def current_workers(app: App, include_left: bool = False, team: str | None = None) -> list[WorkerState]:
     """One row per worker: their latest facts. By default only those in post (or under notice) at the latest date;
     `team` keeps one team (case ignored)."""
-    with app.unit_of_work() as uow:
-        latest = uow.snapshots.latest_records()
-    if not latest:
-        return []
-    newest = max(as_of for as_of, _ in latest)
-    states = [WorkerState(record, seen, employment_status(record, seen, newest)) for seen, record in latest]
+    with collector_paused():  # a national workforce's records, built at once: see collector_paused
+        with app.unit_of_work() as uow:
+            latest = uow.snapshots.latest_records()
+        if not latest:
+            return []
+        newest = max(as_of for as_of, _ in latest)
+        states = [WorkerState(record, seen, employment_status(record, seen, newest)) for seen, record in latest]
     if not include_left:
         states = [s for s in states if s.status in (EmploymentStatus.IN_POST, EmploymentStatus.LEAVING)]
     if team is not None:

@@ -5,15 +5,15 @@ from __future__ import annotations
 import sqlite3
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from datetime import date, datetime
 from decimal import Decimal
 from itertools import repeat
 from operator import attrgetter, is_not, itemgetter
 from typing import Any
 
-from sqlalchemy import func, insert, select, update
-from sqlalchemy.orm import Session
+from sqlalchemy import SelectBase, func, insert, select, union_all, update
+from sqlalchemy.orm import Session, aliased
 
 from ecf.domain.period import Period
 from ecf.domain.worker import Absence, AbsenceType, AsyeStatus, ContractType, WorkerRecord
@@ -184,30 +184,49 @@ class SnapshotRepository:
         import_id = self._active_import(as_of)
         if import_id is None:
             return {}
-        columns = [getattr(WorkerSnapshotRow, name) for name in RECORD_FIELDS]
-        rows = self.session.execute(select(*columns).where(WorkerSnapshotRow.import_id == import_id)).all()
+        columns = _fetch_columns(self.session, select(*_RECORD_COLUMNS).where(WorkerSnapshotRow.import_id == import_id))
         absences = self._absences([import_id])
-        return {row.employee_id: _record(row._mapping, absences.get((import_id, row.employee_id), ())) for row in rows}
+        keys = zip(repeat(import_id), columns[_EMPLOYEE_ID])
+        records = _records(columns, map(absences.get, keys, repeat(())))
+        return {record.employee_id: record for record in records}
 
     def latest_records(self, employee_id: str | None = None) -> list[tuple[date, WorkerRecord]]:
-        """Each worker's most recent row across active snapshots (or one worker's), with its as-of date."""
-        active = select(ImportRow.id).where(ImportRow.superseded_by.is_(None))
-        w = WorkerSnapshotRow
-        latest_query = select(w.employee_id, func.max(w.as_of).label("as_of")).where(w.import_id.in_(active))
-        if employee_id is not None:
-            latest_query = latest_query.where(w.employee_id == employee_id)
-        latest = latest_query.group_by(w.employee_id).subquery()
-        columns = [getattr(w, name) for name in RECORD_FIELDS]
-        query = (
-            select(w.as_of, w.import_id, *columns)
-            .join(latest, (latest.c.employee_id == w.employee_id) & (latest.c.as_of == w.as_of))
-            .where(w.import_id.in_(active))
-            .order_by(w.employee_id)
+        """Each worker's most recent row across active snapshots (or one worker's), with its as-of date.
+
+        That is the newest active snapshot's row for everyone in it and, for a worker gone from it (off HR's sheet),
+        their row in the latest older active snapshot that has them. Read that way the newest snapshot is one range of
+        the primary key, and only the workers missing from it are grouped to find their latest date: grouping every
+        active row by worker cost as much as all the rest of the read. There is one active snapshot per date (a second
+        file for a date replaces the first), so the newest is one import.
+        """
+        newest = self._newest_active_import()
+        if newest is None:
+            return []
+        w, there = WorkerSnapshotRow, aliased(WorkerSnapshotRow)
+        older = select(ImportRow.id).where(ImportRow.superseded_by.is_(None), ImportRow.id != newest)
+        newest_rows = select(w.import_id, w.as_of, *_RECORD_COLUMNS).where(w.import_id == newest)
+        # NOT EXISTS rather than NOT IN: PostgreSQL makes it an anti-join, where NOT IN checks every older row in turn.
+        # It selects the ID, not *, so that SQLite looks in the primary key's index alone.
+        in_newest = select(there.employee_id).where(there.import_id == newest, there.employee_id == w.employee_id)
+        latest_older = select(w.employee_id, func.max(w.as_of).label("as_of")).where(
+            w.import_id.in_(older), ~in_newest.exists()
         )
-        rows = self.session.execute(query).all()
-        absences = self._absences(sorted({row.import_id for row in rows}), employee_id)
+        if employee_id is not None:
+            newest_rows = newest_rows.where(w.employee_id == employee_id)
+            latest_older = latest_older.where(w.employee_id == employee_id)
+        gone = latest_older.group_by(w.employee_id).subquery()
+        gone_rows = (
+            select(w.import_id, w.as_of, *_RECORD_COLUMNS)
+            .join(gone, (gone.c.employee_id == w.employee_id) & (gone.c.as_of == w.as_of))
+            .where(w.import_id.in_(older))
+        )
+        query = union_all(newest_rows, gone_rows).order_by(w.employee_id)
+        import_ids, as_of, *columns = _fetch_columns(self.session, query)
+        absences = self._absences(sorted(set(import_ids)), employee_id)
         # Each row takes the absences reported with it: the same absence is repeated in every monthly sheet.
-        return [(row.as_of, _record(row._mapping, absences.get((row.import_id, row.employee_id), ()))) for row in rows]
+        keys = zip(import_ids, columns[_EMPLOYEE_ID], strict=True)
+        records = _records(columns, map(absences.get, keys, repeat(())))
+        return list(zip(as_of, records, strict=True))
 
     def spells(self, employee_id: str | None = None) -> dict[str, list[Period]]:
         """Each worker's spells of employment here, as the snapshots show them: one per start date, with the latest
@@ -248,19 +267,25 @@ class SnapshotRepository:
         query = select(ImportRow.id).where(ImportRow.as_of == as_of, ImportRow.superseded_by.is_(None))
         return self.session.scalar(query)
 
+    def _newest_active_import(self) -> int | None:
+        query = select(ImportRow.id).where(ImportRow.superseded_by.is_(None))
+        return self.session.scalar(query.order_by(ImportRow.as_of.desc(), ImportRow.id.desc()).limit(1))
+
     def _absences(
         self, import_ids: list[int], employee_id: str | None = None
     ) -> dict[tuple[int, str], tuple[Absence, ...]]:
-        """Absences by (import, employee)."""
-        found: dict[tuple[int, str], list[Absence]] = defaultdict(list)
-        for start in range(0, len(import_ids), 500):
-            query = select(AbsenceRow).where(AbsenceRow.import_id.in_(import_ids[start : start + 500]))
+        """Absences by (import, employee), each worker's in the order they start (two on the same day: as stored)."""
+        a = AbsenceRow
+        found: defaultdict[tuple[int, str], list[Absence]] = defaultdict(list)
+        for first in range(0, len(import_ids), 500):
+            query = select(a.import_id, a.employee_id, a.start_date, a.end_date, a.absence_type)
+            query = query.where(a.import_id.in_(import_ids[first : first + 500]))
             if employee_id is not None:
-                query = query.where(AbsenceRow.employee_id == employee_id)
-            for row in self.session.scalars(query.order_by(AbsenceRow.start_date)):
-                found[(row.import_id, row.employee_id)].append(
-                    Absence(Period(row.start_date, row.end_date), AbsenceType(row.absence_type))
-                )
+                query = query.where(a.employee_id == employee_id)
+            imports, employees, starts, ends, kinds = _fetch_columns(self.session, query.order_by(a.start_date, a.id))
+            absences = map(Absence, map(Period, starts, ends), _each_distinct(AbsenceType, kinds))
+            for key, absence in zip(zip(imports, employees, strict=True), absences, strict=True):
+                found[key].append(absence)
         return {key: tuple(value) for key, value in found.items()}
 
 
@@ -380,11 +405,66 @@ class ProfileRepository:
         return [(row.name, row.saved_at) for row in rows]
 
 
-def _record(row: Any, absences: tuple[Absence, ...]) -> WorkerRecord:
-    values = {name: row[name] for name in RECORD_FIELDS}
-    values["contract_type"] = ContractType(values["contract_type"])
-    values["asye_status"] = AsyeStatus(values["asye_status"]) if values["asye_status"] else None
-    return WorkerRecord(**values, absences=absences)
+# The snapshot columns in WorkerRecord's own field order, so the columns read build records positionally.
+_RECORD_ORDER: tuple[str, ...] = tuple(f.name for f in fields(WorkerRecord) if f.name != "absences")
+_RECORD_COLUMNS = tuple(getattr(WorkerSnapshotRow, name) for name in _RECORD_ORDER)
+_EMPLOYEE_ID = _RECORD_ORDER.index("employee_id")
+
+
+def _records(columns: Sequence[Sequence[Any]], absences: Iterable[tuple[Absence, ...]]) -> list[WorkerRecord]:
+    """WorkerRecords from snapshot columns read in _RECORD_ORDER, each with its row's absences."""
+    by_name = dict(zip(_RECORD_ORDER, columns, strict=True))
+    by_name["contract_type"] = _each_distinct(ContractType, by_name["contract_type"])
+    by_name["asye_status"] = _each_distinct(_asye_status, by_name["asye_status"])
+    return list(map(WorkerRecord, *by_name.values(), absences))
+
+
+def _asye_status(value: str) -> AsyeStatus | None:
+    return AsyeStatus(value) if value else None  # an empty text reads as no status
+
+
+def _fetch_columns(session: Session, query: SelectBase) -> list[Sequence[Any]]:
+    """The query's result column by column, fetched by the driver itself, each value as SQLAlchemy would return it.
+
+    At 40,000 workers SQLAlchemy's result processing costs more than the query: it builds every row and converts every
+    cell on its own, on SQLite parsing the same date text again in each row. Here the driver's rows are turned into
+    columns, and a column that needs converting (on SQLite dates, stored as text, and Numerics, as numbers; psycopg
+    returns dates and Decimals itself) goes through its type's own result processor once per distinct value: a
+    workforce repeats the same dates and FTEs thousands of times. Parameters reach the driver as they are (the queries
+    here bind IDs only).
+    """
+    connection = session.connection()
+    dialect = connection.dialect
+    compiled = query.compile(dialect=dialect, compile_kwargs={"render_postcompile": True})
+    parameters: Any = compiled.params
+    if compiled.positiontup is not None:  # "?" placeholders (sqlite3) take their values in order
+        parameters = tuple(parameters[name] for name in compiled.positiontup)
+    result = connection.exec_driver_sql(compiled.string, parameters)
+    type_codes = [described[1] for described in result.cursor.description]  # psycopg's Numeric processor needs them
+    columns: list[Sequence[Any]] = list(zip(*result.all(), strict=True)) or [() for _ in type_codes]
+    for position, (column, type_code) in enumerate(zip(query.selected_columns, type_codes, strict=True)):
+        process = column.type.dialect_impl(dialect).result_processor(dialect, type_code)
+        if process is not None:
+            columns[position] = _each_distinct(process, columns[position])
+    return columns
+
+
+def _each_distinct(convert: Callable[[Any], Any], values: Sequence[Any]) -> list[Any]:
+    """`convert` applied to each value, called once per distinct value; None stays None. Values that compare equal
+    share one result, which suits the columns read here (SQLite's NUMERIC 1 and 1.0 are the same Decimal)."""
+    return list(map(_Memo(convert).__getitem__, values))
+
+
+class _Memo(dict[Any, Any]):
+    """A value's conversion, worked out the first time the value is looked up."""
+
+    def __init__(self, convert: Callable[[Any], Any]) -> None:
+        super().__init__({None: None})
+        self.convert = convert
+
+    def __missing__(self, value: Any) -> Any:
+        self[value] = converted = self.convert(value)
+        return converted
 
 
 def _bulk_insert(session: Session, model: type[Any], rows: list[dict[str, Any]]) -> None:

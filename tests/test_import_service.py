@@ -12,7 +12,7 @@ from sqlalchemy import func, select
 
 from ecf.domain.changes import ChangeKind
 from ecf.services.imports import AsOfRequired, ImportRequest, Outcome, changes_since, import_file, list_imports
-from ecf.services.workforce import current_workers, database_info
+from ecf.services.workforce import current_workers, database_info, worker_state
 from ecf.storage.models import ImportIssueRow, ImportRow, RejectedRowRecord, WorkerSnapshotRow
 from ecf.storage.repository import SnapshotRepository
 
@@ -80,6 +80,7 @@ def test_a_worker_whose_row_is_rejected_keeps_last_months_facts_and_is_no_leaver
     in_post = {s.record.employee_id: s for s in current_workers(app)}
     assert set(in_post) == {"000101", "000102"} and in_post["000101"].record.team == "Care Leavers"
     assert in_post["000101"].last_seen == NOV
+    assert worker_state(app, "000101").facts_from == OCT and worker_state(app, "000102").facts_from is None
     fixed = [worker("000101"), worker("000102"), worker("000199")]
     import_file(app, ImportRequest(xlsx("hr_2026-11-30 fixed.xlsx", fixed), as_of=NOV, replace=True))
     with app.engine.connect() as connection:

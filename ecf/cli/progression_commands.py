@@ -121,6 +121,7 @@ def worker(
                 "employee_id": assessment.employee_id,
                 "as_of": assessment.as_of,
                 "snapshot": detail.assessed.state.last_seen,
+                "facts_from": detail.assessed.state.facts_from or detail.assessed.state.last_seen,
                 "programme": assessment.programme,
                 "programme_reason": assessment.programme_reason,
                 "stage": assessment.stage,
@@ -139,6 +140,11 @@ def worker(
     console.print(
         f"[bold]{name}[/] ({record.employee_id}) - {record.role or 'role not given'}, {record.team or 'no team'}"
     )
+    if detail.assessed.state.facts_from is not None:
+        console.print(
+            f"[yellow]The {uk(detail.assessed.state.last_seen)} import rejected this worker's row: the facts below are "
+            f"those of {uk(detail.assessed.state.facts_from)} until it is fixed.[/]"
+        )
     console.print(
         f"Facts from the snapshot of {uk(detail.assessed.state.last_seen)} ({detail.assessed.state.status.value}); "
         f"qualified {uk(record.date_qualified)}, here since {uk(record.start_date)}, {human(record.fte)} FTE, "

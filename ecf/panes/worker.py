@@ -47,7 +47,8 @@ class WorkerScreen(Screen[None]):
         self.query_one("#worker-facts", Static).update(
             f"[b]{name}[/b] · {record.role or 'no role'} · {record.team or 'no team'} · {record.grade or ''} "
             f"SCP {human(record.spinal_point)} · {human(record.fte)} FTE · {record.contract_type.value}\n"
-            f"From the snapshot of {human(detail.assessed.state.last_seen)} ({detail.assessed.state.status.value}); "
+            f"From the snapshot of {human(detail.assessed.state.last_seen)} ({detail.assessed.state.status.value}"
+            f"{_carried(detail.assessed.state.facts_from)}); "
             f"qualified {human(record.date_qualified)}, here since {human(record.start_date)}\n"
             f"Programme: {assessment.programme or 'none'} - {assessment.programme_reason}\n"
             f"Stage: [b]{STAGE_LABELS[assessment.stage]}[/b]; next: {changes or 'none ahead'}; "
@@ -75,6 +76,12 @@ class WorkerScreen(Screen[None]):
             cost = sum(year[c] for c in ("salary", "employer_ni", "pension", "levy", "agency"))
             money = (pounds(year[c]) for c in ("salary", "employer_ni", "pension", "levy"))
             pay.add_row(year["financial_year"], f"{year['fte']:.2f}", *money, pounds(cost))
+
+
+def _carried(facts_from: date | None) -> str:
+    if facts_from is None:
+        return ""
+    return f"; its row was rejected, so these are the facts of {human(facts_from)} until it is fixed"
 
 
 def _eligibility(eligible: bool, since: date | None) -> str:

@@ -17,6 +17,7 @@ class WorkerState:
     record: WorkerRecord
     last_seen: date
     status: EmploymentStatus
+    facts_from: date | None = None  # set when the last snapshot rejected their row and kept an earlier one's facts
 
 
 def current_workers(app: App, include_left: bool = False, team: str | None = None) -> list[WorkerState]:
@@ -41,10 +42,11 @@ def worker_state(app: App, employee_id: str) -> WorkerState | None:
     with app.unit_of_work() as uow:
         latest = uow.snapshots.latest_records(employee_id)
         dates = uow.imports.active_dates()
+        carried = uow.snapshots.carried_from(latest[0][1].employee_id, latest[0][0]) if latest else None
     if not latest:
         return None
     seen, record = latest[0]
-    return WorkerState(record, seen, employment_status(record, seen, dates[-1]))
+    return WorkerState(record, seen, employment_status(record, seen, dates[-1]), carried)
 
 
 @dataclass(frozen=True)

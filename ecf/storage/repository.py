@@ -228,6 +228,13 @@ class SnapshotRepository:
         records = _records(columns, map(absences.get, keys, repeat(())))
         return list(zip(as_of, records, strict=True))
 
+    def carried_from(self, employee_id: str, as_of: date) -> date | None:
+        """When a partial import rejected this worker's row for `as_of`: the date of the facts it kept instead."""
+        w = WorkerSnapshotRow
+        active = select(ImportRow.id).where(ImportRow.superseded_by.is_(None))
+        query = select(w.carried_from).where(w.import_id.in_(active), w.as_of == as_of, w.employee_id == employee_id)
+        return self.session.scalar(query)
+
     def spells(self, employee_id: str | None = None) -> dict[str, list[Period]]:
         """Each worker's spells of employment here, as the snapshots show them: one per start date, with the latest
         leaving date seen for it. A leaver who comes back under the same ID has two."""

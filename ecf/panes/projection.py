@@ -8,7 +8,7 @@ from pathlib import Path
 
 from textual import on, work
 from textual.app import ComposeResult
-from textual.containers import Horizontal, Vertical
+from textual.containers import Horizontal, VerticalScroll
 from textual.widgets import Button, Checkbox, DataTable, Input, Label, Select, Static
 from textual_plotext import PlotextPlot
 
@@ -19,7 +19,7 @@ from ecf.services.context import App as EcfApp
 NONE = "(none)"
 
 
-class ProjectionPane(Vertical):
+class ProjectionPane(VerticalScroll):
     def __init__(self, ecf: EcfApp, **kwargs: object) -> None:
         super().__init__(**kwargs)  # type: ignore[arg-type]
         self.ecf = ecf

@@ -54,8 +54,10 @@ TABS = (
     ("changes", "Changes", "l", "joiners, leavers and changes in the latest snapshot"),
 )
 
-FOCUS = {"milestones": "#milestone-list", "cohorts": "#cohort-list", "projection": "#scenario", "workforce": "#workers",
-         "import": "#import-tree", "imports": "#import-list", "changes": "#change-list"}  # fmt: skip
+FOCUS = {
+    "milestones": "#milestone-list", "cohorts": "#cohort-list", "projection": "#projection-pane",
+    "workforce": "#workers", "import": "#import-tree", "imports": "#import-list", "changes": "#change-list",
+}  # fmt: skip
 SEARCHES = {"milestones": "#milestone-filter", "workforce": "#filter"}  # where `/` goes on these tabs
 
 

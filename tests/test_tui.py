@@ -204,6 +204,23 @@ async def test_a_search_then_enter_twice_opens_the_first_match(app):
         assert ui.focused is ui.query_one("#milestone-list", VirtualTable)
 
 
+async def test_the_projection_tab_projects_the_baseline_when_opened_and_scrolls_to_its_chart_at_80x24(app):
+    import_file(app, ImportRequest(MONTHS[-1], write_report=False))
+    ui = EcfTui(app, today=date(2026, 11, 23))
+    async with ui.run_test(size=(80, 24)) as pilot:
+        await loaded(ui, pilot)
+        await pilot.press("p")
+        await loaded(ui, pilot)
+        table = ui.query_one("#projection-table", DataTable)
+        assert [table.get_row_at(i)[:2] for i in range(table.row_count)] == [
+            ["baseline", year] for year in ("2026/27", "2027/28", "2028/29", "2029/30", "2030/31", "2031/32")
+        ]
+        pane = ui.query_one("#projection-pane")
+        assert ui.focused is pane and pane.scroll_y == 0
+        await pilot.press("end")
+        assert pane.scroll_y > 0 and ui.query_one("#projection-chart").region.bottom <= 23
+
+
 async def test_the_projection_tab_projects_two_scenarios_and_draws_them(app, tmp_path):
     import_file(app, ImportRequest(MONTHS[-1], write_report=False))
     ui = EcfTui(app, export_folder=tmp_path)

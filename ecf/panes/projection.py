@@ -20,9 +20,13 @@ NONE = "(none)"
 
 
 class ProjectionPane(VerticalScroll):
+    """Scenario, a scenario to compare and years; totals by financial year and a cost chart; Export to Excel. The tab
+    scrolls (arrow keys) where the terminal is too small for the table and the chart together."""
+
     def __init__(self, ecf: EcfApp, **kwargs: object) -> None:
         super().__init__(**kwargs)  # type: ignore[arg-type]
         self.ecf = ecf
+        self.projected = False
 
     def compose(self) -> ComposeResult:
         names = sorted(service.paybook().scenarios)
@@ -37,15 +41,23 @@ class ProjectionPane(VerticalScroll):
             yield Button("Project", variant="primary", id="project")
             yield Button("Export to Excel", id="export")
             yield Checkbox("Pseudonymise", id="pseudonymise", tooltip="Workers as codes (W…) instead of names and IDs")
-        yield Static("Choose a scenario and press Project.", id="projection-status")
+        yield Static("Projecting the baseline…", id="projection-status")
         yield DataTable(id="projection-table", cursor_type="none")
         yield PlotextPlot(id="projection-chart")
 
     def on_mount(self) -> None:
-        self.query_one("#projection-table", DataTable).add_columns(
+        table = self.query_one("#projection-table", DataTable)
+        table.can_focus = False  # nothing to pick in it; the tab itself takes the arrow keys and scrolls to the chart
+        table.add_columns(
             "Scenario", "Financial year", "FTE", "Salary", "Employer NI", "Pension", "Levy", "Agency", "Total",
             "Leavers",
         )  # fmt: skip
+
+    def on_show(self) -> None:
+        """The baseline is projected the first time the tab is opened: finance sees figures at once."""
+        if not self.projected:
+            self.projected = True
+            self._project()
 
     def _choice(self) -> tuple[list[str], int]:
         scenario = str(self.query_one("#scenario", Select).value)

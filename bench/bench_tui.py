@@ -56,7 +56,7 @@ async def one_change(ui: object, pane: object, clock: FrameClock, change: object
     return shown - started
 
 
-async def measure(app: object) -> tuple[float, list[tuple[str, float, int]]]:
+async def measure(app: object) -> tuple[float, float, list[tuple[str, float, int]]]:
     from textual import events
     from textual.widgets import Input, Select
 
@@ -74,6 +74,7 @@ async def measure(app: object) -> tuple[float, list[tuple[str, float, int]]]:
         # the dashboard, milestones and cohorts finish filling in (the file tree's loader runs as long as the tree)
         while pending := [w for w in ui.workers if w.group != "_loader" and not w.is_finished]:
             await asyncio.gather(*(w.wait() for w in pending), return_exceptions=True)
+        filled = time.perf_counter() - started
         await pilot.press("slash")
         await pilot.pause()
         pane = ui.query_one(WorkforcePane)
@@ -105,7 +106,7 @@ async def measure(app: object) -> tuple[float, list[tuple[str, float, int]]]:
         ]
         for label, change in choices:
             results.append((label, await one_change(ui, pane, clock, change), table.row_count))
-    return ready, results
+    return ready, filled, results
 
 
 def main() -> None:
@@ -130,7 +131,7 @@ def main() -> None:
             started = time.perf_counter()
             current_workers(app)
             reads.append(time.perf_counter() - started)
-        ready, keys = asyncio.run(measure(app))
+        ready, filled, keys = asyncio.run(measure(app))
         app.engine.dispose()
     months = f", {args.months} monthly snapshots" if args.months != 1 else ""
     print(f"current_workers with {args.workers:,} workers{months}: {min(reads):.3f} s (best of 3)")
@@ -138,6 +139,7 @@ def main() -> None:
         f"TUI with {args.workers:,} workers{months}: ready in {ready:.2f} s -> {'PASS' if ready < 2 else 'FAIL'} "
         "(target < 2 s)"
     )
+    print(f"  every tab filled in (stages, milestones, dashboard, cohorts) after {filled:.2f} s, in the background")
     for label, seconds, rows in keys:
         print(f"  {label:<10} {seconds * 1000:6.1f} ms  ({rows:,} rows match)")
     worst = max(seconds for _, seconds, _ in keys)

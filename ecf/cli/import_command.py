@@ -177,7 +177,8 @@ def _show_imported(result: ImportResult) -> None:
     replaced = f", replacing import #{result.replaced.id}" if result.replaced else ""
     rejected = f"; {len(validated.rejected)} rejected rows kept for fixing" if validated.rejected else ""
     console.print(
-        f"[bold green]Imported[/] as #{result.import_id}: {len(validated.records)} workers in the snapshot "
+        f"[bold green]Imported[/] as #{result.import_id}: {len(validated.records) + result.carried_forward} workers "
+        "in the snapshot "
         f"for {human(result.as_of)}{replaced}{rejected}."
     )
     if result.carried_forward:

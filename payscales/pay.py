@@ -65,15 +65,20 @@ def salary_matrix(scale: Scale, years: list[str], award: Decimal) -> tuple[Float
     top = max(max(points) for points in scale.table.values())
     matrix = np.full((len(wanted), top + 1), np.nan)
     for row, year in enumerate(wanted):
-        if year in scale.table:
-            values = scale.table[year]
-        elif year > known[-1]:
-            values = uprated(scale.table[known[-1]], award, int(year[:4]) - int(known[-1][:4]))
-        else:  # before the scale starts: its first year is the best known figure
-            values = scale.table[known[0]]
-        for point, salary in values.items():
+        for point, salary in salaries_for(scale, year, award).items():
             matrix[row, point] = float(salary)
     return matrix, wanted
+
+
+def salaries_for(scale: Scale, year: str, award: Decimal) -> dict[int, Decimal]:
+    """A financial year's full-time salaries by point: the scale's own, or after its last year that year uprated by
+    the assumed award each year; before it starts, its first year (the best known figure)."""
+    known = scale.years
+    if year in scale.table:
+        return scale.table[year]
+    if year > known[-1]:
+        return uprated(scale.table[known[-1]], award, int(year[:4]) - int(known[-1][:4]))
+    return scale.table[known[0]]
 
 
 def uprated(salaries: dict[int, Decimal], award: Decimal, years: int) -> dict[int, Decimal]:

@@ -132,10 +132,9 @@ class ImportPane(Vertical):
     def _show_check(self, path: Path, as_of: date, found: ValidatedFile) -> None:
         self.checked = (path, as_of)
         self.found = found
-        self._status(check_summary(path, as_of, found, self._accept_valid), bool(found.errors))
         cells = [(str(i.row or ""), i.column or "", i.value or "", i.code, i.message) for i in found.issues]
         self.query_one("#import-findings", VirtualTable).set_rows(cells, columns=FINDINGS)
-        self._allow_import()
+        self._allow_import()  # and the summary
         self.query_one("#import-report", Button).disabled = not found.issues
 
     @property
@@ -144,7 +143,8 @@ class ImportPane(Vertical):
 
     @on(Checkbox.Changed, "#accept-valid")
     def _allow_import(self) -> None:
-        """Errors stop the import unless HR chooses to store the valid rows (and there are some)."""
+        """Errors stop the import unless HR chooses to store the valid rows (and there are some); the summary says
+        which."""
         found = self.found
         allowed = found is not None and (not found.errors or (self._accept_valid and bool(found.records)))
         self.query_one("#import-go", Button).disabled = not allowed

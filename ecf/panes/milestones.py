@@ -16,7 +16,7 @@ from textual.widgets import Button, Input, Label, Select, Static
 
 from ecf.cli.common import parse_day
 from ecf.cli.output import human
-from ecf.panes.choices import has_all, offer, words
+from ecf.panes.choices import chosen, narrowed, offer, words
 from ecf.panes.table import VirtualTable, measure
 from ecf.progression.facts import MilestoneStatus, Outcome
 from ecf.services import progression as service
@@ -26,6 +26,7 @@ from ecf.services.context import login_name
 # What is due comes before whose team it is, so an 80-column terminal shows it; the rows are grouped by team anyway.
 COLUMNS = ("Employee ID", "Name", "Milestone", "Due", "Status", "Team", "Manager", "How the date was worked out")
 MILESTONE, STATUS, TEAM, MANAGER = 2, 4, 5, 6
+DROP_DOWNS = (("#milestone-team", TEAM), ("#milestone-manager", MANAGER))  # each narrows to one value of its column
 
 
 def _cells(row: service.MilestoneRow) -> tuple[str, ...]:
@@ -114,6 +115,7 @@ class MilestonesPane(Vertical):
         self.ecf = ecf
         self.rows: list[service.MilestoneRow] = []
         self.search_keys: list[str] = []
+        self.columns_of: dict[int, list[str]] = {TEAM: [], MANAGER: []}
 
     def compose(self) -> ComposeResult:
         with Horizontal(id="milestone-choices"):
@@ -126,6 +128,7 @@ class MilestonesPane(Vertical):
     def show(self, prepared: Prepared) -> None:
         self.rows = prepared.rows
         self.search_keys = prepared.search_keys
+        self.columns_of = {c: [cells[c] for cells in prepared.cells] for c in (TEAM, MANAGER)}
         self.query_one("#milestone-list", VirtualTable).set_rows(prepared.cells, prepared.widths)
         offer(self.query_one("#milestone-team", Select), prepared.teams)
         offer(self.query_one("#milestone-manager", Select), prepared.managers)
@@ -133,15 +136,8 @@ class MilestonesPane(Vertical):
 
     def _show(self) -> None:
         table = self.query_one("#milestone-list", VirtualTable)
-        wanted = words(self.query_one("#milestone-filter", Input).value)
-        team = self.query_one("#milestone-team", Select).value
-        manager = self.query_one("#milestone-manager", Select).value
-        found = [
-            i for i, key in enumerate(self.search_keys)
-            if has_all(key, wanted)
-            and (team is Select.NULL or table.rows[i][TEAM] == team)
-            and (manager is Select.NULL or table.rows[i][MANAGER] == manager)
-        ]  # fmt: skip
+        picked = chosen((self.query_one(i, Select), self.columns_of[c]) for i, c in DROP_DOWNS)
+        found = narrowed(self.search_keys, words(self.query_one("#milestone-filter", Input).value), picked)
         table.show(found)
         overdue = sum(1 for i in found if table.rows[i][STATUS] == MilestoneStatus.OVERDUE.value)
         self.query_one("#milestone-count", Static).update(

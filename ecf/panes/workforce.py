@@ -19,7 +19,7 @@ from textual.containers import Horizontal, Vertical
 from textual.widgets import Input, Select, Static
 
 from ecf.cli.output import human
-from ecf.panes.choices import has_all, offer, words
+from ecf.panes.choices import chosen, narrowed, offer, words
 from ecf.panes.table import Row, VirtualTable, measure
 from ecf.progression.facts import STAGE_LABELS
 from ecf.services.progression import Assessed, Progress
@@ -127,18 +127,8 @@ class WorkforcePane(Vertical):
 
     def matches(self) -> Sequence[int]:
         """The rows that pass the search text and every drop-down, in the table's order."""
-        wanted = words(self.query_one("#filter", Input).value)
-        chosen = []
-        for select_id, (column, _) in CHOICES.items():
-            value = self.query_one(f"#{select_id}", Select).value
-            if value is not Select.NULL:
-                chosen.append((self.columns_of[column], value))
-        if not wanted and not chosen:
-            return range(len(self.search_keys))
-        keys = self.search_keys
-        if len(wanted) == 1 and not chosen:  # the usual case, kept to one test per row for 40,000 rows
-            return [i for i, key in enumerate(keys) if wanted[0] in key]
-        return [i for i in range(len(keys)) if has_all(keys[i], wanted) and all(values[i] == v for values, v in chosen)]
+        picked = chosen((self.query_one(f"#{i}", Select), self.columns_of[c]) for i, (c, _) in CHOICES.items())
+        return narrowed(self.search_keys, words(self.query_one("#filter", Input).value), picked)
 
     def apply(self) -> None:
         found = self.matches()

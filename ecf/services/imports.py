@@ -12,6 +12,7 @@ from pathlib import Path
 
 from ecf.domain.changes import Change, diff_snapshots
 from ecf.domain.worker import WorkerRecord
+from ecf.progression.calendar import uk
 from ecf.services.context import App, collector_paused
 from ecf.storage.repository import ImportInfo, IssueRecord, NewImport
 from importers.asof import as_of_from_name
@@ -56,7 +57,7 @@ class ImportResult:
         if not self.carried_forward:
             return ""
         workers = "worker keeps" if self.carried_forward == 1 else "workers keep"
-        return (f"{self.carried_forward} {workers} the facts of {self.previous_as_of:%d/%m/%Y} until their rejected "
+        return (f"{self.carried_forward} {workers} the facts of {uk(self.previous_as_of)} until their rejected "
                 "rows are fixed (not counted as leavers)")  # fmt: skip
 
     @property
@@ -189,7 +190,7 @@ def _store(
         carried = _carried_forward(validated, previous or {})
         rows = [*validated.records, *carried]
         carried_from = [None] * len(validated.records) + [result.previous_as_of] * len(carried)
-        uow.snapshots.add(import_id, as_of, rows, carried_from if carried else None)
+        uow.snapshots.add(import_id, as_of, rows, carried_from)
         result.carried_forward = len(carried)
         uow.imports.add_issues(import_id, (_issue_record(issue) for issue in validated.issues))
         uow.imports.add_rejected(import_id, ((row.row, row.values) for row in validated.rejected))

@@ -17,7 +17,7 @@ from ecf.services.context import App
 from ecf.services.progression import Assessed, assess_workforce, rulebook
 from payscales.loader import PayDataError, load_paybook
 from payscales.montecarlo import MonteCarlo, simulate
-from payscales.pay import uprated
+from payscales.pay import salaries_for
 from payscales.projection import Calibration, PayFacts, Projection, calibrate, calibrate_own, project
 from payscales.rules import PayBook, Scale, Scenario
 
@@ -133,11 +133,9 @@ def pay_now(assessed: Assessed, as_of: date) -> PayNow | None:
     if record.spinal_point is None:
         return None
     year = financial_year(as_of)
-    known = scale.salary(year, record.spinal_point)
-    if known is None and year > scale.years[-1]:
-        uplift = uprated(scale.table[scale.years[-1]], baseline.pay_award_assumption,
-                         int(year[:4]) - int(scale.years[-1][:4]))  # fmt: skip
-        known = uplift.get(record.spinal_point)
+    if year < scale.years[0]:  # before the scale: no year of it to quote
+        return None
+    known = salaries_for(scale, year, baseline.pay_award_assumption).get(record.spinal_point)
     if known is None:
         return None
     assumed = baseline.pay_award_assumption if year not in scale.table else None

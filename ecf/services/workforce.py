@@ -41,11 +41,11 @@ def worker_state(app: App, employee_id: str) -> WorkerState | None:
     """One worker's latest facts and where they stand at the latest snapshot, whether in post or not."""
     with app.unit_of_work() as uow:
         latest = uow.snapshots.latest_records(employee_id)
+        if not latest:
+            return None
+        seen, record = latest[0]
+        carried = uow.snapshots.carried_from(record.employee_id, seen)
         dates = uow.imports.active_dates()
-        carried = uow.snapshots.carried_from(latest[0][1].employee_id, latest[0][0]) if latest else None
-    if not latest:
-        return None
-    seen, record = latest[0]
     return WorkerState(record, seen, employment_status(record, seen, dates[-1]), carried)
 
 

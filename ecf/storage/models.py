@@ -153,3 +153,20 @@ class CouncilRulesRow(Base):
     file_name: Mapped[str] = mapped_column(String(255))
     content: Mapped[str | None] = mapped_column(Text)  # None: cleared, back to the shipped rules
     saved_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class AuditEventRow(Base):
+    """One change a person made (import, correction, undo, restore, recorded milestone, rules or pay change, retention,
+    role grant): who (the login name, or the database user on PostgreSQL), when and what. Append-only: nothing in the
+    application updates or deletes it."""
+
+    __tablename__ = "audit_events"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    actor: Mapped[str | None] = mapped_column(String(100))
+    action: Mapped[str] = mapped_column(String(40))  # e.g. "import", "correction", "undo", "restore", "record"
+    subject: Mapped[str | None] = mapped_column(String(200))  # e.g. "import 12", "rules"; never a name
+    details: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+
+    __table_args__ = (Index("ix_audit_events_at", "at"),)

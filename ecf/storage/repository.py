@@ -19,6 +19,7 @@ from ecf.domain.period import Period
 from ecf.domain.worker import Absence, AbsenceType, AsyeStatus, ContractType, WorkerRecord
 from ecf.storage.models import (
     AbsenceRow,
+    AuditEventRow,
     CouncilRulesRow,
     ImportIssueRow,
     ImportRow,
@@ -559,3 +560,40 @@ def _fast_insert(session: Session, model: type[Any], columns: Sequence[str], row
     )
     for start in range(0, len(rows), BATCH):
         connection.exec_driver_sql(sql, rows[start : start + BATCH])
+
+
+@dataclass(frozen=True)
+class AuditEvent:
+    id: int
+    at: datetime
+    actor: str | None
+    action: str
+    subject: str | None
+    details: dict[str, Any] | None
+
+
+class AuditRepository:
+    """The audit trail: appended to, never changed."""
+
+    def __init__(self, session: Session) -> None:
+        self._session = session
+
+    def append(self, at: datetime, actor: str | None, action: str, subject: str | None,
+               details: dict[str, Any] | None) -> None:  # fmt: skip
+        self._session.add(AuditEventRow(at=at, actor=actor, action=action, subject=subject, details=details))
+        self._session.flush()
+
+    def since(self, start: datetime | None = None) -> list[AuditEvent]:
+        query = select(AuditEventRow).order_by(AuditEventRow.at, AuditEventRow.id)
+        if start is not None:
+            query = query.where(AuditEventRow.at >= start)
+        return [
+            AuditEvent(row.id, row.at, row.actor, row.action, row.subject, row.details)
+            for row in self._session.scalars(query)
+        ]
+
+    def database_user(self) -> str | None:
+        """The connected database role on PostgreSQL (what the server enforces); None elsewhere."""
+        if self._session.get_bind().dialect.name != "postgresql":
+            return None
+        return str(self._session.execute(select(func.current_user())).scalar_one())

@@ -9,6 +9,7 @@ from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
 from ecf.storage.repository import (
+    AuditRepository,
     EventRepository,
     ImportRepository,
     ProfileRepository,
@@ -23,6 +24,7 @@ class UnitOfWork:
     profiles: ProfileRepository
     events: EventRepository
     rules: RulesRepository
+    audit: AuditRepository
 
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
@@ -36,6 +38,7 @@ class UnitOfWork:
         self.profiles = ProfileRepository(self._session)
         self.events = EventRepository(self._session)
         self.rules = RulesRepository(self._session)
+        self.audit = AuditRepository(self._session)
         return self
 
     def __exit__(

@@ -6,7 +6,7 @@ from __future__ import annotations
 import calendar
 from dataclasses import dataclass
 from datetime import date
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import ROUND_HALF_DOWN, ROUND_HALF_UP, Decimal
 
 import numpy as np
 import numpy.typing as npt
@@ -77,7 +77,8 @@ def salaries_for(scale: Scale, year: str, award: Decimal) -> dict[int, Decimal]:
     if year in scale.table:
         return scale.table[year]
     if year > known[-1]:
-        return uprated(scale.table[known[-1]], award, int(year[:4]) - int(known[-1][:4]))
+        found = uprated(scale.table[known[-1]], award, int(year[:4]) - int(known[-1][:4]))
+        return {p: s for p, s in found.items() if not (p in scale.deleted_points and scale.deleted_points[p] <= year)}
     return scale.table[known[0]]
 
 
@@ -118,23 +119,37 @@ def regrade(
     return np.where(moves[:, None] & (column >= at[:, None]), moved, path)
 
 
+NI_RATE_SCALE = 1_000_000  # NI rates held as whole millionths (15.05% = 150,500): exact integer arithmetic
+
+
 @dataclass(frozen=True)
 class PeriodRates:
-    """Employer NI rate and monthly threshold for each month of the grid."""
+    """Employer NI rate and monthly thresholds for each month of the grid (the rate as whole millionths and the
+    thresholds in pence, so a period's NI is worked out exactly, as Decimal would)."""
 
-    ni_rate: FloatArray
-    ni_threshold: FloatArray
+    ni_rate: IntArray
+    ni_threshold: IntArray
     pension: float
     levy: float
+    apprentice_threshold: IntArray | None = None
 
     @classmethod
-    def for_grid(cls, grid: MonthGrid, oncosts: OnCosts, lgps_rate: Decimal | None = None) -> PeriodRates:
-        periods = [oncosts.ni_on(end) for end in grid.ends]
+    def for_grid(
+        cls, grid: MonthGrid, oncosts: OnCosts, lgps_rate: Decimal | None = None, origin: str = "oncosts.toml"
+    ) -> PeriodRates:
+        try:
+            periods = [oncosts.ni_on(end) for end in grid.ends]
+        except ValueError as exc:
+            raise ValueError(f"{exc} (employer_ni in {origin})") from None
+        pension = lgps_rate if lgps_rate is not None else oncosts.pension.lgps_rate
         return cls(
-            ni_rate=np.array([float(p.rate) for p in periods]),
-            ni_threshold=np.array([float(p.monthly_threshold) for p in periods]),
-            pension=float(lgps_rate if lgps_rate is not None else oncosts.pension.lgps_rate),
+            ni_rate=np.array([int(p.rate * NI_RATE_SCALE) for p in periods], dtype=np.int64),
+            ni_threshold=np.array([int(p.monthly_threshold * 100) for p in periods], dtype=np.int64),
+            pension=float(pension + oncosts.pension.secondary_rate),
             levy=float(oncosts.levy.rate),
+            apprentice_threshold=np.array(
+                [int(p.apprentice_monthly_threshold * 100) for p in periods], dtype=np.int64
+            ),
         )
 
 
@@ -147,12 +162,36 @@ def pennies(values: FloatArray) -> FloatArray:
     return scaled
 
 
-def period_costs(monthly_pay: FloatArray, rates: PeriodRates) -> tuple[FloatArray, FloatArray, FloatArray]:
-    """Employer NI (above the monthly secondary threshold), LGPS and levy on each month's pay, each to the penny."""
-    above = monthly_pay - rates.ni_threshold[None, :]
+def employer_ni(pay: Decimal, rate: Decimal, threshold: Decimal) -> Decimal:
+    """One pay period's employer NI: the rate on pay above the threshold, to the penny, half a penny or less
+    disregarded (Social Security (Contributions) Regulations 2001 reg 12(1)): 367.875 -> 367.87, 367.876 -> 367.88."""
+    return (max(pay - threshold, Decimal(0)) * rate).quantize(Decimal("0.01"), rounding=ROUND_HALF_DOWN)
+
+
+def ni_pennies(
+    monthly_pay: FloatArray, rates: PeriodRates, apprentice: npt.NDArray[np.bool_] | None = None
+) -> FloatArray:
+    """Employer NI for each month's pay, exactly as `employer_ni` works it out but over whole arrays: pay in whole
+    pence, the rate in millionths, the product rounded half down in integers. An apprentice under 25 (category H)
+    pays from the apprentice upper secondary threshold instead of the secondary threshold."""
+    pay = np.rint(monthly_pay * 100).astype(np.int64)
+    threshold = np.broadcast_to(rates.ni_threshold[None, :], pay.shape)
+    if apprentice is not None and apprentice.any() and rates.apprentice_threshold is not None:
+        threshold = np.where(apprentice[:, None], rates.apprentice_threshold[None, :], threshold)
+    above = pay - threshold
     np.maximum(above, 0, out=above)
-    above *= rates.ni_rate[None, :]
-    ni = pennies(above)
+    product = above * rates.ni_rate[None, :]  # pence x millionths: at most ~10^13, exact in int64
+    # ceil(x - 1/2) for x = product / SCALE: the nearest penny, a half rounded down.
+    ni_pence = -((NI_RATE_SCALE - 2 * product) // (2 * NI_RATE_SCALE))
+    result: FloatArray = ni_pence / 100
+    return result
+
+
+def period_costs(
+    monthly_pay: FloatArray, rates: PeriodRates, apprentice: npt.NDArray[np.bool_] | None = None
+) -> tuple[FloatArray, FloatArray, FloatArray]:
+    """Employer NI (above the monthly secondary threshold), LGPS and levy on each month's pay, each to the penny."""
+    ni = ni_pennies(monthly_pay, rates, apprentice)
     pension = pennies(monthly_pay * rates.pension)
     levy = pennies(monthly_pay * rates.levy)
     return ni, pension, levy

@@ -312,7 +312,7 @@ class _Model:
             matrix, stage_years = salary_matrix(book.scales[scenario.stage_scale], fys, scenario.pay_award_assumption)
             self.stage_salaries = matrix
             self.stage_fy_row = np.array([stage_years.index(y) for y in fys])
-        self.rates = PeriodRates.for_grid(grid, book.oncosts, lgps)
+        self.rates = PeriodRates.for_grid(grid, book.oncosts, lgps, book.origins.get(book.oncosts.id, "oncosts.toml"))
         self.months = len(grid)
         self.month_ordinal = np.array([d.toordinal() for d in grid.starts])
         self.month_days = np.array([(e - s).days + 1 for s, e in zip(grid.starts, grid.ends, strict=True)])

@@ -53,6 +53,7 @@ class Scale(Strict):
     hours_per_week: Decimal = Field(default=Decimal(37), gt=0, le=48)
     source: Source
     awards: tuple[Award, ...] = ()
+    deleted_points: dict[int, FinancialYear] = Field(default_factory=dict)  # point -> first year it is off the scale
     notes: dict[str, str] = Field(default_factory=dict)
     table: dict[FinancialYear, dict[int, Decimal]] = Field(default_factory=dict)  # filled from the CSV
 
@@ -101,14 +102,18 @@ class NiPeriod(Strict):
     from_: date = Field(alias="from")
     rate: Rate
     monthly_threshold: Money
+    apprentice_monthly_threshold: Money = Decimal(0)  # category H (apprentices under 25): no NI up to this
     note: str = ""
 
     model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
 
 
 class Pension(Strict):
-    lgps_rate: Rate
+    lgps_rate: Rate  # the fund's primary rate
+    secondary_rate: Rate = Decimal(0)  # the fund's secondary contribution as a rate of pay, if given so
+    secondary_annual: Money = Decimal(0)  # or as a yearly lump sum (the part the council puts on this workforce)
     note: str = ""
+    secondary_note: str = ""
 
 
 class Levy(Strict):
@@ -138,7 +143,10 @@ class OnCosts(Strict):
         """The NI rate and monthly threshold for a pay period paid on `pay_day` (the last one in force wins)."""
         found = [p for p in self.employer_ni if p.from_ <= pay_day]
         if not found:
-            raise ValueError(f"no employer NI rate is loaded for pay on {pay_day:%d/%m/%Y}")
+            first = self.employer_ni[0].from_
+            raise ValueError(
+                f"no employer NI rate for pay on {pay_day:%d/%m/%Y}: the earliest loaded starts {first:%d/%m/%Y}"
+            )
         return found[-1]
 
 

@@ -72,6 +72,13 @@ class Engine:
             p.id: next(i for i, m in enumerate(p.milestones) if m.key == p.final_milestone) for p in self.programmes
         }
         self.schedules: dict[tuple[object, ...], list[Scheduled]] = {}
+        # A step counted to a start window takes its offset from that window's years.
+        self.windowed = {
+            (p.id, m.key): m.model_copy(update={"offset_months": 12 * _window_years(p, m.window)})
+            for p in self.programmes
+            for m in p.milestones
+            if m.window is not None
+        }
         stepped: list[Programme | CareerFramework] = [*self.programmes, *book.career_frameworks]
         self.step_label = {(rule.id, m.key): _lower(m.name) for rule in stepped for m in rule.milestones}
         # Rules that count PQE the same way share one count per worker: map each counting to the first equal one.
@@ -163,7 +170,8 @@ class _Assessor:
             ecf_end=ecf_dates[1],
             experienced_from=experienced_from,
             leaving=self.record.leaving_date,
-            pre_programme_possible=self.may_start,
+            pre_programme_until=self.pre_programme_until if self.may_start else None,
+            no_programme_stage=self.no_programme_stage,
         )
         return Assessment(
             employee_id=self.record.employee_id,
@@ -205,6 +213,9 @@ class _Assessor:
 
     def _choose_programme(self) -> tuple[Programme | None, str]:
         record = self.record
+        self.no_programme_stage = Stage.NOT_EARLY_CAREER
+        self.pre_programme_until: date | None = add_years(record.date_qualified, self.engine.funded_years)
+        self.final_due: date | None = None
         self.may_start = self._could_start_programme(None)
         start = record.asye_start_date
         if record.asye_status is AsyeStatus.EXEMPT and start is None:
@@ -220,7 +231,27 @@ class _Assessor:
         programme = self.engine.programme_for(expected)
         if programme is None:
             return None, f"no programme rule covers a start on {uk(expected)}"
+        not_needed = self._not_needed(programme)
+        if not_needed is not None:
+            self.may_start = False
+            return None, not_needed
+        self.pre_programme_until = add_years(record.date_qualified, programme.start_window.funded_years)
         return programme, f"not started; a start now ({uk(expected)}) is {_period_words(programme)}"
+
+    def _not_needed(self, programme: Programme) -> str | None:
+        """Why a worker with no start date is not expected to start the programme (R4, §1.1), or None."""
+        record, needs = self.record, programme.needs
+        if record.contract_type is ContractType.AGENCY and not needs.agency_workers:
+            self.no_programme_stage = Stage.AGENCY
+            return f"agency worker: no {programme.label} start expected (setting: needs.agency_workers)"
+        limit = needs.exempt_prior_pqe_months
+        if limit is not None and record.prior_pqe_months is not None and record.prior_pqe_months >= limit:
+            self.no_programme_stage = Stage.JOINED_WITH_PQE
+            return (
+                f"joined with {record.prior_pqe_months} months' PQE elsewhere: not newly qualified, no "
+                f"{programme.label} expected (setting: needs.exempt_prior_pqe_months = {limit})"
+            )
+        return None
 
     def _could_start_programme(self, programme: Programme | None) -> bool:
         """Someone with no start date is pre-ASYE only while a start is still possible: not exempt, not yet past
@@ -254,11 +285,15 @@ class _Assessor:
         for index, rule in enumerate(programme.milestones):
             done = self._done(programme.id, rule, outcome)
             if rule.anchor == "date_qualified":
+                rule = self.engine.windowed.get((programme.id, rule.key), rule)
                 scheduled = schedule_milestone(
                     rule, anchor_day=record.date_qualified, anchor_label="qualified", fte=record.fte,
                     part_time=programme.part_time, pauses=(), not_before=record.date_qualified,
                 )  # fmt: skip
-                found.append(self._milestone(programme.id, rule, scheduled.due, done, scheduled.explanation, None))
+                lapsed = None
+                if rule.window is not None and done is None and scheduled.due < self.as_of:
+                    lapsed = f"the start window closed on {uk(scheduled.due)} (see alerts)"
+                found.append(self._milestone(programme.id, rule, scheduled.due, done, scheduled.explanation, lapsed))
                 continue
             if schedule is None:
                 text = f"counted from the {programme.label} start, not yet recorded"
@@ -271,6 +306,7 @@ class _Assessor:
             milestone = self._milestone(programme.id, rule, scheduled.due, done, scheduled.explanation, reason)
             found.append(milestone)
             if index == self.engine.final_index[programme.id]:
+                self.final_due = scheduled.due
                 programme_end = self._end_of(milestone, outcome)
         return found, programme_end
 
@@ -281,9 +317,9 @@ class _Assessor:
         start = record.asye_start_date
         assert start is not None
         pauses = self._pauses(programme.pauses)
-        cap = programme_cap(start, record.date_qualified, programme.part_time)
         extended = record.asye_status is AsyeStatus.EXTENDED
-        key = (programme.id, start, record.fte, extended, cap)
+        held_final = record.asye_review_final if extended else None
+        key = (programme.id, start, record.fte, extended, held_final)
         if not pauses:
             cached = self.engine.schedules.get(key)
             if cached is not None:
@@ -305,8 +341,21 @@ class _Assessor:
                     rule, anchor_day=start, anchor_label=f"{programme.label} start", fte=record.fte,
                     part_time=programme.part_time, pauses=pauses, not_before=start,
                     extension_months=programme.extension_months if extended and index >= final_index else 0,
-                    cap=cap, floor=add_months(start, rule.offset_months),
                 )  # fmt: skip
+                if index == final_index and held_final is not None:
+                    # The final review was held and extended the programme: the extended review follows it by the
+                    # extension, and never comes before the programme's own length.
+                    after_held = add_months(held_final, programme.extension_months)
+                    nominal = schedule_milestone(
+                        rule, anchor_day=start, anchor_label=f"{programme.label} start", fte=record.fte,
+                        part_time=programme.part_time, pauses=pauses, not_before=start,
+                    )  # fmt: skip
+                    if after_held >= nominal.due:
+                        scheduled = Scheduled(
+                            after_held,
+                            f"{_lower(rule.name)} held {uk(held_final)} + {programme.extension_months} months' "
+                            f"extension = {uk(after_held)}",
+                        )
             due[rule.key] = scheduled.due
             schedule.append(scheduled)
         if not pauses:
@@ -366,6 +415,8 @@ class _Assessor:
         if recorded is not None:
             return _Done(recorded.completed_on, RECORDED)
         source = rule.completed_by
+        if source == "asye_review_final" and self.record.asye_status is AsyeStatus.EXTENDED:
+            return None  # the review held was the one that extended it: the extended review is still to come
         if source == "programme_outcome":
             return _Done(None, IMPORT) if outcome is not None else None
         if source is not None:
@@ -531,6 +582,9 @@ class _Assessor:
                 yield claim
 
     def _completion_claim(self, grant: GrantRule, programme_end: date | None) -> GrantClaim | None:
+        extended = self.record.asye_status is AsyeStatus.EXTENDED and self._outcome() is not Outcome.PASSED
+        if extended and programme_end is not None and programme_end <= grant.claims_to:
+            return None  # an extended programme's completion is claimed once it is passed, not before
         if programme_end is not None and grant.claims_from <= programme_end <= grant.claims_to:
             if not self._employed_on(programme_end):
                 return None
@@ -557,10 +611,16 @@ class _Assessor:
             return
         yield from self._registration_alerts()
         start = record.asye_start_date
+        if programme is not None and start is None and self.may_start:
+            yield from self._window_alerts(programme)
+        if programme is None and start is None and self.no_programme_stage is Stage.NOT_EARLY_CAREER:
+            yield from self._window_closed()
         if programme is not None and start is not None and record.asye_status is not AsyeStatus.EXEMPT:
+            yield from self._cap_alerts(programme, start)
             standard = add_years(record.date_qualified, programme.start_window.standard_years)
             funded = add_years(record.date_qualified, programme.start_window.funded_years)
-            if start > funded:
+            funded_from = programme.start_window.funded_from
+            if start > funded and (funded_from is None or start >= funded_from):
                 years = programme.start_window.funded_years
                 yield Alert(
                     "start_unfunded",
@@ -582,6 +642,45 @@ class _Assessor:
                 applies_from = rule.all_assignments_from or rule.in_force_from
                 if record.start_date >= rule.in_force_from or self.as_of >= applies_from:
                     yield Alert("agency_pqe", f"agency worker below the PQE the {rule.name} require")
+
+    def _window_alerts(self, programme: Programme) -> Iterable[Alert]:
+        """Not started yet: past the standard window is an alert (R4); the funded window closing is one too."""
+        window = programme.start_window
+        standard = add_years(self.record.date_qualified, window.standard_years)
+        funded = add_years(self.record.date_qualified, window.funded_years)
+        if self.as_of > standard:
+            yield Alert(
+                "start_window",
+                f"{programme.label} not started within {window.standard_years} years of qualifying ({uk(standard)}, "
+                f"{_source_name(window.standard_source)}); a start by {uk(funded)} is still DfE-fundable",
+            )
+
+    def _window_closed(self) -> Iterable[Alert]:
+        """The funded window closed while they worked here, with no start and not yet experienced."""
+        record = self.record
+        if record.asye_status is AsyeStatus.EXEMPT:
+            return
+        closed = add_years(record.date_qualified, self.engine.funded_years)
+        experienced = self.timeline.experienced_from
+        if record.start_date <= closed < self.as_of and (experienced is None or experienced > self.as_of):
+            yield Alert(
+                "start_window_closed",
+                f"no programme start recorded and the funded window closed on {uk(closed)} "
+                f"({self.engine.funded_years} years from qualifying): a start now is not DfE-funded",
+            )
+
+    def _cap_alerts(self, programme: Programme, start: date) -> Iterable[Alert]:
+        """A council cap on the programme's length never cuts it short: past the cap, the council decides."""
+        cap = programme_cap(start, self.record.date_qualified, programme.part_time)
+        final = self.final_due
+        if cap is None or final is None or final <= cap[0] or self._outcome() is not None:
+            return
+        yield Alert(
+            "programme_cap",
+            f"{programme.label} {_lower(_rule_name(programme.milestones, programme.final_milestone))} "
+            f"{uk(final)} is after the council's cap ({cap[1]}: {uk(cap[0])}); the date is not moved: decide "
+            "whether to extend the cap or end the programme",
+        )
 
     def _registration_alerts(self) -> Iterable[Alert]:
         rule = self.engine.registration
@@ -610,7 +709,8 @@ class _Timeline:
     ecf_end: date | None
     experienced_from: date | None
     leaving: date | None
-    pre_programme_possible: bool
+    pre_programme_until: date | None  # last day a programme start is still expected (the funded window)
+    no_programme_stage: Stage
 
     def stage_at(self, day: date) -> Stage:
         if self.leaving is not None and day > self.leaving:
@@ -618,7 +718,9 @@ class _Timeline:
         if self.experienced_from is not None and day >= self.experienced_from:
             return Stage.EXPERIENCED
         if self.programme is None or self.start is None:
-            return Stage.PRE_PROGRAMME if self.pre_programme_possible else Stage.NOT_EARLY_CAREER
+            if self.pre_programme_until is not None and day <= self.pre_programme_until:
+                return Stage.PRE_PROGRAMME
+            return self.no_programme_stage
         if day < self.start:
             return Stage.PRE_PROGRAMME
         if self.end is None or day < self.end:
@@ -633,6 +735,8 @@ class _Timeline:
 
     def changes_after(self, as_of: date) -> tuple[StageChange, ...]:
         candidates = [self.start, self.end, self.year_two_end, self.ecf_end, self.experienced_from]
+        if self.pre_programme_until is not None:
+            candidates.append(add_days(self.pre_programme_until, 1))
         if self.leaving is not None:
             candidates.append(add_days(self.leaving, 1))
         days = sorted({d for d in candidates if d is not None and d > as_of})
@@ -657,6 +761,15 @@ def _period_words(programme: Programme) -> str:
     else:
         span = "at any date"
     return f"{span}: {programme.name}"
+
+
+def _window_years(programme: Programme, window: str | None) -> int:
+    return programme.start_window.standard_years if window == "standard" else programme.start_window.funded_years
+
+
+def _source_name(source: str) -> str:
+    """The body a source text names first ("Skills for Care, ASYE page ..." -> "Skills for Care")."""
+    return source.split(",")[0] if source else "standard window"
 
 
 def _rule_name(milestones: Sequence[MilestoneRule], key: str) -> str:

@@ -62,6 +62,8 @@ class Stage(StrEnum):
     ECDP = "ecdp"
     ECF_YEAR_2 = "ecf_year_2"
     ECF_YEARS_3_5 = "ecf_years_3_5"
+    JOINED_WITH_PQE = "joined_with_pqe"  # qualified elsewhere with post-qualifying experience: no ASYE here
+    AGENCY = "agency"  # an agency worker: no ASYE expected unless the council sets it
     EXPERIENCED = "experienced"
     NOT_EARLY_CAREER = "not_early_career"
     LEFT = "left"
@@ -73,6 +75,8 @@ STAGE_LABELS = {
     Stage.ECDP: "ECDP",
     Stage.ECF_YEAR_2: "ECF year 2",
     Stage.ECF_YEARS_3_5: "ECF years 3-5",
+    Stage.JOINED_WITH_PQE: "joined with PQE",
+    Stage.AGENCY: "agency (no ASYE)",
     Stage.EXPERIENCED: "experienced",
     Stage.NOT_EARLY_CAREER: "not early-career",
     Stage.LEFT: "left",

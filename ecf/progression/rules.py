@@ -67,13 +67,17 @@ CompletionSource = Literal[
 
 class MilestoneRule(Strict):
     """One step: `offset_months` after its anchor (the programme start, the qualification date, or an earlier
-    milestone named in `after`), stretched for part-time workers if `pro_rata`, pushed back by pauses if `pausable`."""
+    milestone named in `after`), stretched for part-time workers if `pro_rata`, pushed back by pauses if `pausable`.
+    A step counted to a start `window` takes its offset from that window and, once the window closes unmet, is no
+    longer a step but an alert. A step the council does not track (`tracked = false`) is never overdue."""
 
     key: Identifier
     name: str
     anchor: Anchor = "programme_start"
     after: Identifier | None = None
-    offset_months: int = Field(ge=0, le=120)
+    offset_months: int = Field(default=0, ge=0, le=120)
+    window: Literal["standard", "funded"] | None = None
+    tracked: bool = True
     pro_rata: bool = True
     pausable: bool = True
     optional: bool = False
@@ -88,9 +92,19 @@ class MilestoneRule(Strict):
 
 
 class PartTimeRule(Strict):
+    """Part-time stretching, and the council's caps on the programme's elapsed length. A cap never moves a date (a
+    programme is never cut below what its rules require): a final step beyond it raises an alert for the council."""
+
     rule: Literal["pro_rata_months", "none"]  # pro_rata_months: offset / FTE, rounded up to whole months (R6)
-    max_months: int = Field(ge=1, le=120)  # no milestone later than programme start + this
-    qualification_limit_years: int | None = Field(default=None, ge=1, le=20)  # nor later than qualified + this
+    max_months: int | None = Field(default=None, ge=1, le=120)  # alert: final step later than start + this
+    qualification_limit_years: int | None = Field(default=None, ge=1, le=20)  # alert: later than qualified + this
+
+
+class ProgrammeNeeds(Strict):
+    """Who needs the programme, so who gets start milestones while not started (R4, §1.1)."""
+
+    agency_workers: bool = False  # agency NQSWs may take part if agency and host agree: not assumed
+    exempt_prior_pqe_months: int | None = Field(default=12, ge=0, le=600)  # this much PQE elsewhere: not an NQSW
 
 
 class PauseRule(Strict):
@@ -100,8 +114,13 @@ class PauseRule(Strict):
 
 
 class StartWindow(Strict):
-    standard_years: int = Field(ge=1, le=20)  # R4: start within 2 years of qualifying
-    funded_years: int = Field(ge=1, le=20)  # R4: DfE funds starts within 4 years
+    """How soon after qualifying a programme should start (R4), each window dated and sourced."""
+
+    standard_years: int = Field(ge=1, le=20)  # Skills for Care: within 2 years of qualifying
+    standard_source: str = ""
+    funded_years: int = Field(ge=1, le=20)  # DfE 2026: funded if started within 4 years of qualifying
+    funded_from: date | None = None  # the funding criterion applies to starts from this date
+    funded_source: str = ""
 
 
 class Applies(Strict):
@@ -122,6 +141,7 @@ class Programme(RuleSet):
     part_time: PartTimeRule
     pauses: PauseRule
     start_window: StartWindow
+    needs: ProgrammeNeeds = ProgrammeNeeds()
     milestones: tuple[MilestoneRule, ...] = Field(min_length=1)
     final_milestone: Identifier  # the assessment that ends the programme
 
@@ -167,6 +187,8 @@ def _check_milestones(milestones: tuple[MilestoneRule, ...]) -> None:
             raise ValueError(f"milestone '{milestone.key}' appears twice")
         if milestone.after is not None and milestone.after not in seen:
             raise ValueError(f"milestone '{milestone.key}' comes after '{milestone.after}', which is not listed before")
+        if milestone.window is not None and milestone.anchor != "date_qualified":
+            raise ValueError(f"milestone '{milestone.key}' counts to a start window: its anchor is date_qualified")
         if milestone.after is None and milestone.anchor == "programme_start":
             # Counted from the start, in file order: the order a worker meets them in, whatever the FTE.
             if milestone.offset_months < last_offset:

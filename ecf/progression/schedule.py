@@ -124,8 +124,6 @@ def schedule_milestone(
     pauses: Sequence[Pause],
     not_before: date,
     extension_months: int = 0,
-    cap: tuple[date, str] | None = None,
-    floor: date | None = None,
 ) -> Scheduled:
     months = stretched_months(milestone.offset_months, fte, part_time, milestone.pro_rata)
     parts = [f"{anchor_label} {uk(anchor_day)}"]
@@ -141,23 +139,19 @@ def schedule_milestone(
         due, used = shift_by_pauses(due, pauses, not_before)
         parts.extend(f"+ {pause.describe()}" for pause in used)
     text = " ".join(parts) + f" = {uk(due)}"
-    if cap is not None and due > cap[0]:
-        limit = cap[0] if floor is None else max(cap[0], floor)
-        if limit < due:
-            due = limit
-            text += f", capped at {cap[1]}: {uk(due)}"
     return Scheduled(due, text)
 
 
-def programme_cap(start: date, qualified: date, part_time: PartTimeRule) -> tuple[date, str]:
-    """The latest any step may fall: programme start + the maximum length, and qualified + the year limit."""
-    by_start = add_months(start, part_time.max_months)
-    if part_time.qualification_limit_years is None:
-        return by_start, f"{_months(part_time.max_months)} from the start"
-    by_qualifying = add_years(qualified, part_time.qualification_limit_years)
-    if by_qualifying < by_start:
-        return by_qualifying, f"{part_time.qualification_limit_years} years from qualifying"
-    return by_start, f"{_months(part_time.max_months)} from the start"
+def programme_cap(start: date, qualified: date, part_time: PartTimeRule) -> tuple[date, str] | None:
+    """The council's cap on the programme's elapsed length, if it sets one: programme start + the maximum length,
+    or qualified + the year limit, whichever is sooner. It never moves a date; passing it is an alert."""
+    caps: list[tuple[date, str]] = []
+    if part_time.max_months is not None:
+        caps.append((add_months(start, part_time.max_months), f"{_months(part_time.max_months)} from the start"))
+    if part_time.qualification_limit_years is not None:
+        years = part_time.qualification_limit_years
+        caps.append((add_years(qualified, years), f"{years} years from qualifying"))
+    return min(caps, key=lambda cap: cap[0]) if caps else None
 
 
 def _months(count: int) -> str:

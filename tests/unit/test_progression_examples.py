@@ -51,7 +51,7 @@ def test_full_time_asye_reviews_fall_3_6_9_12_months_after_the_start() -> None:
     15/09/2026, panel a month after the final review: 15/10/2026."""
     result = assess(D(2026, 1, 10))
     assert due(result) == {
-        "programme_start": D(2027, 7, 1), "support_agreement": D(2025, 10, 15), "review_3m": D(2025, 12, 15),
+        "programme_start": D(2029, 7, 1), "support_agreement": D(2025, 10, 15), "review_3m": D(2025, 12, 15),
         "review_6m": D(2026, 3, 15), "review_9m": D(2026, 6, 15), "final_review": D(2026, 9, 15),
         "moderation_panel": D(2026, 10, 15),
     }  # fmt: skip
@@ -88,11 +88,18 @@ def test_part_time_asye_stretches_each_offset_by_the_fte_rounded_up_to_whole_mon
     assert explanation(result, "review_6m") == "ASYE start 14/09/2025 + 6 months at 0.6 FTE (10 months) = 14/07/2026"
 
 
-def test_part_time_asye_is_capped_at_24_months_from_the_start() -> None:
-    """0.4 FTE: 12/0.4 = 30 months would end 15/03/2028; the cap is 15/09/2025 + 24 months = 15/09/2027."""
+def test_part_time_asye_past_the_24_month_cap_keeps_its_date_and_alerts() -> None:
+    """0.4 FTE: 12/0.4 = 30 months ends 15/03/2028. The council's cap (15/09/2025 + 24 months = 15/09/2027) never
+    cuts the programme short (issue #14 item 1): the date stays, an alert asks the council to decide."""
     result = assess(D(2026, 1, 10), fte=Decimal("0.4"))
-    assert due(result)["final_review"] == D(2027, 9, 15)
-    assert explanation(result, "final_review").endswith("capped at 24 months from the start: 15/09/2027")
+    assert due(result)["final_review"] == D(2028, 3, 15)
+    assert explanation(result, "final_review") == (
+        "ASYE start 15/09/2025 + 12 months at 0.4 FTE (30 months) = 15/03/2028"
+    )
+    assert [a.message for a in result.alerts if a.code == "programme_cap"] == [
+        "ASYE final review and critical reflection 15/03/2028 is after the council's cap (24 months from the start: "
+        "15/09/2027); the date is not moved: decide whether to extend the cap or end the programme"
+    ]
 
 
 def test_maternity_leave_pauses_every_later_date_by_its_length() -> None:
@@ -262,12 +269,16 @@ def test_a_recorded_completion_wins_over_the_sheet() -> None:
     assert status(result, "moderation_panel") is MilestoneStatus.COMPLETE
 
 
-def test_pre_asye_worker_must_start_within_two_years_of_qualifying() -> None:
+def test_pre_asye_worker_past_the_two_year_window_gets_an_alert_not_an_overdue_step() -> None:
+    """Qualified 01/07/2025; on 02/07/2027 the Skills for Care window (2 years: 01/07/2027) has passed: an alert.
+    The start step counts to the DfE funding window, 01/07/2025 + 4 years = 01/07/2029 (issue #14 item 2)."""
     result = assess(D(2027, 7, 2), asye_start_date=None, asye_status=AsyeStatus.NOT_STARTED)
     assert result.stage is Stage.PRE_PROGRAMME
-    assert status(result, "programme_start") is MilestoneStatus.OVERDUE  # 01/07/2025 + 24 months = 01/07/2027
+    assert status(result, "programme_start") is MilestoneStatus.UPCOMING
+    assert due(result)["programme_start"] == D(2029, 7, 1)
     assert status(result, "review_3m") is MilestoneStatus.UPCOMING
     assert due(result)["review_3m"] is None
+    assert [a.code for a in result.alerts if a.code.startswith("start")] == ["start_window"]
 
 
 def test_five_year_ecf_stages_and_reviews_when_the_council_runs_it() -> None:

@@ -32,7 +32,7 @@ from payscales.pay import (
     regrade,
     salary_matrix,
 )
-from payscales.rules import Grade, Hazards, PayBook, Scenario
+from payscales.rules import Grade, Hazards, OnCosts, PayBook, Scenario
 
 # The first six are dense (every worker, every month); the last three are sparse (agency is zero for staff, grants
 # and new experienced practitioners are single months), so the heavy sums run over the first six only.
@@ -267,6 +267,62 @@ def _apportioned(detail: pd.DataFrame) -> pd.DataFrame:
     return detail
 
 
+def whole_bill(
+    marginals: Marginals,
+    worker_sums: FloatArray | None,
+    oncosts: OnCosts,
+    grid: MonthGrid,
+    year_edges: list[int],
+    warnings: list[str],
+) -> None:
+    """Costs set against the whole pay bill rather than each worker, spread back over every cut in proportion:
+    the levy allowance (used as payroll does: a twelfth a month, carried forward within the tax year) and the LGPS
+    fund's secondary contribution given as a yearly lump sum (a twelfth a month)."""
+    factors: list[tuple[int, FloatArray]] = []
+    source = marginals.sums["source"]
+    levy = source[C["levy"]].sum(axis=0)
+    if oncosts.levy.apply_allowance and oncosts.levy.annual_allowance > 0:
+        after = levy_after_allowance(levy, grid, float(oncosts.levy.annual_allowance))
+        factors.append((C["levy"], np.divide(after, levy, out=np.ones_like(levy), where=levy > 0)))
+        warnings.append(
+            f"apprenticeship levy: the £{oncosts.levy.annual_allowance:,.0f} allowance is set against this pay bill "
+            "(levy.apply_allowance)"
+        )
+    lump = oncosts.pension.secondary_annual
+    if lump > 0:
+        pension = source[C["pension"]].sum(axis=0)
+        monthly = float((lump / 12).quantize(Decimal("0.01")))
+        factors.append((C["pension"], np.divide(pension + monthly, pension, out=np.ones_like(pension),
+                                                where=pension > 0)))  # fmt: skip
+        warnings.append(f"LGPS secondary contribution £{lump:,.2f} a year, spread as £{monthly:,.2f} a month")
+    for component, factor in factors:
+        for sums in marginals.sums.values():
+            sums[component] *= factor[None, :]
+        if worker_sums is not None:
+            before = np.add.reduceat(source[component] / factor[None, :], year_edges, axis=1).sum(axis=0)
+            after_year = np.add.reduceat(source[component], year_edges, axis=1).sum(axis=0)
+            ratio = np.divide(after_year, before, out=np.ones_like(before), where=before > 0)
+            worker_sums[component] *= ratio[None, :]
+
+
+def levy_after_allowance(levy: FloatArray, grid: MonthGrid, annual_allowance: float) -> FloatArray:
+    """Each month's levy after the allowance, as payroll works it (gov.uk, Pay Apprenticeship Levy: the £15,000 is
+    spread over the tax year, £1,250 a month, cumulatively): levy due to date = 0.5% of the pay bill to date less a
+    twelfth of the allowance for each month of the tax year so far, never below nil, less what earlier months paid.
+    A grid starting mid-year is taken to have used the earlier months' twelfths."""
+    due = np.zeros_like(levy)
+    gross = allowance = paid = 0.0
+    for month, day in enumerate(grid.starts):
+        if day.month == 4 or month == 0:
+            gross = allowance = paid = 0.0
+        gross += float(levy[month])
+        allowance += annual_allowance / 12
+        owed = max(gross - allowance, 0.0)
+        due[month] = round(max(owed - paid, 0.0), 2)
+        paid = max(paid, owed)
+    return due
+
+
 def finish(table: pd.DataFrame) -> pd.DataFrame:
     table = table.copy()
     for column in MONEY:
@@ -400,6 +456,7 @@ class _Model:
             conversions.add_flows(agency, [self._grade_for_role(w.role) for w in agency], converted)
             self._refill(marginals, conversions, 0)
         worker_sums = np.concatenate(sums, axis=1) if sums else None
+        whole_bill(marginals, worker_sums, self.book.oncosts, self.grid, self.year_edges, self.warnings)
         if not self.per_worker:
             ids, worker_teams, worker_grades = [], [], []
         return Projection(

@@ -216,6 +216,13 @@ class _Writer:
         oncosts = book.oncosts
         put("Employer pension (LGPS)", "all", float(oncosts.pension.lgps_rate), "of pay", oncosts.pension.note,
             self.formats["percent"])  # fmt: skip
+        secondary = oncosts.pension
+        put("LGPS secondary contribution (rate)", "all", float(secondary.secondary_rate), "of pay",
+            secondary.secondary_note, self.formats["percent"])  # fmt: skip
+        put("LGPS secondary contribution (lump sum)", "all", float(secondary.secondary_annual), "£ a year",
+            secondary.secondary_note, self.formats["money"])  # fmt: skip
+        put("Apprenticeship levy allowance", "all", float(oncosts.levy.annual_allowance if oncosts.levy.apply_allowance
+            else 0), "£ a year", oncosts.levy.note, self.formats["money"])  # fmt: skip
         put(
             "Apprenticeship levy", "all", float(oncosts.levy.rate), "of pay", oncosts.levy.note, self.formats["percent"]
         )

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 from decimal import Decimal
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -13,6 +14,7 @@ from ecf.progression.facts import Stage
 from payscales.loader import load_paybook
 from payscales.pay import MonthGrid, PeriodRates, employer_ni, ni_pennies
 from payscales.projection import Calibration, PayFacts, project
+from payscales.rules import PayBook
 
 BOOK = load_paybook()
 BASELINE = BOOK.scenarios["baseline"]
@@ -113,3 +115,58 @@ def test_scp_2_is_off_the_spine_from_2026_27() -> None:
         assert 2 not in points
         assert min(points) == 3
     assert salaries_for(scale, "2026/27", Decimal("0.03"))[3] == Decimal(25540)
+
+
+# --- item 7: the levy allowance -------------------------------------------------------------------------------------
+
+
+def council_pay(tmp_path: Path, text: str) -> PayBook:
+    path = tmp_path / "pay.toml"
+    path.write_text(text, encoding="utf-8")
+    return load_paybook(path)
+
+
+def test_the_levy_allowance_is_spread_as_payroll_does(tmp_path: Path) -> None:
+    """pay.md §3: levy 0.5% of the pay bill less a £15,000 allowance; gov.uk (Pay Apprenticeship Levy): £1,250 a
+    month, cumulative within the tax year. 100 workers at SCP 29 2024/25 (£3,218.83 a month): levy 100 x £16.09 =
+    £1,609.00 a month -> £1,609.00 - £1,250 = £359.00 in January-March 2025; April 2025 (SCP 30 2025/26, £3,398.08:
+    £16.99 each) -> £1,699.00 - £1,250 = £449.00. Default (apply_allowance = false): £1,609.00 unchanged."""
+    staff = [worker(employee_id=f"{i:06d}") for i in range(100)]
+    book = council_pay(tmp_path, "[overrides.employer_oncosts.levy]\napply_allowance = true\n")
+    result = project(staff, book, BASELINE, date(2024, 12, 31), 1, NOBODY_LEAVES)
+    assert months(result, "levy")[:4] == [359.0, 359.0, 359.0, 449.0]
+    assert months(project(staff, BOOK, BASELINE, date(2024, 12, 31), 1, NOBODY_LEAVES), "levy")[:4] == [
+        1609.0,
+        1609.0,
+        1609.0,
+        1699.0,
+    ]
+    assert any("£15,000 allowance" in w for w in result.warnings)
+
+
+def test_an_unused_levy_allowance_carries_forward_within_the_tax_year(tmp_path: Path) -> None:
+    """One worker: £16.09 a month, well inside £1,250 a month: no levy at all (the rest carries forward)."""
+    book = council_pay(tmp_path, "[overrides.employer_oncosts.levy]\napply_allowance = true\n")
+    result = project([worker()], book, BASELINE, date(2024, 12, 31), 1, NOBODY_LEAVES)
+    assert months(result, "levy") == [0.0] * 12
+
+
+# --- item 13: the LGPS secondary contribution -------------------------------------------------------------------
+
+
+def test_the_lgps_secondary_contribution_as_a_rate(tmp_path: Path) -> None:
+    """Primary 19.8% (SAB 2022 valuation, pay.md §3) plus a fund secondary rate of 2%: SCP 29 2024/25 £3,218.83 a
+    month x 21.8% = £701.70494 -> £701.70 (primary alone: x 19.8% = £637.32834 -> £637.33)."""
+    book = council_pay(tmp_path, '[overrides.employer_oncosts.pension]\nsecondary_rate = "0.02"\n')
+    result = project([worker()], book, BASELINE, date(2024, 12, 31), 1, NOBODY_LEAVES)
+    assert months(result, "pension")[0] == 701.70
+    assert months(project([worker()], BOOK, BASELINE, date(2024, 12, 31), 1, NOBODY_LEAVES), "pension")[0] == 637.33
+
+
+def test_the_lgps_secondary_contribution_as_a_lump_sum(tmp_path: Path) -> None:
+    """A fund's secondary contribution of £12,000 a year for this workforce: £1,000.00 a month on top of the primary
+    19.8% (£637.33): £1,637.33 a month, and every cut (here by team) adds up to the same."""
+    book = council_pay(tmp_path, '[overrides.employer_oncosts.pension]\nsecondary_annual = "12000"\n')
+    result = project([worker()], book, BASELINE, date(2024, 12, 31), 1, NOBODY_LEAVES)
+    assert months(result, "pension")[:3] == [1637.33] * 3
+    assert result.totals("team")["pension"].sum() == pytest.approx(sum(months(result, "pension")))

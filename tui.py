@@ -130,7 +130,7 @@ class EcfTui(App[None]):
 
     def _read_everything(self) -> None:
         today = self.today
-        states = current_workers(self.ecf)
+        states = current_workers(self.ecf, as_of=today)  # the same snapshot as every other tab
         imports = list_imports(self.ecf)
         self.call_from_thread(self.query_one(WorkforcePane).show, prepare_workers(states))
         self.call_from_thread(self._show_basics, states, imports, changes_since(self.ecf))

@@ -18,6 +18,7 @@ class Kind(StrEnum):
     ABSENCE_TYPE = "absence_type"
     SWE = "swe_number"
     MONEY = "money"
+    YES_NO = "yes_no"
 
 
 @dataclass(frozen=True)
@@ -295,6 +296,83 @@ FIELDS: tuple[Field, ...] = (
         ),
     ),
     Field("allowances", "Allowances", Kind.MONEY, ("allowances", "allowance", "other allowances", "annual allowances")),
+    # --- issue #14: programme steps a council may track, and the apprentice flag ---
+    Field(
+        "support_agreement_date",
+        "Support agreement",
+        Kind.DATE,
+        (
+            "support agreement",
+            "support agreement date",
+            "support and assessment agreement",
+            "asye agreement",
+            "learning agreement",
+            "asye support agreement",
+            "agreement meeting",
+            "sdp agreement",
+        ),
+    ),
+    Field(
+        "ecf_year_two_assessment",
+        "ECF year 2 assessment",
+        Kind.DATE,
+        (
+            "ecf year 2 assessment",
+            "ecf year two assessment",
+            "year 2 assessment",
+            "ecf assessment year 2",
+            "ecf 2 year assessment",
+        ),
+    ),
+    Field(
+        "ecf_year_three_review",
+        "ECF year 3 review",
+        Kind.DATE,
+        (
+            "ecf year 3 review",
+            "ecf year three review",
+            "year 3 review",
+            "ecf review year 3",
+        ),
+    ),
+    Field(
+        "ecf_year_four_review",
+        "ECF year 4 review",
+        Kind.DATE,
+        (
+            "ecf year 4 review",
+            "ecf year four review",
+            "year 4 review",
+            "ecf review year 4",
+        ),
+    ),
+    Field(
+        "ecf_year_five_assessment",
+        "ECF year 5 assessment",
+        Kind.DATE,
+        (
+            "ecf year 5 assessment",
+            "ecf year five assessment",
+            "year 5 assessment",
+            "ecf assessment year 5",
+            "ecf final assessment",
+        ),
+    ),
+    Field(
+        "apprentice",
+        "Apprentice",
+        Kind.YES_NO,
+        (
+            "apprentice",
+            "apprenticeship",
+            "degree apprentice",
+            "social work apprentice",
+            "is apprentice",
+            "apprentice flag",
+            "apprentice under 25",
+            "ni category h",
+        ),
+    ),
     Field(
         "absence_start",
         "Absence start",

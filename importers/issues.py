@@ -23,6 +23,7 @@ CODES: dict[str, tuple[Severity, str]] = {
     "hours-out-of-range": (Severity.ERROR, "weekly hours outside (0, standard week]"),
     "negative-number": (Severity.ERROR, "a count or number of months below zero"),
     "unknown-contract-type": (Severity.ERROR, "not permanent, fixed-term or agency"),
+    "invalid-yes-no": (Severity.ERROR, "not yes or no (the apprentice flag)"),
     "unknown-asye-status": (Severity.ERROR, "not an ASYE status"),
     "unknown-absence-type": (Severity.ERROR, "not an absence type"),
     "invalid-swe-number": (Severity.ERROR, "not a Social Work England number (SW + digits, no leading zero)"),

@@ -302,6 +302,22 @@ ABSENCE_WORDS = _synonyms(
 )
 
 
+YES_WORDS = frozenset(normalise_header(w) for w in ("yes", "y", "true", "1", "apprentice", "h", "x"))
+NO_WORDS = frozenset(normalise_header(w) for w in ("no", "n", "false", "0", "a", "not apprentice"))
+
+
+def parse_yes_no(raw: Any) -> bool:
+    """Yes/no cells: Yes, Y, True, 1, X (a tick), or the NI category letter H; No, N, False, 0, A."""
+    if isinstance(raw, bool):
+        return raw
+    word = normalise_header(parse_text(raw))
+    if word in YES_WORDS:
+        return True
+    if word in NO_WORDS:
+        return False
+    raise CellError("invalid-yes-no", f"'{parse_text(raw)}' is not yes or no")
+
+
 def enum_parser(words: dict[str, str], code: str, what: str) -> Callable[[Any], str]:
     def parse(raw: Any) -> str:
         value = words.get(normalise_header(parse_text(raw)))
@@ -322,6 +338,7 @@ def parser_for(kind: Kind, hours_per_week: Decimal, value_map: dict[str, str] | 
         Kind.INT: parse_int,
         Kind.SWE: parse_swe,
         Kind.MONEY: parse_money,
+        Kind.YES_NO: parse_yes_no,
     }
     if kind in simple:
         return simple[kind]

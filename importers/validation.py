@@ -73,6 +73,13 @@ class WorkerRow(BaseModel):
     prior_pqe_months: Annotated[int, Field(ge=0, le=720)] | None = None
     market_supplement: Annotated[Decimal, Field(ge=0, le=100000)] | None = None
     allowances: Annotated[Decimal, Field(ge=0, le=100000)] | None = None
+    # Programme steps a council may track, and the apprentice flag (issue #14).
+    support_agreement_date: date | None = None
+    ecf_year_two_assessment: date | None = None
+    ecf_year_three_review: date | None = None
+    ecf_year_four_review: date | None = None
+    ecf_year_five_assessment: date | None = None
+    apprentice: bool | None = None
     absences: tuple[AbsenceIn, ...] = ()
 
     @model_validator(mode="after")

@@ -147,9 +147,7 @@ class PeriodRates:
             ni_threshold=np.array([int(p.monthly_threshold * 100) for p in periods], dtype=np.int64),
             pension=float(pension + oncosts.pension.secondary_rate),
             levy=float(oncosts.levy.rate),
-            apprentice_threshold=np.array(
-                [int(p.apprentice_monthly_threshold * 100) for p in periods], dtype=np.int64
-            ),
+            apprentice_threshold=np.array([int(p.apprentice_monthly_threshold * 100) for p in periods], dtype=np.int64),
         )
 
 

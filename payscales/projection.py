@@ -64,6 +64,7 @@ class PayFacts:
     experienced_from: date | None = None
     grants: tuple[tuple[date, Decimal], ...] = ()
     supplements: Decimal = Decimal(0)  # market supplement + allowances, a year full-time: paid with salary
+    apprentice: bool = False  # a degree apprentice under 25: employer NI from the apprentice threshold (category H)
 
 
 @dataclass(frozen=True)
@@ -504,7 +505,7 @@ class _Model:
         annual *= fraction
         annual *= cols.fte[:, None] / 12
         pay = pennies(annual)
-        ni, pension, levy = period_costs(pay, self.rates)
+        ni, pension, levy = period_costs(pay, self.rates, cols.apprentice)
         hazard = self._hazard(cols.start, cols.leave, stage)
         return _Present(cols.fte, fraction, pay, ni, pension, levy, hazard, self._known_leaving(cols.leave), stage)
 
@@ -536,6 +537,7 @@ class _Model:
         table = list(zip(*rows, strict=True)) if rows else [()] * 11
         kept = [e for e in events if 0 <= e[2] < self.months]
         return _Columns(
+            apprentice=np.array([w.apprentice for w in workers], dtype=bool),
             fte=np.array(table[0], dtype=float), start=np.array(table[1], dtype=np.int64),
             leave=np.array(table[2], dtype=np.int64), top=np.array(table[3], dtype=np.int64),
             first_point=np.array(table[4], dtype=np.int64), start_month=np.array(table[5], dtype=np.int64),
@@ -842,6 +844,7 @@ class _Columns:
     event_row: IntArray
     event_month: IntArray
     event_amount: FloatArray
+    apprentice: npt.NDArray[np.bool_]
 
     def take(self, begin: int, end: int) -> _Columns:
         """Rows begin..end (a chunk), with their events renumbered from 0."""
@@ -852,7 +855,7 @@ class _Columns:
             self.start_calendar_month[begin:end], self.programme_end[begin:end], self.experienced[begin:end],
             self.stage_months[begin:end], self.stage_values[begin:end], self.supplements[begin:end],
             self.event_component[pick],
-            self.event_row[pick] - begin, self.event_month[pick], self.event_amount[pick],
+            self.event_row[pick] - begin, self.event_month[pick], self.event_amount[pick], self.apprentice[begin:end],
         )  # fmt: skip
 
 

@@ -260,7 +260,7 @@ def indicators(
     leavers, years of service. Over the 12 months to the newest snapshot on or before --as-of."""
     app = open_app()
     found = (
-        service.indicator_trend(app, rules)
+        service.indicator_trend(app, rules, _as_of(as_of))
         if trend
         else service.workforce_indicators(app, _as_of(as_of), by_team, rules)
     )

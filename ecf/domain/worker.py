@@ -71,6 +71,13 @@ class WorkerRecord:
     prior_pqe_months: int | None = None
     market_supplement: Decimal | None = None  # a year, full-time, in pounds
     allowances: Decimal | None = None  # a year, full-time, in pounds
+    # Programme steps a council may track (issue #14): the dates they were held.
+    support_agreement_date: date | None = None
+    ecf_year_two_assessment: date | None = None
+    ecf_year_three_review: date | None = None
+    ecf_year_four_review: date | None = None
+    ecf_year_five_assessment: date | None = None
+    apprentice: bool | None = None  # a degree apprentice under 25: employer NI category H
     absences: tuple[Absence, ...] = field(default=())
 
     def has_left_by(self, as_of: date) -> bool:

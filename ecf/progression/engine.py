@@ -72,6 +72,7 @@ class Engine:
             p.id: next(i for i, m in enumerate(p.milestones) if m.key == p.final_milestone) for p in self.programmes
         }
         self.schedules: dict[tuple[object, ...], list[Scheduled]] = {}
+        stepped: list[Programme | CareerFramework] = [*self.programmes, *book.career_frameworks]
         # A step counted to a start window takes its offset from that window's years.
         self.windowed = {
             (p.id, m.key): m.model_copy(update={"offset_months": 12 * _window_years(p, m.window)})
@@ -79,7 +80,12 @@ class Engine:
             for m in p.milestones
             if m.window is not None
         }
-        stepped: list[Programme | CareerFramework] = [*self.programmes, *book.career_frameworks]
+        self.untracked = frozenset(
+            (rule.id, m.key)
+            for rule in stepped
+            for m in rule.milestones
+            if not book.council.tracked.get(f"{rule.id}.{m.key}", m.tracked)
+        )
         self.step_label = {(rule.id, m.key): _lower(m.name) for rule in stepped for m in rule.milestones}
         # Rules that count PQE the same way share one count per worker: map each counting to the first equal one.
         countings = [self.experienced.counting, *(rule.counting for rule in self.agency)]
@@ -436,10 +442,13 @@ class _Assessor:
         explanation: str,
         not_applicable: str | None,
     ) -> Milestone:
-        status = self._status(rule, due, done, not_applicable)
+        tracked = (framework, rule.key) not in self.engine.untracked
+        status = self._status(rule, due, done, not_applicable, tracked)
         completed = done.on if done is not None else None
         if status is MilestoneStatus.NOT_APPLICABLE and not_applicable:
             explanation = f"not applicable: {not_applicable}" + (f" (due {explanation})" if due else "")
+        elif status is MilestoneStatus.NOT_APPLICABLE and not tracked:
+            explanation = f"not tracked by the council (tracked = false); due {explanation}"
         elif status is MilestoneStatus.NOT_APPLICABLE:
             explanation = f"optional, not held; due {explanation}"
         elif done is not None and status is MilestoneStatus.COMPLETE and done.on is None:
@@ -457,7 +466,7 @@ class _Assessor:
         )
 
     def _status(
-        self, rule: MilestoneRule, due: date | None, done: _Done | None, not_applicable: str | None
+        self, rule: MilestoneRule, due: date | None, done: _Done | None, not_applicable: str | None, tracked: bool
     ) -> MilestoneStatus:
         if done is not None and (done.on is None or done.on <= self.as_of):
             return MilestoneStatus.COMPLETE
@@ -465,6 +474,8 @@ class _Assessor:
             return MilestoneStatus.NOT_APPLICABLE
         if due is None:
             return MilestoneStatus.UPCOMING
+        if not tracked:  # the council does not track this step: never due or overdue, only shown
+            return MilestoneStatus.NOT_APPLICABLE if due < self.as_of else MilestoneStatus.UPCOMING
         if due < self.as_of:
             return MilestoneStatus.NOT_APPLICABLE if rule.optional else MilestoneStatus.OVERDUE
         if due <= self.as_of + self.engine.window:

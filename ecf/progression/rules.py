@@ -61,7 +61,17 @@ class RuleSet(Strict):
 
 Anchor = Literal["programme_start", "date_qualified"]
 CompletionSource = Literal[
-    "asye_start_date", "asye_review_3m", "asye_review_6m", "asye_review_9m", "asye_review_final", "programme_outcome"
+    "asye_start_date",
+    "asye_review_3m",
+    "asye_review_6m",
+    "asye_review_9m",
+    "asye_review_final",
+    "programme_outcome",
+    "support_agreement_date",
+    "ecf_year_two_assessment",
+    "ecf_year_three_review",
+    "ecf_year_four_review",
+    "ecf_year_five_assessment",
 ]
 
 
@@ -274,6 +284,8 @@ class CouncilSettings(Strict):
     runs_five_year_ecf: bool = False
     due_window_days: int = Field(default=28, ge=0, le=366)  # a milestone is "due" this many days ahead
     establishment_fte: dict[str, Decimal] = Field(default_factory=dict)  # by team, for the vacancy rate
+    # "<rule id>.<milestone key>" = false: a step the council does not track (no HR column): never overdue
+    tracked: dict[str, bool] = Field(default_factory=dict)
 
 
 AnyRule = Annotated[
@@ -311,6 +323,11 @@ class RuleBook(Strict):
         for grant in self.grants:
             if grant.programme not in names:
                 raise ValueError(f"grant '{grant.id}' names programme '{grant.programme}', which is not loaded")
+        stepped: list[Programme | CareerFramework] = [*programmes, *self.career_frameworks]
+        steps = {f"{rule.id}.{m.key}" for rule in stepped for m in rule.milestones}
+        for step in self.council.tracked:
+            if step not in steps:
+                raise ValueError(f"council.tracked: '{step}' is not a milestone (give '<rule id>.<milestone key>')")
         for framework in self.career_frameworks:
             for programme in framework.covered_by:
                 if programme not in names:

@@ -52,5 +52,5 @@ def dashboard(app: App, as_of: date, progress: Progress | None = None) -> Dashbo
     lines = [StageLine(s, STAGE_LABELS[s], heads[s], fte[s]) for s in order if heads[s]]
     return Dashboard(
         as_of, progress.data_as_of, lines, statuses[MilestoneStatus.DUE], statuses[MilestoneStatus.OVERDUE], soon,
-        indicator_trend(app),
+        indicator_trend(app, as_of=as_of),
     )  # fmt: skip

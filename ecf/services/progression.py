@@ -147,7 +147,7 @@ def assess_workforce(
     rules_file: Path | None = None,
 ) -> Progress:
     book = rulebook(app, rules_file)
-    states = current_workers(app, include_left=include_left, team=team)
+    states = current_workers(app, include_left=include_left, team=team, as_of=as_of)
     with app.unit_of_work() as uow:
         spells = uow.snapshots.spells()
         events = uow.events.current()
@@ -232,14 +232,14 @@ def worker_detail(app: App, employee_id: str, as_of: date, rules_file: Path | No
     """One worker (in post or not) assessed on `as_of`, with every completion recorded for them."""
     wanted = employee_id.strip()
     book = rulebook(app, rules_file)
-    state = worker_state(app, wanted)
+    state = worker_state(app, wanted, as_of)
     if state is None:
-        raise UnknownWorker(f"no worker with employee ID '{wanted}' in the imported snapshots")
+        raise UnknownWorker(f"no worker with employee ID '{wanted}' in the snapshots up to {as_of:%d/%m/%Y}")
     with app.unit_of_work() as uow:
         spells = uow.snapshots.spells(wanted).get(wanted, ())
         events = uow.events.history(wanted)
         current = uow.events.current(wanted)
-        dates = uow.imports.active_dates()
+        dates = [d for d in uow.imports.active_dates() if d <= as_of]
     facts = _facts(state, spells, _recorded_by_worker(current).get(wanted, ()))
     assessed = Assessed(state, facts, Engine(book).assess(facts, as_of))
     return WorkerDetail(assessed, events, dates[-1] if dates else None, book)
@@ -331,10 +331,13 @@ def workforce_indicators(
     return indicators(facts, as_of, book.council.establishment_fte, by_team)
 
 
-def indicator_trend(app: App, rules_file: Path | None = None) -> list[Indicators]:
+def indicator_trend(app: App, rules_file: Path | None = None, as_of: date | None = None) -> list[Indicators]:
+    """The indicators on every snapshot date, up to the newest on or before `as_of` if given."""
     book = rulebook(app, rules_file)
     with app.unit_of_work() as uow:
         facts = uow.snapshots.timeline()
+    if as_of is not None:
+        facts = [row for row in facts if row.as_of <= as_of]
     return trend(facts, book.council.establishment_fte)
 
 

@@ -159,6 +159,7 @@ def pay_facts(item: Assessed, as_of: date) -> PayFacts:
         experienced_from=assessment.experienced_from,
         grants=tuple((g.claimable_from, g.amount) for g in assessment.grants),
         supplements=(record.market_supplement or Decimal(0)) + (record.allowances or Decimal(0)),
+        apprentice=bool(record.apprentice),
     )  # fmt: skip
 
 

@@ -20,12 +20,15 @@ class WorkerState:
     facts_from: date | None = None  # set when the last snapshot rejected their row and kept an earlier one's facts
 
 
-def current_workers(app: App, include_left: bool = False, team: str | None = None) -> list[WorkerState]:
+def current_workers(
+    app: App, include_left: bool = False, team: str | None = None, as_of: date | None = None
+) -> list[WorkerState]:
     """One row per worker: their latest facts. By default only those in post (or under notice) at the latest date;
-    `team` keeps one team (case ignored)."""
+    `team` keeps one team (case ignored). `as_of` reads the snapshots as they stood then (the newest on or before
+    it), so every command and screen given the same as-of date sees the same snapshot."""
     with collector_paused():  # a national workforce's records, built at once: see collector_paused
         with app.unit_of_work() as uow:
-            latest = uow.snapshots.latest_records()
+            latest = uow.snapshots.latest_records(on_or_before=as_of)
         if not latest:
             return []
         newest = max(as_of for as_of, _ in latest)
@@ -37,15 +40,16 @@ def current_workers(app: App, include_left: bool = False, team: str | None = Non
     return states
 
 
-def worker_state(app: App, employee_id: str) -> WorkerState | None:
-    """One worker's latest facts and where they stand at the latest snapshot, whether in post or not."""
+def worker_state(app: App, employee_id: str, as_of: date | None = None) -> WorkerState | None:
+    """One worker's latest facts and where they stand at the latest snapshot (the newest on or before `as_of`, if
+    given), whether in post or not."""
     with app.unit_of_work() as uow:
-        latest = uow.snapshots.latest_records(employee_id)
+        latest = uow.snapshots.latest_records(employee_id, on_or_before=as_of)
         if not latest:
             return None
         seen, record = latest[0]
         carried = uow.snapshots.carried_from(record.employee_id, seen)
-        dates = uow.imports.active_dates()
+        dates = [d for d in uow.imports.active_dates() if as_of is None or d <= as_of]
     return WorkerState(record, seen, employment_status(record, seen, dates[-1]), carried)
 
 

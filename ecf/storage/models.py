@@ -68,6 +68,13 @@ class WorkerSnapshotRow(Base):
     prior_pqe_months: Mapped[int | None] = mapped_column(Integer)
     market_supplement: Mapped[Decimal | None] = mapped_column(Numeric(10, 2))
     allowances: Mapped[Decimal | None] = mapped_column(Numeric(10, 2))
+    # Programme steps a council may track, and the apprentice flag (issue #14, migration 0006_i14).
+    support_agreement_date: Mapped[date | None] = mapped_column(Date)
+    ecf_year_two_assessment: Mapped[date | None] = mapped_column(Date)
+    ecf_year_three_review: Mapped[date | None] = mapped_column(Date)
+    ecf_year_four_review: Mapped[date | None] = mapped_column(Date)
+    ecf_year_five_assessment: Mapped[date | None] = mapped_column(Date)
+    apprentice: Mapped[bool | None] = mapped_column(Boolean)
     # Set when this month's row was rejected (--accept-valid) and the facts are the ones last stored, from this date:
     # the worker is still here, not gone from the sheet.
     carried_from: Mapped[date | None] = mapped_column(Date)

@@ -35,6 +35,9 @@ RECORD_FIELDS: tuple[str, ...] = (
     "leaving_reason", "fte", "contract_type", "grade", "spinal_point", "team", "line_manager", "role", "caseload",
     "asye_start_date", "asye_status", "asye_review_3m", "asye_review_6m", "asye_review_9m", "asye_review_final",
     "prior_pqe_months", "market_supplement", "allowances",
+    # issue #14: tracked programme steps and the apprentice flag
+    "support_agreement_date", "ecf_year_two_assessment", "ecf_year_three_review", "ecf_year_four_review",
+    "ecf_year_five_assessment", "apprentice",
 )  # fmt: skip
 BATCH = 5000
 
@@ -191,20 +194,25 @@ class SnapshotRepository:
         records = _records(columns, map(absences.get, keys, repeat(())))
         return {record.employee_id: record for record in records}
 
-    def latest_records(self, employee_id: str | None = None) -> list[tuple[date, WorkerRecord]]:
+    def latest_records(
+        self, employee_id: str | None = None, on_or_before: date | None = None
+    ) -> list[tuple[date, WorkerRecord]]:
         """Each worker's most recent row across active snapshots (or one worker's), with its as-of date.
 
         That is the newest active snapshot's row for everyone in it and, for a worker gone from it (off HR's sheet),
         their row in the latest older active snapshot that has them. Read that way the newest snapshot is one range of
         the primary key, and only the workers missing from it are grouped to find their latest date: grouping every
         active row by worker cost as much as all the rest of the read. There is one active snapshot per date (a second
-        file for a date replaces the first), so the newest is one import.
+        file for a date replaces the first), so the newest is one import. `on_or_before` reads the snapshots as they
+        stood on that date: the newest on or before it, and older ones.
         """
-        newest = self._newest_active_import()
+        newest = self._newest_active_import(on_or_before)
         if newest is None:
             return []
         w, there = WorkerSnapshotRow, aliased(WorkerSnapshotRow)
         older = select(ImportRow.id).where(ImportRow.superseded_by.is_(None), ImportRow.id != newest)
+        if on_or_before is not None:
+            older = older.where(ImportRow.as_of <= on_or_before)
         newest_rows = select(w.import_id, w.as_of, *_RECORD_COLUMNS).where(w.import_id == newest)
         # NOT EXISTS rather than NOT IN: PostgreSQL makes it an anti-join, where NOT IN checks every older row in turn.
         # It selects the ID, not *, so that SQLite looks in the primary key's index alone.
@@ -275,8 +283,10 @@ class SnapshotRepository:
         query = select(ImportRow.id).where(ImportRow.as_of == as_of, ImportRow.superseded_by.is_(None))
         return self.session.scalar(query)
 
-    def _newest_active_import(self) -> int | None:
+    def _newest_active_import(self, on_or_before: date | None = None) -> int | None:
         query = select(ImportRow.id).where(ImportRow.superseded_by.is_(None))
+        if on_or_before is not None:
+            query = query.where(ImportRow.as_of <= on_or_before)
         return self.session.scalar(query.order_by(ImportRow.as_of.desc(), ImportRow.id.desc()).limit(1))
 
     def _absences(

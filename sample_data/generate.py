@@ -465,6 +465,10 @@ COLUMNS: tuple[Column, ...] = (
     Column("asye_review_9m", "ASYE 9 Month Review", "Review 9m", "ASYE 9 month review", "date"),
     Column("asye_review_final", "ASYE Final Review", "Review Final", "ASYE final review", "date"),
     Column("prior_pqe_months", "Prior PQE (months)", "Previous PQE Months", "Prior PQE (months)", "int"),
+    # issue #14: the programme steps HR records (the agreement meeting, the five-year ECF's assessments)
+    Column("support_agreement_date", "Support Agreement Date", "Agreement Meeting", "Support agreement", "date"),
+    Column("ecf_year_two_assessment", "ECF Year 2 Assessment", "ECF Assessment Yr2", "ECF year 2 assessment", "date"),
+    Column("ecf_year_three_review", "ECF Year 3 Review", "ECF Review Yr3", "Year 3 review", "date"),
     Column("absence_start", "Absence Start", "Absence From", "Absence start", "date"),
     Column("absence_end", "Absence End", "Absence To", "Absence end", "date"),
     Column("absence_type", "Absence Type", "Absence Reason", "Absence type", "text"),
@@ -573,6 +577,29 @@ class Person:
         held = self.reviews.get(key)
         return held if held is not None and held <= as_of else None
 
+    def steps(self, as_of: date) -> Row:
+        """The agreement meeting a fortnight or so into the ASYE; on Northmoor's five-year ECF (intakes from
+        September 2023) the year-2 assessment and year-3 review about when they fall due. No random draws (the rest of
+        the data stays as it was); about one worker in eleven has a step not yet recorded, as in real sheets."""
+        found: Row = {"support_agreement_date": None, "ecf_year_two_assessment": None, "ecf_year_three_review": None}
+        start = self.asye_start
+        if start is None or not self.employee_id.isdigit():
+            return found
+        number = int(self.employee_id)
+        if number % 11 == 0:
+            return found
+        found["support_agreement_date"] = self._held(start + timedelta(days=14 + number % 10), as_of)
+        passed = any(outcome == PASSED for when, outcome in self.stages if when <= as_of)
+        if start >= date(2023, 9, 1) and passed:
+            for key, months in (("ecf_year_two_assessment", 24), ("ecf_year_three_review", 36)):
+                stretched = months if self.fte >= 1 else -(-months * 100 // int(self.fte * 100))
+                found[key] = self._held(add_months(start, stretched) + timedelta(days=number % 20), as_of)
+        return found
+
+    @staticmethod
+    def _held(day: date, as_of: date) -> date | None:
+        return day if day <= as_of else None
+
     def row(self, as_of: date, line_manager: str) -> Row:
         absence = self.absence if self.absence is not None and self.absence.start <= as_of else None
         swe_known = self.swe_from is None or self.swe_from <= as_of
@@ -600,6 +627,7 @@ class Person:
             "asye_review_9m": self.review("9m", as_of),
             "asye_review_final": self.final_review(as_of),
             "prior_pqe_months": self.prior_pqe,
+            **self.steps(as_of),
             "absence_start": absence.start if absence else None,
             "absence_end": absence.end if absence and absence.end <= as_of else None,
             "absence_type": absence.kind if absence else None,

@@ -73,13 +73,9 @@ class Engine:
         }
         self.schedules: dict[tuple[object, ...], list[Scheduled]] = {}
         stepped: list[Programme | CareerFramework] = [*self.programmes, *book.career_frameworks]
-        # A step counted to a start window takes its offset from that window's years.
-        self.windowed = {
-            (p.id, m.key): m.model_copy(update={"offset_months": 12 * _window_years(p, m.window)})
-            for p in self.programmes
-            for m in p.milestones
-            if m.window is not None
-        }
+        # Each programme's steps as the engine counts them: a step counted to a start window takes its offset from
+        # that window's years, and the final step's is the programme's length (duration_months).
+        self.steps = {p.id: tuple(_resolved(p, m) for m in p.milestones) for p in self.programmes}
         self.untracked = frozenset(
             (rule.id, m.key)
             for rule in stepped
@@ -288,10 +284,9 @@ class _Assessor:
         schedule = self._programme_schedule(programme) if start is not None else None
         found: list[Milestone] = []
         programme_end: date | None = None
-        for index, rule in enumerate(programme.milestones):
+        for index, rule in enumerate(self.engine.steps[programme.id]):
             done = self._done(programme.id, rule, outcome)
             if rule.anchor == "date_qualified":
-                rule = self.engine.windowed.get((programme.id, rule.key), rule)
                 scheduled = schedule_milestone(
                     rule, anchor_day=record.date_qualified, anchor_label="qualified", fte=record.fte,
                     part_time=programme.part_time, pauses=(), not_before=record.date_qualified,
@@ -333,7 +328,7 @@ class _Assessor:
         final_index = self.engine.final_index[programme.id]
         due: dict[str, date] = {}
         schedule: list[Scheduled] = []
-        for index, rule in enumerate(programme.milestones):
+        for index, rule in enumerate(self.engine.steps[programme.id]):
             if rule.anchor == "date_qualified":
                 scheduled = Scheduled(record.date_qualified, "")  # worked out per worker; a placeholder here
             elif rule.after is not None:
@@ -772,6 +767,14 @@ def _period_words(programme: Programme) -> str:
     else:
         span = "at any date"
     return f"{span}: {programme.name}"
+
+
+def _resolved(programme: Programme, milestone: MilestoneRule) -> MilestoneRule:
+    if milestone.window is not None:
+        return milestone.model_copy(update={"offset_months": 12 * _window_years(programme, milestone.window)})
+    if milestone.key == programme.final_milestone and milestone.after is None:
+        return milestone.model_copy(update={"offset_months": programme.duration_months})
+    return milestone
 
 
 def _window_years(programme: Programme, window: str | None) -> int:

@@ -160,6 +160,14 @@ class Programme(RuleSet):
         _check_milestones(self.milestones)
         if self.final_milestone not in {m.key for m in self.milestones}:
             raise ValueError(f"final_milestone '{self.final_milestone}' is not one of the milestones")
+        # The final step falls at the programme's length: it must stay after every step counted from the start.
+        for milestone in self.milestones:
+            counted = milestone.after is None and milestone.anchor == "programme_start"
+            if counted and milestone.key != self.final_milestone and milestone.offset_months > self.duration_months:
+                raise ValueError(
+                    f"duration_months {self.duration_months} is before milestone '{milestone.key}' "
+                    f"({milestone.offset_months} months)"
+                )
         return self
 
 

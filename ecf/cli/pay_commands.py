@@ -33,11 +33,14 @@ def register(app: typer.Typer) -> None:
     app.add_typer(scenario_app, name="scenario")
     app.command()(project)
     app.command("export")(export)
+    from ecf.cli.finance_commands import register as register_finance
+
+    register_finance(app, scenario_app)
 
 
 def _book(pay_file: Path | None) -> Any:
     try:
-        return service.paybook(pay_file)
+        return service.paybook(open_app(), pay_file)
     except PayDataError as exc:
         raise fail(str(exc)) from exc
 
@@ -89,8 +92,9 @@ def payscale_show(
 def scenario_list(pay_file: PayFileOption = None, fmt: FormatOption = Format.TABLE) -> None:
     """The scenarios loaded."""
     book = _book(pay_file)
-    rows = [{"name": s.id, "title": s.name, "description": s.description} for s in book.scenarios.values()]
-    render(rows, ["name", "title", "description"], fmt)
+    rows = [{"name": s.id, "title": s.name, "origin": book.origins.get(s.id, ""), "description": s.description}
+            for s in book.scenarios.values()]  # fmt: skip
+    render(rows, ["name", "title", "origin", "description"], fmt, table_columns=["name", "title", "origin"])
 
 
 @scenario_app.command("show")
@@ -102,6 +106,7 @@ def scenario_show(name: str, pay_file: PayFileOption = None) -> None:
     except service.UnknownName as exc:
         raise fail(str(exc)) from exc
     console.print(f"[bold]{chosen.name}[/] ({chosen.id}): {chosen.description}", soft_wrap=True)
+    console.print(f"From: {book.origins.get(chosen.id, 'shipped')}", highlight=False, soft_wrap=True)
     console.print_json(chosen.model_dump_json(exclude={"kind", "id", "name", "description"}))
     console.print(
         f"On-costs: {book.oncosts.name}; LGPS {book.oncosts.pension.lgps_rate}, levy {book.oncosts.levy.rate}"

@@ -29,7 +29,7 @@ class ProjectionPane(VerticalScroll):
         self.projected = False
 
     def compose(self) -> ComposeResult:
-        names = sorted(service.paybook().scenarios)
+        names = sorted(service.paybook(self.ecf).scenarios)
         with Horizontal(id="projection-controls"):
             yield Label("Scenario")
             yield Select([(n, n) for n in names], value="baseline", allow_blank=False, id="scenario")

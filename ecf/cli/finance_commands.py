@@ -1,0 +1,147 @@
+"""`ecf scenario import|delete|restore|history` and `ecf pay set|show|clear|history`: finance's scenarios and the
+council's pay settings, stored in the database for every user."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from ecf.cli.common import fail, open_app
+from ecf.cli.output import Format, console, errors, render
+from payscales.assumptions import shown
+
+pay_app = typer.Typer(help="The council's pay settings (scales, grades, rates, agency rates and caps, LGPS), stored.")
+FormatOption = Annotated[Format, typer.Option("--format", "-f", help="Output format: table, csv or json.")]
+
+
+def register(app: typer.Typer, scenario_app: typer.Typer) -> None:
+    app.add_typer(pay_app, name="pay")
+    scenario_app.command("import")(scenario_import)
+    scenario_app.command("delete")(scenario_delete)
+    scenario_app.command("restore")(scenario_restore)
+    scenario_app.command("history")(scenario_history)
+
+
+def scenario_import(
+    book: Annotated[
+        Path, typer.Argument(help="A workbook ecf exported, its Assumptions sheet edited.", metavar="BOOK.xlsx")
+    ],
+    name: Annotated[
+        str | None, typer.Option("--name", help="Store the one new or changed column under this name.")
+    ] = None,
+) -> None:
+    """Store each new or changed scenario column of the workbook's Assumptions sheet, and show what differs from the
+    scenario it was based on. Nothing is stored if any cell is wrong."""
+    from ecf.services import scenarios
+
+    try:
+        results = scenarios.import_scenarios(open_app(), book, datetime.now(UTC), name)
+    except scenarios.WorkbookProblem as exc:
+        for problem in exc.problems:
+            errors.print(f"[bold red]error:[/] {problem}", highlight=False, markup=True, soft_wrap=True)
+        errors.print("Nothing was stored.", highlight=False)
+        raise typer.Exit(1) from exc
+    for result in results:
+        if result.status == "unchanged":
+            console.print(f"{result.name} (column {result.column}): unchanged", highlight=False)
+            continue
+        console.print(f"[bold]{result.name}[/] (column {result.column}): {result.status}, stored as version "
+                      f"{result.version}, based on {result.based_on}", highlight=False)  # fmt: skip
+        for item, before, after in result.changes:
+            console.print(f"  {item.label}: {shown(item, before)} -> {shown(item, after)}", highlight=False,
+                          soft_wrap=True)  # fmt: skip
+        if not result.changes:
+            console.print(f"  the same values as {result.based_on}", highlight=False)
+
+
+def scenario_delete(name: Annotated[str, typer.Argument(help="A stored scenario.")]) -> None:
+    """Delete a stored scenario (`ecf scenario restore NAME` brings it back)."""
+    from ecf.services import scenarios
+
+    try:
+        version = scenarios.delete_scenario(open_app(), name, datetime.now(UTC))
+    except scenarios.ScenarioError as exc:
+        raise fail(str(exc), 1) from exc
+    console.print(f"Deleted scenario {name} (version {version}); `ecf scenario restore {name}` undoes it.")
+
+
+def scenario_restore(
+    name: Annotated[str, typer.Argument(help="A stored scenario.")],
+    version: Annotated[int | None, typer.Option("--version", help="The version to restore (see history).")] = None,
+) -> None:
+    """Store an earlier version of a scenario again: by default the one before the last change or deletion."""
+    from ecf.services import scenarios
+
+    try:
+        new = scenarios.restore_scenario(open_app(), name, datetime.now(UTC), version)
+    except scenarios.ScenarioError as exc:
+        raise fail(str(exc), 1) from exc
+    console.print(f"Restored scenario {name} (now version {new}).")
+
+
+def scenario_history(name: str, fmt: FormatOption = Format.TABLE) -> None:
+    """Every stored version of a scenario: when, who, where from."""
+    from ecf.services import scenarios
+
+    rows = [
+        {"version": v.version, "saved_at": v.saved_at, "saved_by": v.saved_by or "", "based_on": v.based_on or "",
+         "origin": v.origin or "", "deleted": v.content is None}
+        for v in scenarios.history(open_app(), name)
+    ]  # fmt: skip
+    if not rows:
+        raise fail(f"no stored versions of scenario '{name}'", 1)
+    render(rows, ["version", "saved_at", "saved_by", "based_on", "origin", "deleted"], fmt)
+
+
+@pay_app.command("set")
+def pay_set(file: Annotated[Path, typer.Argument(help="The council's pay file (TOML), with any CSV it adds beside it.")]
+            ) -> None:  # fmt: skip
+    """Check the council's pay file and store it: every projection, export and screen then uses it."""
+    from ecf.services import pay_settings
+    from payscales.loader import PayDataError
+
+    try:
+        book, version = pay_settings.set_pay(open_app(), file, datetime.now(UTC))
+    except PayDataError as exc:
+        raise fail(str(exc), 1) from exc
+    summary = f"{len(book.scales)} scales, {len(book.scenarios)} scenarios, LGPS {book.oncosts.pension.lgps_rate}"
+    console.print(f"Stored {file.name} as pay settings version {version}: {summary}.", highlight=False)
+
+
+@pay_app.command("clear")
+def pay_clear() -> None:
+    """Go back to the shipped pay data (the stored versions are kept: `ecf pay set` again to return)."""
+    from ecf.services import pay_settings
+    from payscales.loader import PayDataError
+
+    try:
+        version = pay_settings.clear_pay(open_app(), datetime.now(UTC))
+    except PayDataError as exc:
+        raise fail(f"cannot clear: {exc}", 1) from exc
+    console.print(f"Pay settings cleared (version {version}): the shipped pay data is in force.")
+
+
+@pay_app.command("show")
+def pay_show(fmt: FormatOption = Format.TABLE) -> None:
+    """The pay settings in force, each value with where it comes from (shipped, the council's file, stored)."""
+    from ecf.services import pay_settings
+
+    _, settings = pay_settings.settings_in_force(open_app())
+    rows = [{"setting": s.setting, "value": s.value, "source": s.source} for s in settings]
+    render(rows, ["setting", "value", "source"], fmt)
+
+
+@pay_app.command("history")
+def pay_history(fmt: FormatOption = Format.TABLE) -> None:
+    """Every version of the stored pay settings: file, when, who."""
+    from ecf.services import pay_settings
+
+    rows = [
+        {"version": p.version, "file": p.file_name, "saved_at": p.saved_at, "saved_by": p.saved_by or "",
+         "cleared": p.content is None}
+        for p in pay_settings.pay_history(open_app())
+    ]  # fmt: skip
+    render(rows, ["version", "file", "saved_at", "saved_by", "cleared"], fmt)

@@ -27,9 +27,11 @@ class ProjectionPane(VerticalScroll):
         super().__init__(**kwargs)  # type: ignore[arg-type]
         self.ecf = ecf
         self.projected = False
+        self.offered: list[str] = []
 
     def compose(self) -> ComposeResult:
         names = sorted(service.paybook(self.ecf).scenarios)
+        self.offered = names
         with Horizontal(id="projection-controls"):
             yield Label("Scenario")
             yield Select([(n, n) for n in names], value="baseline", allow_blank=False, id="scenario")
@@ -54,10 +56,23 @@ class ProjectionPane(VerticalScroll):
         )  # fmt: skip
 
     def on_show(self) -> None:
-        """The baseline is projected the first time the tab is opened: finance sees figures at once."""
+        """The baseline is projected the first time the tab is opened: finance sees figures at once. The scenarios
+        offered are the ones in force, stored ones included (read again each time, so an import shows up)."""
+        self._offer(sorted(service.paybook(self.ecf).scenarios))
         if not self.projected:
             self.projected = True
             self._project()
+
+    def _offer(self, names: list[str]) -> None:
+        if names == self.offered:
+            return
+        self.offered = names
+        for ident, extra in (("#scenario", []), ("#compare", [(NONE, NONE)])):
+            select = self.query_one(ident, Select)
+            value = select.value
+            options = [*extra, *((n, n) for n in names)]
+            select.set_options(options)
+            select.value = value if value in names or value == NONE else options[0][1]
 
     def _choice(self) -> tuple[list[str], int]:
         scenario = str(self.query_one("#scenario", Select).value)

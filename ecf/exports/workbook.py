@@ -28,9 +28,11 @@ from xlsxwriter.workbook import Workbook
 from xlsxwriter.worksheet import Worksheet
 
 from ecf.exports.assumptions import write_assumptions
+from ecf.exports.sensitivity_sheet import write_sensitivity
 from ecf.progression.calendar import uk
 from payscales.projection import Projection
 from payscales.rules import PayBook
+from payscales.sensitivity import Sensitivity
 
 MONEY_COLUMNS = ("salary", "employer_ni", "pension", "levy", "agency")
 HEADINGS = {
@@ -54,6 +56,7 @@ class ExportInput:
     produced: datetime
     names: dict[str, str] = field(default_factory=dict)  # employee_id -> name; empty when pseudonymised
     pseudonyms: dict[str, str] = field(default_factory=dict)  # employee_id -> stable code, when pseudonymised
+    sensitivity: Sensitivity | None = None  # adds the Sensitivity sheet (after Charts) with its tornado chart
 
 
 def write_workbook(path: Path, content: ExportInput, force: bool = False) -> Path:
@@ -123,6 +126,7 @@ class _Writer:
         grades = self.book.add_worksheet("By grade and stage")
         workers = self.book.add_worksheet("Workers")
         charts = self.book.add_worksheet("Charts")
+        tornado = self.book.add_worksheet("Sensitivity") if self.content.sensitivity else None
         # constant_memory writes a sheet's rows in order, so each sheet is written whole, top to bottom.
         self._cover(cover)
         self._assumptions(assumptions)
@@ -132,6 +136,8 @@ class _Writer:
         self._grades(grades)
         self._workers(workers)
         self._charts(charts)
+        if tornado is not None and self.content.sensitivity is not None:
+            write_sensitivity(self.book, tornado, self.content.sensitivity)
         self.book.close()
         _splice_workers(self.path, self.workers_pending)
 

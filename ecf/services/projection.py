@@ -21,6 +21,7 @@ from payscales.montecarlo import MonteCarlo, simulate
 from payscales.pay import salaries_for
 from payscales.projection import Calibration, PayFacts, Projection, calibrate, calibrate_own, project
 from payscales.rules import PayBook, Scale, Scenario, in_force
+from payscales.sensitivity import Sensitivity
 
 
 class UnknownName(LookupError):
@@ -69,6 +70,21 @@ def run_projection(app: App, request: ProjectionRequest, book: PayBook | None = 
     return project(workers, effective, chosen, request.as_of, request.years, hazards, request.lgps_rate)
 
 
+def project_scenarios(
+    app: App, book: PayBook, scenarios: list[Scenario], as_of: date, years: int, calibration: str = "national",
+) -> list[Projection]:  # fmt: skip
+    """Several scenarios (stored, or built on the fly as the sensitivity does) over one assessment of the workforce."""
+    progress = assess_workforce(app, as_of)
+    workers = [pay_facts(item, as_of) for item in progress.workers]
+    found = []
+    for chosen in scenarios:
+        effective = in_force(book, chosen)
+        request = ProjectionRequest(chosen.id, years, as_of, calibration)
+        hazards = _calibration(app, effective, progress.workers, request)
+        found.append(project(workers, effective, chosen, as_of, years, hazards))
+    return found
+
+
 def run_monte_carlo(app: App, request: ProjectionRequest, runs: int, seed: int) -> MonteCarlo:
     book = paybook(app, request.pay_file)
     chosen = scenario(book, request.scenario)
@@ -81,7 +97,7 @@ def run_monte_carlo(app: App, request: ProjectionRequest, runs: int, seed: int) 
 
 def export_workbook(
     app: App, requests: list[ProjectionRequest], path: Path, produced: datetime, pseudonymise: bool = False,
-    force: bool = False,
+    force: bool = False, sensitivity: Sensitivity | None = None,
 ) -> Path:  # fmt: skip
     """The finance workbook for one scenario or two compared. Reads the database, never writes to it."""
     book = paybook(app, requests[0].pay_file)
@@ -98,7 +114,7 @@ def export_workbook(
     names = {} if pseudonymise else {r.employee_id: " ".join(p for p in (r.forename, r.surname) if p) for r in records}
     codes = {r.employee_id: pseudonym(r.employee_id) for r in records} if pseudonymise else {}
     council = rulebook(app, first.rules_file).council.name
-    content = ExportInput(council, projections, book, progress.data_as_of, produced, names, codes)
+    content = ExportInput(council, projections, book, progress.data_as_of, produced, names, codes, sensitivity)
     return write_workbook(path, content, force)
 
 

@@ -229,3 +229,71 @@ def test_a_scenario_name_that_looks_like_a_formula_is_written_as_text(app, tmp_p
     cell = sheet[f"{column_of(again, 'tight')}{row}"]
     assert cell.value == '=HYPERLINK("http://evil.example","Tight")' and cell.data_type == "s"
     assert openpyxl.load_workbook(path)["Summary"]["A3"].data_type == "s"
+
+
+def test_the_assumptions_sheet_is_protected_with_unlocked_validated_inputs(app, tmp_path):
+    import_file(app, ImportRequest(OCTOBER, write_report=False))
+    book = openpyxl.load_workbook(export(app, tmp_path / "projection.xlsx", years=1))
+    sheet, row, letters = cells(book, "ECF_VACANCY_MONTHS")
+    assert sheet.protection.sheet
+    assert all(sheet[f"{letter}{row}"].protection.locked is False for letter in letters)
+    assert sheet[f"A{row}"].protection.locked is not False  # labels and sources stay as written
+    assert sheet[f"{letters[0]}{row}"].value == 3  # baseline: 3 months' agency cover
+    rules = {str(v.sqref): (v.type, v.formula1, v.formula2) for v in sheet.data_validations.dataValidation}
+    span = f"{letters[0]}{{}}:{letters[-1]}{{}}"
+    assert rules[span.format(row, row)] == ("whole", "0", "24")
+    _, award_row, _ = cells(book, "ECF_AWARD")
+    assert rules[span.format(award_row, award_row)] == ("decimal", "0.0", "1.0")
+    _, policy_row, _ = cells(book, "ECF_POLICY")
+    assert rules[span.format(policy_row, policy_row)] == ("list", '"like_for_like,asye_intake,agency"', None)
+    names, name_row, _ = cells(book, "ECF_SCENARIO")
+    assert [names[f"{letter}{name_row}"].value for letter in letters[:4]] == ["baseline", "agency_reduction",
+                                                                             "ecf_linked", "retention"]  # fmt: skip
+    assert all(names[f"{letter}{name_row}"].value is None for letter in letters[4:])  # spare columns for new ones
+
+
+def test_a_named_cell_whose_row_was_deleted_is_refused(app, tmp_path):
+    def edit(book: Any, letter: str) -> None:
+        book.defined_names["ECF_LGPS"].attr_text = "Assumptions!#REF!"
+
+    assert "the named cell ECF_LGPS (Employer pension (LGPS)) no longer points at a row of cells" in hostile(
+        app, tmp_path, edit)  # fmt: skip
+
+
+def test_scenario_import_from_the_command_line_names_what_changed_and_can_be_undone(db_url, tmp_path):
+    from test_cli import ecf
+
+    app = __import__("ecf.services.context", fromlist=["App"]).App.open(db_url)
+    import_file(app, ImportRequest(OCTOBER, write_report=False))
+    edited = tight_workbook(app, tmp_path)
+    app.engine.dispose()
+    done = ecf(db_url, "scenario", "import", str(edited), "--name", "tight_budget")
+    assert done.returncode == 0, done.stderr
+    assert "tight_budget (column I): new, stored as version 1, based on baseline" in done.stdout
+    assert "Pay award a year after the last known award: 3% -> 4%" in done.stdout
+    assert "Vacancy covered by agency before refilling: 3 -> 5" in done.stdout
+    assert "baseline (column E): unchanged" in done.stdout
+    listed = ecf(db_url, "scenario", "list", "--format", "csv").stdout
+    assert "tight_budget" in listed and "stored v1: imported from edited.xlsx, column I" in listed
+    projected = ecf(db_url, "project", "--scenario", "tight_budget", "--years", "1", "--as-of", "30/11/2026")
+    assert projected.returncode == 0 and "tight_budget" in projected.stdout
+    assert ecf(db_url, "scenario", "delete", "tight_budget").returncode == 0
+    gone = ecf(db_url, "project", "--scenario", "tight_budget", "--years", "1")
+    assert gone.returncode == 2 and "no scenario 'tight_budget'" in gone.stderr
+    assert ecf(db_url, "scenario", "delete", "baseline").returncode == 1  # shipped: not deletable
+    assert ecf(db_url, "scenario", "restore", "tight_budget").returncode == 0
+    history = ecf(db_url, "scenario", "history", "tight_budget", "--format", "csv").stdout
+    assert [line.split(",")[0] for line in history.splitlines()[1:]] == ["1", "2", "3"]
+    bad = tmp_path / "bad.xlsx"
+    book = openpyxl.load_workbook(edited)
+    put(book, "ECF_AWARD", column_of(book, "tight"), "lots")
+    book.save(bad)
+    refused = ecf(db_url, "scenario", "import", str(bad))
+    assert refused.returncode == 1 and "Nothing was stored." in refused.stderr
+    assert "cell I8 (Pay award a year after the last known award): 'lots' is text, not a number" in refused.stderr
+    not_a_book = tmp_path / "notes.xlsx"
+    not_a_book.write_text("hello", encoding="utf-8")
+    unreadable = ecf(db_url, "scenario", "import", str(not_a_book))
+    assert (
+        unreadable.returncode == 1 and "notes.xlsx: cannot read it: not an Excel workbook (.xlsx)" in unreadable.stderr
+    )

@@ -53,7 +53,7 @@ def write_assumptions(workbook: Workbook, sheet: Worksheet, book: PayBook, proje
     sheet.set_column(3, 3, 40)
     sheet.set_column(FIRST_COLUMN, last_column, 16)
     sheet.write_string(0, 0, "Assumptions: the inputs of every scenario", formats["title"])
-    sheet.write_string(1, 0, INSTRUCTIONS, formats["note"])
+    sheet.merge_range(1, 0, 1, FIRST_COLUMN + 3, INSTRUCTIONS, formats["note"])  # our own text, never user input
     sheet.set_row(1, 48)
     projected = ", ".join(p.scenario.id for p in projections)
     sheet.write_string(2, 0, f"Projected in this workbook: {projected}", formats["bold"])

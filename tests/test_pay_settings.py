@@ -88,6 +88,11 @@ def test_the_stored_pay_file_is_in_force_versioned_and_audited(app, tmp_path):
     assert found["agency_rates.rates.Team Manager"].source == "shipped"
     pay_settings.clear_pay(app, AT)
     assert service.paybook(app).oncosts.pension.lgps_rate == Decimal("0.198")
+    restored = pay_settings.restore_pay(app, AT)  # undoes the clear
+    assert service.paybook(app).oncosts.pension.lgps_rate == Decimal("0.211")
+    assert [(h.version, h.content is None) for h in pay_settings.pay_history(app)] == [
+        (version, False), (version + 1, True), (restored, False)
+    ]  # fmt: skip
 
 
 def test_a_bad_pay_file_stores_nothing(app, tmp_path):

@@ -297,3 +297,27 @@ def test_scenario_import_from_the_command_line_names_what_changed_and_can_be_und
     assert (
         unreadable.returncode == 1 and "notes.xlsx: cannot read it: not an Excel workbook (.xlsx)" in unreadable.stderr
     )
+
+
+def test_a_book_recognised_by_its_names_after_the_sheet_is_renamed(app, tmp_path):
+    import_file(app, ImportRequest(OCTOBER, write_report=False))
+    book = openpyxl.load_workbook(tight_workbook(app, tmp_path))
+    book["Assumptions"].title = "Finance view"
+    for name in [n for n in book.defined_names if n.startswith("ECF_")]:  # as Excel renames them with the sheet
+        book.defined_names[name].attr_text = book.defined_names[name].attr_text.replace("Assumptions!",
+                                                                                        "'Finance view'!")  # fmt: skip
+    put(book, "ECF_AGENCY_SOCIAL_WORKER", column_of(book, "tight"), "x")
+    renamed = tmp_path / "renamed.xlsx"
+    book.save(renamed)
+    with pytest.raises(scenarios.WorkbookProblem, match=r"renamed.xlsx, sheet Finance view, cell I\d+ \(Agency"):
+        scenarios.import_scenarios(app, renamed, AT)
+    put(book, "ECF_AGENCY_SOCIAL_WORKER", column_of(book, "tight"), 31.5)
+    book.save(renamed)
+    results = {r.name: r for r in scenarios.import_scenarios(app, renamed, AT)}
+    assert results["tight"].status == "new"
+    assert service.paybook(app).scenarios["tight"].agency_rates == {"Social Worker": Decimal("31.5")}
+
+
+def test_a_workbook_ecf_did_not_write_is_refused(app):
+    with pytest.raises(scenarios.WorkbookProblem, match="no ecf assumptions in it"):
+        scenarios.import_scenarios(app, OCTOBER, AT)

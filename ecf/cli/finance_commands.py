@@ -128,6 +128,24 @@ def pay_clear() -> None:
     console.print(f"Pay settings cleared (version {version}): the shipped pay data is in force.")
 
 
+@pay_app.command("restore")
+def pay_restore(
+    version: Annotated[
+        int | None, typer.Option("--version", help="The version to restore (see ecf pay history).")
+    ] = None,
+) -> None:
+    """Store an earlier version of the pay settings again: by default the one before the newest (undoes a set or a
+    clear)."""
+    from ecf.services import pay_settings
+    from payscales.loader import PayDataError
+
+    try:
+        new = pay_settings.restore_pay(open_app(), datetime.now(UTC), version)
+    except PayDataError as exc:
+        raise fail(str(exc), 1) from exc
+    console.print(f"Pay settings restored (now version {new}).")
+
+
 @pay_app.command("show")
 def pay_show(fmt: FormatOption = Format.TABLE) -> None:
     """The pay settings in force, each value with where it comes from (shipped, the council's file, stored)."""

@@ -66,6 +66,28 @@ def clear_pay(app: App, saved_at: datetime) -> int:
     return version
 
 
+def restore_pay(app: App, saved_at: datetime, version: int | None = None) -> int:
+    """Store an earlier version of the pay settings again (by default the one before the newest): undoes a set or a
+    clear. The stored scenarios are checked against it first."""
+    with app.unit_of_work() as uow:
+        versions = uow.pay.pay_history()
+        if version is None:
+            if len(versions) < 2:
+                raise PayDataError("there is no earlier version of the pay settings to restore")
+            chosen = versions[-2]
+        else:
+            found = [v for v in versions if v.version == version]
+            if not found:
+                raise PayDataError(f"no pay settings version {version} (versions: "
+                                   f"{', '.join(str(v.version) for v in versions) or 'none'})")  # fmt: skip
+            chosen = found[0]
+        load_paybook(council=council_pay(chosen), scenarios=stored_scenarios(uow.pay.scenarios()))
+        new = uow.pay.save_pay(chosen.file_name, chosen.content, chosen.files, saved_at, audit.actor(uow))
+        audit.record(uow, "pay restore", "pay settings", {"version": new, "from": chosen.version}, at=saved_at)
+        uow.commit()
+    return new
+
+
 def pay_history(app: App) -> list[SavedPay]:
     with app.unit_of_work() as uow:
         return uow.pay.pay_history()

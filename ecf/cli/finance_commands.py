@@ -231,14 +231,14 @@ def scenario_compare(
     console.print(money)
 
 
-def sensitivity(scenario: str, years: int, day: date, fmt: Format) -> None:
+def sensitivity(scenario: str, years: int, day: date, fmt: Format, calibrate: str = "national") -> None:
     """`ecf project --sensitivity`: each main assumption moved by its stated step, ranked by effect on the total."""
     from ecf.services import comparison
     from ecf.services.projection import UnknownName
     from payscales.loader import PayDataError
 
     try:
-        found = comparison.sensitivity(open_app(), scenario, years, day)
+        found = comparison.sensitivity(open_app(), scenario, years, day, calibrate)
     except (UnknownName, PayDataError, ValueError) as exc:
         raise fail(str(exc)) from exc
     largest = max((e.swing for e in found.effects), default=Decimal(0)) or Decimal(1)

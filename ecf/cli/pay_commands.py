@@ -151,7 +151,7 @@ def project(
     if sensitivity:
         from ecf.cli.finance_commands import sensitivity as run_sensitivity
 
-        run_sensitivity(scenario, years, as_of or date.today(), fmt)
+        run_sensitivity(scenario, years, as_of or date.today(), fmt, calibrate)
         return
     keys = [k.strip() for k in (by or ("financial_year" if fmt is Format.TABLE else "month")).split(",")]
     if monte_carlo is not None:

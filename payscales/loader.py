@@ -7,6 +7,7 @@ import csv
 import io
 import tomllib
 from collections.abc import Mapping
+from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from importlib import resources
 from pathlib import Path
@@ -27,8 +28,29 @@ class PayDataError(ValueError):
     """Pay data that cannot be used, with the file and key or line at fault."""
 
 
-def load_paybook(council_file: Path | None = None) -> PayBook:
-    """The shipped pay data, with the council's pay file laid over it."""
+@dataclass(frozen=True)
+class CouncilPay:
+    """A council's pay file as text, with the CSV salary tables its added scales name (so it can be stored)."""
+
+    name: str
+    text: str
+    files: Mapping[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class StoredScenario:
+    """A scenario kept in the database: the document as a pay file spells it, and where it came from."""
+
+    document: Mapping[str, Any]
+    origin: str
+
+
+def load_paybook(
+    council_file: Path | None = None, *, council: CouncilPay | None = None,
+    scenarios: Mapping[str, StoredScenario] | None = None,
+) -> PayBook:  # fmt: skip
+    """The shipped pay data, with the council's pay file (a file, or the stored one) laid over it, then the stored
+    scenarios (a stored scenario of the same name as a shipped one takes its place)."""
     folder = resources.files("payscales") / "data"
     documents: dict[str, tuple[dict[str, Any], str, Any]] = {}
     for place in (folder, folder / "scenarios"):
@@ -37,29 +59,66 @@ def load_paybook(council_file: Path | None = None) -> PayBook:
                 document = _parse(item.read_text(encoding="utf-8"), item.name)
                 documents[_id(document, item.name)] = (document, item.name, place)
     if council_file is not None:
-        _lay_over(documents, council_file)
+        council = read_council_file(council_file)
+    if council is not None:
+        _lay_over(documents, council)
+    for name, stored in (scenarios or {}).items():
+        documents[name] = (dict(stored.document), stored.origin, None)
     return _book(documents)
 
 
-def _lay_over(documents: dict[str, tuple[dict[str, Any], str, Any]], path: Path) -> None:
+def read_council_file(path: Path) -> CouncilPay:
+    """The council's pay file and the CSV files its added scales name, read from beside it."""
     try:
         text = path.read_text(encoding="utf-8-sig")
     except OSError as exc:
         raise PayDataError(f"cannot read {path}: {exc.strerror or exc}") from exc
-    council = _parse(text, path.name)
+    files: dict[str, str] = {}
+    for index, document in enumerate(_parse(text, path.name).get("add", [])):
+        name = document.get("salaries") if isinstance(document, Mapping) else None
+        if isinstance(name, str) and name not in files:
+            try:
+                files[name] = (path.parent / name).read_text(encoding="utf-8-sig")
+            except OSError as exc:
+                raise PayDataError(f"{path.name}: add[{index}]: salaries: cannot read {name}") from exc
+    return CouncilPay(path.name, text, files)
+
+
+class _Files:
+    """The council's CSV files as a folder the salary reader can open."""
+
+    def __init__(self, files: Mapping[str, str]) -> None:
+        self.files = files
+
+    def __truediv__(self, name: str) -> _File:
+        return _File(self.files.get(name))
+
+
+class _File:
+    def __init__(self, text: str | None) -> None:
+        self.text = text
+
+    def read_text(self, encoding: str = "utf-8") -> str:
+        if self.text is None:
+            raise FileNotFoundError("not stored")
+        return self.text
+
+
+def _lay_over(documents: dict[str, tuple[dict[str, Any], str, Any]], pay: CouncilPay) -> None:
+    council = _parse(pay.text, pay.name)
     unknown = sorted(set(council) - {"overrides", "add"})
     if unknown:
-        raise PayDataError(f"{path.name}: unknown section '{unknown[0]}' (expected overrides or add)")
+        raise PayDataError(f"{pay.name}: unknown section '{unknown[0]}' (expected overrides or add)")
     for rule_id, override in council.get("overrides", {}).items():
         if rule_id not in documents:
-            raise PayDataError(f"{path.name}: overrides.{rule_id}: no such pay data (loaded: {', '.join(documents)})")
+            raise PayDataError(f"{pay.name}: overrides.{rule_id}: no such pay data (loaded: {', '.join(documents)})")
         document, name, folder = documents[rule_id]
-        documents[rule_id] = (merge_tables(document, override), f"{name} + {path.name}", folder)
+        documents[rule_id] = (merge_tables(document, override), f"{name} + {pay.name}", folder)
     for index, document in enumerate(council.get("add", [])):
-        rule_id = _id(document, f"{path.name} add[{index}]")
+        rule_id = _id(document, f"{pay.name} add[{index}]")
         if rule_id in documents:
-            raise PayDataError(f"{path.name}: add[{index}]: '{rule_id}' exists already; change it under overrides")
-        documents[rule_id] = (document, f"{path.name} (add[{index}])", path.parent)
+            raise PayDataError(f"{pay.name}: add[{index}]: '{rule_id}' exists already; change it under overrides")
+        documents[rule_id] = (document, f"{pay.name} (add[{index}])", _Files(pay.files))
 
 
 def _book(documents: Mapping[str, tuple[dict[str, Any], str, Any]]) -> PayBook:

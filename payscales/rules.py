@@ -215,6 +215,10 @@ class Scenario(Strict):
     hazard_multipliers: dict[str, Rate | Decimal] = Field(default_factory=dict)  # stage -> multiplier
     agency_reduction_per_year: Rate = Decimal(0)  # share of agency cover turned into permanent hires each year
     replacement: Replacement = Replacement(vacancy_months=3)
+    # Finance's "what if" over the pay data in force; None (or no entry) keeps the pay data's own figure.
+    lgps_rate: Rate | None = None  # the LGPS employer rate
+    turnover: Rate | None = None  # the national turnover the leaving hazard is calibrated to
+    agency_rates: dict[str, Money] = Field(default_factory=dict)  # role -> hourly charge
     source: Source | None = None
     notes: dict[str, str] = Field(default_factory=dict)
 
@@ -247,4 +251,24 @@ class PayBook(Strict):
                     raise ValueError(f"scenario '{scenario.id}' names '{name}', which is not loaded")
             if scenario.stage_scale is not None and scenario.stage_scale not in self.scales:
                 raise ValueError(f"scenario '{scenario.id}' names scale '{scenario.stage_scale}', which is not loaded")
+            unknown = sorted(set(scenario.agency_rates) - set(self.agency.rates))
+            if unknown:
+                raise ValueError(
+                    f"scenario '{scenario.id}' sets an agency rate for '{unknown[0]}', a role with no rate"
+                )
         return self
+
+
+def in_force(book: PayBook, scenario: Scenario) -> PayBook:
+    """The pay data a scenario runs with: its own LGPS rate, turnover and agency rates where it sets them."""
+    oncosts, hazards, agency = book.oncosts, book.hazards, book.agency
+    if scenario.lgps_rate is not None:
+        pension = oncosts.pension.model_copy(update={"lgps_rate": scenario.lgps_rate})
+        oncosts = oncosts.model_copy(update={"pension": pension})
+    if scenario.turnover is not None:
+        hazards = hazards.model_copy(update={"turnover": scenario.turnover})
+    if scenario.agency_rates:
+        agency = agency.model_copy(update={"rates": {**agency.rates, **scenario.agency_rates}})
+    if oncosts is book.oncosts and hazards is book.hazards and agency is book.agency:
+        return book
+    return book.model_copy(update={"oncosts": oncosts, "hazards": hazards, "agency": agency})

@@ -33,11 +33,14 @@ def register(app: typer.Typer) -> None:
     app.add_typer(scenario_app, name="scenario")
     app.command()(project)
     app.command("export")(export)
+    from ecf.cli.finance_commands import register as register_finance
+
+    register_finance(app, scenario_app)
 
 
 def _book(pay_file: Path | None) -> Any:
     try:
-        return service.paybook(pay_file)
+        return service.paybook(open_app(), pay_file)
     except PayDataError as exc:
         raise fail(str(exc)) from exc
 
@@ -89,8 +92,9 @@ def payscale_show(
 def scenario_list(pay_file: PayFileOption = None, fmt: FormatOption = Format.TABLE) -> None:
     """The scenarios loaded."""
     book = _book(pay_file)
-    rows = [{"name": s.id, "title": s.name, "description": s.description} for s in book.scenarios.values()]
-    render(rows, ["name", "title", "description"], fmt)
+    rows = [{"name": s.id, "title": s.name, "origin": book.origins.get(s.id, ""), "description": s.description}
+            for s in book.scenarios.values()]  # fmt: skip
+    render(rows, ["name", "title", "origin", "description"], fmt, table_columns=["name", "title", "origin"])
 
 
 @scenario_app.command("show")
@@ -102,6 +106,7 @@ def scenario_show(name: str, pay_file: PayFileOption = None) -> None:
     except service.UnknownName as exc:
         raise fail(str(exc)) from exc
     console.print(f"[bold]{chosen.name}[/] ({chosen.id}): {chosen.description}", soft_wrap=True)
+    console.print(f"From: {book.origins.get(chosen.id, 'shipped')}", highlight=False, soft_wrap=True)
     console.print_json(chosen.model_dump_json(exclude={"kind", "id", "name", "description"}))
     console.print(
         f"On-costs: {book.oncosts.name}; LGPS {book.oncosts.pension.lgps_rate}, levy {book.oncosts.levy.rate}"
@@ -137,9 +142,17 @@ def project(
     seed: Annotated[int, typer.Option("--seed", help="Random seed for --monte-carlo (same seed, same bands).")] = 1,
     pay_file: PayFileOption = None,
     fmt: FormatOption = Format.TABLE,
+    sensitivity: Annotated[
+        bool, typer.Option("--sensitivity", help="Move each main assumption one at a time: which ones matter.")
+    ] = False,
 ) -> None:
     """Project pay, on-costs, agency cost, leavers and new experienced practitioners month by month. Table output
     sums by financial year unless --by says otherwise; csv and json give every month."""
+    if sensitivity:
+        from ecf.cli.finance_commands import sensitivity as run_sensitivity
+
+        run_sensitivity(scenario, years, as_of or date.today(), fmt, calibrate)
+        return
     keys = [k.strip() for k in (by or ("financial_year" if fmt is Format.TABLE else "month")).split(",")]
     if monte_carlo is not None:
         _monte_carlo(scenario, years, as_of, calibrate, lgps_rate, pay_file, monte_carlo, seed, keys, fmt)
@@ -263,6 +276,9 @@ def export(
     lgps_rate: Annotated[float | None, typer.Option("--lgps-rate", help="Your fund's employer rate.")] = None,
     calibrate: Annotated[str, typer.Option("--calibrate", help="national or own.")] = "national",
     pay_file: PayFileOption = None,
+    sensitivity: Annotated[
+        bool, typer.Option("--sensitivity", help="Add a Sensitivity sheet with a tornado chart (the first scenario).")
+    ] = False,
 ) -> None:
     """Write the finance workbook: cover, assumptions, summary by financial year (live formulas), monthly, by team,
     by grade and stage, workers, and charts."""
@@ -273,7 +289,13 @@ def export(
         for name in [scenario, *([compare] if compare else [])]
     ]
     try:
-        written = service.export_workbook(open_app(), requests, path, datetime.now(), pseudonymise, force)
+        app = open_app()
+        tornado = None
+        if sensitivity:
+            from ecf.services.comparison import sensitivity as run_sensitivity
+
+            tornado = run_sensitivity(app, scenario, years, day, calibrate)
+        written = service.export_workbook(app, requests, path, datetime.now(), pseudonymise, force, tornado)
     except (service.UnknownName, PayDataError, ExportError, ValueError) as exc:
         raise fail(str(exc)) from exc
     console.print(f"Wrote {written} ({written.stat().st_size / 1e6:.1f} MB).")

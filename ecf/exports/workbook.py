@@ -27,9 +27,12 @@ from xlsxwriter.utility import xl_col_to_name, xl_rowcol_to_cell
 from xlsxwriter.workbook import Workbook
 from xlsxwriter.worksheet import Worksheet
 
+from ecf.exports.assumptions import write_assumptions
+from ecf.exports.sensitivity_sheet import write_sensitivity
 from ecf.progression.calendar import uk
 from payscales.projection import Projection
 from payscales.rules import PayBook
+from payscales.sensitivity import Sensitivity
 
 MONEY_COLUMNS = ("salary", "employer_ni", "pension", "levy", "agency")
 HEADINGS = {
@@ -53,6 +56,7 @@ class ExportInput:
     produced: datetime
     names: dict[str, str] = field(default_factory=dict)  # employee_id -> name; empty when pseudonymised
     pseudonyms: dict[str, str] = field(default_factory=dict)  # employee_id -> stable code, when pseudonymised
+    sensitivity: Sensitivity | None = None  # adds the Sensitivity sheet (after Charts) with its tornado chart
 
 
 def write_workbook(path: Path, content: ExportInput, force: bool = False) -> Path:
@@ -122,6 +126,7 @@ class _Writer:
         grades = self.book.add_worksheet("By grade and stage")
         workers = self.book.add_worksheet("Workers")
         charts = self.book.add_worksheet("Charts")
+        tornado = self.book.add_worksheet("Sensitivity") if self.content.sensitivity else None
         # constant_memory writes a sheet's rows in order, so each sheet is written whole, top to bottom.
         self._cover(cover)
         self._assumptions(assumptions)
@@ -131,6 +136,8 @@ class _Writer:
         self._grades(grades)
         self._workers(workers)
         self._charts(charts)
+        if tornado is not None and self.content.sensitivity is not None:
+            write_sensitivity(self.book, tornado, self.content.sensitivity)
         self.book.close()
         _splice_workers(self.path, self.workers_pending)
 
@@ -186,60 +193,7 @@ class _Writer:
             self._text(sheet, row, 1, value, self.formats["text"])
 
     def _assumptions(self, sheet: Worksheet) -> None:
-        self._headings(sheet, 0, ["Assumption", "Scenario", "Value", "Unit", "Source"], [38, 18, 14, 16, 80])
-        book, row = self.content.book, 1
-
-        def put(label: str, scenario: str, value: float, unit: str, source: str, fmt: Any) -> None:
-            nonlocal row
-            self._text(sheet, row, 0, label)
-            self._text(sheet, row, 1, scenario)
-            self._number(sheet, row, 2, value, fmt)
-            self._text(sheet, row, 3, unit)
-            self._text(sheet, row, 4, source)
-            row += 1
-
-        for projection in self.content.projections:
-            s, cal = projection.scenario, projection.calibration
-            put("Pay award after the last known year", s.id, float(s.pay_award_assumption), "a year",
-                s.notes.get("pay_award_assumption", "scenario input"), self.formats["percent"])  # fmt: skip
-            put("Months' service for an April increment", s.id, s.first_increment_min_months, "months",
-                f"increments: {s.increment}", None)  # fmt: skip
-            put("Leaving hazard, under 5 years' service", s.id, cal.under_5, "a year", cal.source,
-                self.formats["percent"])  # fmt: skip
-            put("Leaving hazard, 5 years and over", s.id, cal.five_plus, "a year", cal.source, self.formats["percent"])
-            for stage, multiplier in sorted(s.hazard_multipliers.items()):
-                put(f"Hazard multiplier: {stage}", s.id, float(multiplier), "x", "scenario input", None)
-            put("Vacancy covered by agency before refilling", s.id, s.replacement.vacancy_months, "months",
-                f"replacement policy: {s.replacement.policy}", None)  # fmt: skip
-            put("Agency cover turned permanent", s.id, float(s.agency_reduction_per_year), "a year",
-                "scenario input", self.formats["percent"])  # fmt: skip
-        oncosts = book.oncosts
-        put("Employer pension (LGPS)", "all", float(oncosts.pension.lgps_rate), "of pay", oncosts.pension.note,
-            self.formats["percent"])  # fmt: skip
-        secondary = oncosts.pension
-        put("LGPS secondary contribution (rate)", "all", float(secondary.secondary_rate), "of pay",
-            secondary.secondary_note, self.formats["percent"])  # fmt: skip
-        put("LGPS secondary contribution (lump sum)", "all", float(secondary.secondary_annual), "£ a year",
-            secondary.secondary_note, self.formats["money"])  # fmt: skip
-        put("Apprenticeship levy allowance", "all", float(oncosts.levy.annual_allowance if oncosts.levy.apply_allowance
-            else 0), "£ a year", oncosts.levy.note, self.formats["money"])  # fmt: skip
-        put(
-            "Apprenticeship levy", "all", float(oncosts.levy.rate), "of pay", oncosts.levy.note, self.formats["percent"]
-        )
-        for period in oncosts.employer_ni:
-            when = f"from {uk(period.from_)}"
-            put(f"Employer NI rate {when}", "all", float(period.rate), "above threshold", period.note or
-                oncosts.source.title, self.formats["percent"])  # fmt: skip
-            put(f"NI secondary threshold {when}", "all", float(period.monthly_threshold), "£ a month",
-                oncosts.source.title, self.formats["money"])  # fmt: skip
-        agency = book.agency
-        for role, rate in agency.rates.items():
-            put(f"Agency charge rate: {role}", "all", float(rate), "£ an hour", agency.notes.get("rates", ""),
-                self.formats["pence"])  # fmt: skip
-        put("Agency hours a week", "all", float(agency.hours_per_week), "hours", agency.source.title, None)
-        put("Agency weeks a year", "all", float(agency.weeks_per_year), "weeks", agency.notes.get("weeks_per_year", ""),
-            None)  # fmt: skip
-        sheet.autofilter(0, 0, row - 1, 4)
+        write_assumptions(self.book, sheet, self.content.book, self.content.projections)
 
     def _monthly(self, sheet: Worksheet) -> None:
         names = ["Scenario", "Month", "Financial year", *(HEADINGS[c] for c in ("fte", *MONEY_COLUMNS)), "Total cost",

@@ -5,7 +5,9 @@ from __future__ import annotations
 
 from datetime import date, datetime
 from pathlib import Path
+from typing import Any
 
+from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.containers import Horizontal, VerticalScroll
@@ -13,10 +15,15 @@ from textual.widgets import Button, Checkbox, DataTable, Input, Label, Select, S
 from textual_plotext import PlotextPlot
 
 from ecf.cli.output import pounds
+from ecf.services import comparison
 from ecf.services import projection as service
 from ecf.services.context import App as EcfApp
+from payscales.sensitivity import Sensitivity
 
 NONE = "(none)"
+PROJECTION_COLUMNS = (
+    "Scenario", "Financial year", "FTE", "Salary", "Employer NI", "Pension", "Levy", "Agency", "Total", "Leavers",
+)  # fmt: skip
 
 
 class ProjectionPane(VerticalScroll):
@@ -27,9 +34,11 @@ class ProjectionPane(VerticalScroll):
         super().__init__(**kwargs)  # type: ignore[arg-type]
         self.ecf = ecf
         self.projected = False
+        self.offered: list[str] = []
 
     def compose(self) -> ComposeResult:
-        names = sorted(service.paybook().scenarios)
+        names = sorted(service.paybook(self.ecf).scenarios)
+        self.offered = names
         with Horizontal(id="projection-controls"):
             yield Label("Scenario")
             yield Select([(n, n) for n in names], value="baseline", allow_blank=False, id="scenario")
@@ -41,6 +50,9 @@ class ProjectionPane(VerticalScroll):
             yield Button("Project", variant="primary", id="project")
             yield Button("Export to Excel", id="export")
             yield Checkbox("Pseudonymise", id="pseudonymise", tooltip="Workers as codes (W…) instead of names and IDs")
+        with Horizontal(id="projection-analysis"):
+            yield Button("Compare inputs", id="compare-inputs", tooltip="Every input of the two scenarios side by side")
+            yield Button("Sensitivity", id="sensitivity", tooltip="Which assumptions matter: each moved one at a time")
         yield Static("Projecting the baseline…", id="projection-status")
         yield DataTable(id="projection-table", cursor_type="none")
         yield PlotextPlot(id="projection-chart")
@@ -48,16 +60,32 @@ class ProjectionPane(VerticalScroll):
     def on_mount(self) -> None:
         table = self.query_one("#projection-table", DataTable)
         table.can_focus = False  # nothing to pick in it; the tab itself takes the arrow keys and scrolls to the chart
-        table.add_columns(
-            "Scenario", "Financial year", "FTE", "Salary", "Employer NI", "Pension", "Levy", "Agency", "Total",
-            "Leavers",
-        )  # fmt: skip
+        self._columns(table, PROJECTION_COLUMNS)
+
+    def _columns(self, table: DataTable[Any], names: tuple[str, ...]) -> None:
+        """The table shows a projection, a comparison of inputs or a sensitivity: each with its own columns."""
+        if tuple(str(c.label) for c in table.columns.values()) != names:
+            table.clear(columns=True)
+            table.add_columns(*names)
 
     def on_show(self) -> None:
-        """The baseline is projected the first time the tab is opened: finance sees figures at once."""
+        """The baseline is projected the first time the tab is opened: finance sees figures at once. The scenarios
+        offered are the ones in force, stored ones included (read again each time, so an import shows up)."""
+        self._offer(sorted(service.paybook(self.ecf).scenarios))
         if not self.projected:
             self.projected = True
             self._project()
+
+    def _offer(self, names: list[str]) -> None:
+        if names == self.offered:
+            return
+        self.offered = names
+        for ident, extra in (("#scenario", []), ("#compare", [(NONE, NONE)])):
+            select = self.query_one(ident, Select)
+            value = select.value
+            options = [*extra, *((n, n) for n in names)]
+            select.set_options(options)
+            select.value = value if value in names or value == NONE else options[0][1]
 
     def _choice(self) -> tuple[list[str], int]:
         scenario = str(self.query_one("#scenario", Select).value)
@@ -84,9 +112,10 @@ class ProjectionPane(VerticalScroll):
 
     def _show(self, results: list[service.Projection], years: int) -> None:
         table = self.query_one("#projection-table", DataTable)
+        self._columns(table, PROJECTION_COLUMNS)
         table.clear()
         plot = self.query_one("#projection-chart", PlotextPlot).plt
-        plot.clear_data()
+        plot.clear_figure()  # ticks too: the chart shows years, or assumptions (tornado)
         years_shown: list[str] = []
         bars: list[list[float]] = []
         for result in results:
@@ -134,3 +163,85 @@ class ProjectionPane(VerticalScroll):
             self.app.call_from_thread(self.app.notify, str(exc), title="Export failed", severity="error")
             return
         self.app.call_from_thread(self.app.notify, f"Wrote {written}", title="Finance workbook")
+
+    # --- inputs side by side, and sensitivity --------------------------------------------------------------------
+
+    @on(Button.Pressed, "#compare-inputs")
+    def compare_inputs(self) -> None:
+        names, years = self._choice()
+        if len(names) < 2:
+            self.app.notify("Choose a scenario to compare first.", title="Compare inputs", severity="warning")
+            return
+        self.query_one("#projection-status", Static).update(f"Comparing {' and '.join(names)}…")
+        self._run_compare(names, years)
+
+    @work(thread=True, exclusive=True, group="projection")
+    def _run_compare(self, names: list[str], years: int) -> None:
+        today: date = self.app.today  # type: ignore[attr-defined]
+        try:
+            found = comparison.compare(self.ecf, names, years, today)
+        except (service.UnknownName, service.PayDataError, ValueError) as exc:
+            self.app.call_from_thread(self.app.notify, str(exc), title="Compare failed", severity="error")
+            return
+        self.app.call_from_thread(self._show_comparison, found)
+
+    def _show_comparison(self, found: comparison.Comparison) -> None:
+        """Every input, the ones that differ in bold yellow; then each year's total and the difference."""
+        table = self.query_one("#projection-table", DataTable)
+        self._columns(table, ("", "Input", *found.names))
+        table.clear()
+        for row in found.settings:
+            style = "bold yellow" if row.differs else ""
+            table.add_row("*" if row.differs else "", Text(row.label, style), *(Text(v, style) for v in row.values))
+        for index, year in enumerate(found.years):
+            table.add_row("", f"Total {year}", *(pounds(found.totals[n][index]) for n in found.names))
+            table.add_row(
+                "", f"  ± {found.names[0]}", "", *(pounds(found.difference(n)[index]) for n in found.names[1:])
+            )
+        plot = self.query_one("#projection-chart", PlotextPlot).plt
+        plot.clear_figure()  # ticks too: the chart shows years, or assumptions (tornado)
+        bars = [[float(t) / 1e6 for t in found.totals[n]] for n in found.names]
+        plot.multiple_bar(found.years, bars, labels=found.names)  # type: ignore[call-arg]
+        plot.title("Total cost by financial year (£m)")
+        self.query_one("#projection-chart", PlotextPlot).refresh()
+        differ = sum(1 for row in found.settings if row.differs)
+        self.query_one("#projection-status", Static).update(
+            f"{' and '.join(found.names)}: {differ} inputs differ (marked *), then the totals by financial year"
+        )
+
+    @on(Button.Pressed, "#sensitivity")
+    def sensitivity(self) -> None:
+        names, years = self._choice()
+        self.query_one("#projection-status", Static).update(f"Moving each assumption of {names[0]} one at a time…")
+        self._run_sensitivity(names[0], years)
+
+    @work(thread=True, exclusive=True, group="projection")
+    def _run_sensitivity(self, name: str, years: int) -> None:
+        today: date = self.app.today  # type: ignore[attr-defined]
+        try:
+            found = comparison.sensitivity(self.ecf, name, years, today)
+        except (service.UnknownName, service.PayDataError, ValueError) as exc:
+            self.app.call_from_thread(self.app.notify, str(exc), title="Sensitivity failed", severity="error")
+            return
+        self.app.call_from_thread(self._show_sensitivity, found)
+
+    def _show_sensitivity(self, found: Sensitivity) -> None:
+        """The ranking and a tornado chart: each assumption's effect on the total, moved down and up."""
+        table = self.query_one("#projection-table", DataTable)
+        self._columns(table, ("#", "Assumption", "Value: low / high", "If low", "If high", "Step"))
+        table.clear()
+        for rank, effect in enumerate(found.effects, start=1):
+            table.add_row(str(rank), effect.step.label, f"{effect.base}: {effect.low} / {effect.high}",
+                          pounds(effect.effect_low), pounds(effect.effect_high), effect.step.note)  # fmt: skip
+        plot = self.query_one("#projection-chart", PlotextPlot).plt
+        plot.clear_figure()  # ticks too: the chart shows years, or assumptions (tornado)
+        shown = list(reversed(found.effects))  # plotext draws the first bar at the bottom: the largest goes on top
+        labels = [e.step.label for e in shown]
+        lows, highs = [float(e.effect_low) / 1e3 for e in shown], [float(e.effect_high) / 1e3 for e in shown]
+        plot.multiple_bar(labels, [lows, highs], labels=["moved down", "moved up"], orientation="horizontal")  # type: ignore[call-arg]
+        plot.title(f"Tornado: change in the {found.years}-year total (£k)")
+        self.query_one("#projection-chart", PlotextPlot).refresh()
+        self.query_one("#projection-status", Static).update(
+            f"{found.scenario}: {pounds(found.total)} over {found.years} years; each assumption moved one at a time, "
+            "largest effect first"
+        )

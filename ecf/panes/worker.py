@@ -64,9 +64,10 @@ class WorkerScreen(Screen[None]):
             lines.append(f"{item.name}: {_eligibility(item.eligible, item.eligible_from)}")
         lines += [f"Alert: {a.message}" for a in assessment.alerts]
         self.query_one("#worker-eligibility", Static).update("\n".join(lines))
-        projected = worker_pay(detail.assessed, today)
+        projected = worker_pay(detail.assessed, today, app=self.ecf)
+        now = pay_now(detail.assessed, today, self.ecf)
         self.query_one("#worker-pay-now", Static).update(
-            f"{_pay_now(pay_now(detail.assessed, today))}\nExpected cost from {month_name(projected.first_month)} to "
+            f"{_pay_now(now)}\nExpected cost from {month_name(projected.first_month)} to "
             f"{month_name(projected.last_month)} by financial year (part years at either end), with the chance of "
             "leaving:"
         )

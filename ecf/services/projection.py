@@ -13,21 +13,24 @@ import pandas as pd
 from ecf.exports.workbook import ExportError, ExportInput, write_workbook
 from ecf.progression.calendar import add_months, add_years, financial_year
 from ecf.progression.indicators import leavers_between
+from ecf.services import pay_settings
 from ecf.services.context import App
 from ecf.services.progression import Assessed, assess_workforce, rulebook
-from payscales.loader import PayDataError, load_paybook
+from payscales.loader import PayDataError
 from payscales.montecarlo import MonteCarlo, simulate
 from payscales.pay import salaries_for
 from payscales.projection import Calibration, PayFacts, Projection, calibrate, calibrate_own, project
-from payscales.rules import PayBook, Scale, Scenario
+from payscales.rules import PayBook, Scale, Scenario, in_force
+from payscales.sensitivity import Sensitivity
 
 
 class UnknownName(LookupError):
     pass
 
 
-def paybook(pay_file: Path | None = None) -> PayBook:
-    return load_paybook(pay_file)
+def paybook(app: App | None = None, pay_file: Path | None = None) -> PayBook:
+    """The pay data in force for this database (the stored pay file and scenarios); shipped only without an app."""
+    return pay_settings.paybook(app, pay_file)
 
 
 def scale(book: PayBook, name: str) -> Scale:
@@ -55,43 +58,63 @@ class ProjectionRequest:
     rules_file: Path | None = None
 
 
-def run_projection(app: App, request: ProjectionRequest) -> Projection:
-    book = paybook(request.pay_file)
+def run_projection(app: App, request: ProjectionRequest, book: PayBook | None = None) -> Projection:
+    """The scenario projected with the pay settings in force (its own LGPS rate, turnover and agency rates where it
+    sets them)."""
+    book = book or paybook(app, request.pay_file)
     chosen = scenario(book, request.scenario)
+    effective = in_force(book, chosen)
     progress = assess_workforce(app, request.as_of, rules_file=request.rules_file)
     workers = [pay_facts(item, request.as_of) for item in progress.workers]
-    hazards = _calibration(app, book, progress.workers, request)
-    return project(workers, book, chosen, request.as_of, request.years, hazards, request.lgps_rate)
+    hazards = _calibration(app, effective, progress.workers, request)
+    return project(workers, effective, chosen, request.as_of, request.years, hazards, request.lgps_rate)
+
+
+def project_scenarios(
+    app: App, book: PayBook, scenarios: list[Scenario], as_of: date, years: int, calibration: str = "national",
+) -> list[Projection]:  # fmt: skip
+    """Several scenarios (stored, or built on the fly as the sensitivity does) over one assessment of the workforce."""
+    progress = assess_workforce(app, as_of)
+    workers = [pay_facts(item, as_of) for item in progress.workers]
+    found = []
+    for chosen in scenarios:
+        effective = in_force(book, chosen)
+        request = ProjectionRequest(chosen.id, years, as_of, calibration)
+        hazards = _calibration(app, effective, progress.workers, request)
+        found.append(project(workers, effective, chosen, as_of, years, hazards))
+    return found
 
 
 def run_monte_carlo(app: App, request: ProjectionRequest, runs: int, seed: int) -> MonteCarlo:
-    book = paybook(request.pay_file)
+    book = paybook(app, request.pay_file)
     chosen = scenario(book, request.scenario)
+    effective = in_force(book, chosen)
     progress = assess_workforce(app, request.as_of, rules_file=request.rules_file)
     workers = [pay_facts(item, request.as_of) for item in progress.workers]
-    hazards = _calibration(app, book, progress.workers, request)
-    return simulate(workers, book, chosen, request.as_of, request.years, hazards, runs, seed, request.lgps_rate)
+    hazards = _calibration(app, effective, progress.workers, request)
+    return simulate(workers, effective, chosen, request.as_of, request.years, hazards, runs, seed, request.lgps_rate)
 
 
 def export_workbook(
     app: App, requests: list[ProjectionRequest], path: Path, produced: datetime, pseudonymise: bool = False,
-    force: bool = False,
+    force: bool = False, sensitivity: Sensitivity | None = None,
 ) -> Path:  # fmt: skip
     """The finance workbook for one scenario or two compared. Reads the database, never writes to it."""
-    book = paybook(requests[0].pay_file)
+    book = paybook(app, requests[0].pay_file)
     first = requests[0]
     progress = assess_workforce(app, first.as_of, rules_file=first.rules_file)
     workers = [pay_facts(item, first.as_of) for item in progress.workers]
-    hazards = _calibration(app, book, progress.workers, first)
-    projections = [
-        project(workers, book, scenario(book, r.scenario), r.as_of, r.years, hazards, r.lgps_rate, per_worker=True)
-        for r in requests
-    ]
+    projections = []
+    for r in requests:
+        chosen = scenario(book, r.scenario)
+        effective = in_force(book, chosen)
+        hazards = _calibration(app, effective, progress.workers, r)
+        projections.append(project(workers, effective, chosen, r.as_of, r.years, hazards, r.lgps_rate, per_worker=True))
     records = [w.state.record for w in progress.workers]
     names = {} if pseudonymise else {r.employee_id: " ".join(p for p in (r.forename, r.surname) if p) for r in records}
     codes = {r.employee_id: pseudonym(r.employee_id) for r in records} if pseudonymise else {}
     council = rulebook(app, first.rules_file).council.name
-    content = ExportInput(council, projections, book, progress.data_as_of, produced, names, codes)
+    content = ExportInput(council, projections, book, progress.data_as_of, produced, names, codes, sensitivity)
     return write_workbook(path, content, force)
 
 
@@ -105,10 +128,11 @@ class WorkerPay:
     years: pd.DataFrame  # by financial year; the first and last may be part years
 
 
-def worker_pay(assessed: Assessed, as_of: date, years: int = 3) -> WorkerPay:
+def worker_pay(assessed: Assessed, as_of: date, years: int = 3, app: App | None = None) -> WorkerPay:
     """One worker's expected pay and on-costs by financial year under the baseline (the worker screen already has
-    them assessed, so nothing is read again)."""
-    book = paybook()
+    them assessed, so nothing is read again but the pay settings in force)."""
+    book = paybook(app)
+    book = in_force(book, book.scenarios["baseline"])
     facts = pay_facts(assessed, as_of)
     calibration = calibrate(book.hazards, [(as_of - facts.start_date).days / 365.25])
     result = project([facts], book, book.scenarios["baseline"], as_of, years, calibration, per_worker=True)
@@ -124,9 +148,9 @@ class PayNow:
     assumed_award: Decimal | None  # set when the year's award is not published: the scenario's assumption
 
 
-def pay_now(assessed: Assessed, as_of: date) -> PayNow | None:
+def pay_now(assessed: Assessed, as_of: date, app: App | None = None) -> PayNow | None:
     """A worker's annual pay on the as-of date under the baseline scale (None without a spine point on it)."""
-    book = paybook()
+    book = paybook(app)
     baseline = book.scenarios["baseline"]
     scale = book.scales[baseline.scale]
     record = assessed.state.record

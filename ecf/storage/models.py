@@ -177,3 +177,32 @@ class AuditEventRow(Base):
     details: Mapped[dict[str, Any] | None] = mapped_column(JSON)
 
     __table_args__ = (Index("ix_audit_events_at", "at"),)
+
+
+class CouncilPayRow(Base):
+    """The council's pay file (TOML) with the CSV salary tables it adds, kept so every projection, export and screen
+    uses the same pay settings. Each save is a new row: the newest is in force, the older ones show what changed."""
+
+    __tablename__ = "council_pay"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    file_name: Mapped[str] = mapped_column(String(255))
+    content: Mapped[str | None] = mapped_column(Text)  # None: cleared, back to the shipped pay data
+    files: Mapped[dict[str, Any] | None] = mapped_column(JSON)  # CSV name -> text, for the scales the file adds
+    saved_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    saved_by: Mapped[str | None] = mapped_column(String(100))
+
+
+class StoredScenarioRow(Base):
+    """One version of a named scenario (finance's, usually imported from an edited workbook). The newest row for a
+    name is in force; content None means deleted. Older rows are the history, so any change can be undone."""
+
+    __tablename__ = "stored_scenarios"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    name: Mapped[str] = mapped_column(String(40), index=True)
+    content: Mapped[dict[str, Any] | None] = mapped_column(JSON)  # the scenario as the pay files spell it
+    based_on: Mapped[str | None] = mapped_column(String(40))
+    origin: Mapped[str | None] = mapped_column(String(255))  # e.g. the workbook it was imported from
+    saved_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    saved_by: Mapped[str | None] = mapped_column(String(100))

@@ -216,7 +216,7 @@ class _Assessor:
             return programme, f"programme start {uk(start)} is {_period_words(programme)}"
         if not self.may_start:
             return None, "no programme start recorded, and qualified too long ago to start one"
-        expected = max(record.start_date, record.date_qualified, self.as_of)
+        expected = max(record.start_date, record.qualified_on, self.as_of)
         programme = self.engine.programme_for(expected)
         if programme is None:
             return None, f"no programme rule covers a start on {uk(expected)}"
@@ -228,7 +228,7 @@ class _Assessor:
         record = self.record
         if record.asye_status is AsyeStatus.EXEMPT or record.asye_start_date is not None:
             return False
-        return self.as_of <= add_years(record.date_qualified, self.engine.funded_years)
+        return self.as_of <= add_years(record.qualified_on, self.engine.funded_years)
 
     def _outcome(self) -> Outcome | None:
         decided = [r for r in self.facts.recorded if r.outcome is not None and r.completed_on <= self.as_of]
@@ -255,8 +255,8 @@ class _Assessor:
             done = self._done(programme.id, rule, outcome)
             if rule.anchor == "date_qualified":
                 scheduled = schedule_milestone(
-                    rule, anchor_day=record.date_qualified, anchor_label="qualified", fte=record.fte,
-                    part_time=programme.part_time, pauses=(), not_before=record.date_qualified,
+                    rule, anchor_day=record.qualified_on, anchor_label="qualified", fte=record.fte,
+                    part_time=programme.part_time, pauses=(), not_before=record.qualified_on,
                 )  # fmt: skip
                 found.append(self._milestone(programme.id, rule, scheduled.due, done, scheduled.explanation, None))
                 continue
@@ -281,7 +281,7 @@ class _Assessor:
         start = record.asye_start_date
         assert start is not None
         pauses = self._pauses(programme.pauses)
-        cap = programme_cap(start, record.date_qualified, programme.part_time)
+        cap = programme_cap(start, record.qualified_on, programme.part_time)
         extended = record.asye_status is AsyeStatus.EXTENDED
         key = (programme.id, start, record.fte, extended, cap)
         if not pauses:
@@ -293,7 +293,7 @@ class _Assessor:
         schedule: list[Scheduled] = []
         for index, rule in enumerate(programme.milestones):
             if rule.anchor == "date_qualified":
-                scheduled = Scheduled(record.date_qualified, "")  # worked out per worker; a placeholder here
+                scheduled = Scheduled(record.qualified_on, "")  # worked out per worker; a placeholder here
             elif rule.after is not None:
                 anchor_day = due[rule.after]
                 scheduled = schedule_milestone(
@@ -493,9 +493,9 @@ class _Assessor:
 
     def _agency(self, rule: AgencyRule, programme_end: date | None) -> Eligibility:
         record = self.record
-        if rule.applies_to_qualified_from is not None and record.date_qualified < rule.applies_to_qualified_from:
-            text = f"does not apply: qualified {uk(record.date_qualified)}, before {uk(rule.applies_to_qualified_from)}"
-            return Eligibility(rule.id, rule.name, rule.status.value, record.date_qualified, True, text)
+        if rule.applies_to_qualified_from is not None and record.qualified_on < rule.applies_to_qualified_from:
+            text = f"does not apply: qualified {uk(record.qualified_on)}, before {uk(rule.applies_to_qualified_from)}"
+            return Eligibility(rule.id, rule.name, rule.status.value, record.qualified_on, True, text)
         reached = self.counter(rule.counting).reach(rule.min_pqe_months)
         eligible_from, text = reached.reached_on, reached.explanation
         if rule.requires_programme_passed:
@@ -558,8 +558,8 @@ class _Assessor:
         yield from self._registration_alerts()
         start = record.asye_start_date
         if programme is not None and start is not None and record.asye_status is not AsyeStatus.EXEMPT:
-            standard = add_years(record.date_qualified, programme.start_window.standard_years)
-            funded = add_years(record.date_qualified, programme.start_window.funded_years)
+            standard = add_years(record.qualified_on, programme.start_window.standard_years)
+            funded = add_years(record.qualified_on, programme.start_window.funded_years)
             if start > funded:
                 years = programme.start_window.funded_years
                 yield Alert(
@@ -573,7 +573,7 @@ class _Assessor:
                     f"{programme.label} started {uk(start)}, after the standard window ({uk(standard)}); "
                     f"fundable up to {uk(funded)}",
                 )
-        if record.prior_pqe_months is None and (record.start_date - record.date_qualified).days > 366:
+        if record.prior_pqe_months is None and (record.start_date - record.qualified_on).days > 366:
             yield Alert("prior_pqe_missing", "qualified over a year before joining, but no prior PQE is declared")
         if record.contract_type is ContractType.AGENCY:
             for rule, result in zip(self.engine.agency, agency, strict=True):

@@ -18,6 +18,8 @@ from ecf.storage.repository import ImportInfo, IssueRecord, NewImport
 from importers.asof import as_of_from_name
 from importers.issues import Issue
 from importers.mapping import MappingProfile, ProfileError, load_profile, map_columns, profile_from_toml
+from importers.profiles.apply import apply_profile, summarise_absent
+from importers.profiles.builtin import BUILTIN_NAMES, builtin_profile
 from importers.readers import UnreadableFile, read_table
 from importers.report import write_report
 from importers.validation import ValidatedFile, validate_table
@@ -84,7 +86,7 @@ def sha256_of(path: Path) -> str:
 
 
 def resolve_profile(app: App, name_or_path: str | None) -> MappingProfile | None:
-    """A profile is a TOML file path or the name of one saved with `ecf profile save`."""
+    """A profile is a TOML file path, the name of one saved with `ecf profile save`, or a built-in one's name."""
     if name_or_path is None:
         return None
     path = Path(name_or_path).expanduser()
@@ -92,9 +94,23 @@ def resolve_profile(app: App, name_or_path: str | None) -> MappingProfile | None
         return load_profile(path)
     with app.unit_of_work() as uow:
         content = uow.profiles.get(name_or_path)
-    if content is None:
-        raise ProfileError(f"no mapping profile file or saved profile called '{name_or_path}' (see: ecf profile list)")
-    return profile_from_toml(content, f"saved profile '{name_or_path}'")
+    if content is not None:
+        return profile_from_toml(content, f"saved profile '{name_or_path}'")
+    if name_or_path in BUILTIN_NAMES:
+        return builtin_profile(name_or_path)
+    raise ProfileError(
+        f"no mapping profile file, saved profile or built-in profile called '{name_or_path}' "
+        f"(built in: {', '.join(BUILTIN_NAMES)}; see: ecf profile list)"
+    )
+
+
+def snapshot_date_of(path: Path) -> date | None:
+    """The snapshot date a file states: a census return's reference date, else a date in the file name."""
+    if path.suffix.lower() == ".xml":
+        from importers.census_xml import reference_date
+
+        return reference_date(path)
+    return as_of_from_name(path.name)
 
 
 def import_file(
@@ -113,7 +129,7 @@ def _import_file(app: App, request: ImportRequest, progress: Progress | None, no
         seen = uow.imports.by_sha256(sha256)
     if seen is not None:
         return ImportResult(Outcome.ALREADY_IMPORTED, path, as_of=seen.as_of, existing=seen)
-    as_of = request.as_of or as_of_from_name(path.name)
+    as_of = request.as_of or snapshot_date_of(path)
     if as_of is None:
         raise AsOfRequired(f"{path.name}: no date in the file name; give the snapshot date with --as-of DD/MM/YYYY")
     profile = resolve_profile(app, request.profile)
@@ -141,12 +157,24 @@ def save_report(path: Path, validated: ValidatedFile) -> Path:
 def read_and_validate(
     path: Path, as_of: date, profile: MappingProfile | None, progress: Progress | None = None
 ) -> ValidatedFile:
-    table = read_table(path, profile.header_lookup() if profile else None, profile.sheet if profile else None)
+    if path.suffix.lower() == ".xml":
+        from importers.census_xml import read_census
+
+        table, profile = read_census(path), profile or builtin_profile("csww")
+    else:
+        lookup = profile.header_lookup() if profile else None
+        table = read_table(path, lookup, profile.sheet if profile else None, profile.header_row if profile else None)
     where = f"{path.name}" + (f", sheet '{table.sheet}', row {table.header_row}" if table.sheet else "")
-    columns = map_columns(table.headers, profile, where)
+    if profile is None:
+        columns = map_columns(table.headers, profile, where)
+    else:
+        table, columns = apply_profile(table, profile, where)
     total = len(table.rows)
     tick = (lambda done: progress("Validating", done, total)) if progress else None
-    return validate_table(table, columns, as_of, profile, tick)
+    validated = validate_table(table, columns, as_of, profile, tick)
+    if profile is not None:
+        summarise_absent(validated, profile)
+    return validated
 
 
 def _store(

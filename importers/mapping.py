@@ -79,5 +79,6 @@ def missing_message(
     return (
         f"{where}: required column(s) not found{using}: {', '.join(missing)}. Headers on row: "
         f"{', '.join(repr(h) for h in headers if h)}.{found} Use --profile to map other header names "
-        "(ecf profile suggest FILE drafts one; a field the source lacks can be declared absent or given a constant)."
+        f"(ecf profile suggest {where.split(',')[0]} drafts one; a field the source lacks can be declared absent or "
+        "given a constant)."
     )

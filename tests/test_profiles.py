@@ -251,3 +251,12 @@ def test_fte_zero_without_a_leaving_date_is_still_an_error(app, tmp_path):
     result = import_file(app, ImportRequest(path))
     assert result.outcome is Outcome.REJECTED
     assert [i.code for i in result.validated.errors] == ["fte-out-of-range"]  # type: ignore[union-attr]
+
+
+def test_saving_a_profile_is_audited(app):
+    from ecf.services import audit
+    from ecf.services.profiles import profile_text, save_profile
+
+    save_profile(app, builtin_profile("oracle-hcm"), "our-oracle")
+    assert [(e.action, e.subject) for e in audit.events(app)] == [("profile.save", "profile our-oracle")]
+    assert profile_from_toml(profile_text(app, "our-oracle"), "saved") == builtin_profile("oracle-hcm")

@@ -260,3 +260,37 @@ def test_saving_a_profile_is_audited(app):
     save_profile(app, builtin_profile("oracle-hcm"), "our-oracle")
     assert [(e.action, e.subject) for e in audit.events(app)] == [("profile.save", "profile our-oracle")]
     assert profile_from_toml(profile_text(app, "our-oracle"), "saved") == builtin_profile("oracle-hcm")
+
+
+HR_WITH_SWE = (
+    "Employee ID,SWE Registration Number,Date qualified,Start date,FTE,Contract type\n"
+    "4512,SW104233,30/06/2021,01/09/2021,1,Permanent\n"
+    "4513,SW98812,30/06/2018,15/01/2019,0.6,Permanent\n"
+)
+
+
+def _facts_by_date(app: App) -> dict[date, list[str]]:
+    with app.unit_of_work() as uow:
+        return {d: sorted(uow.snapshots.snapshot(d)) for d in uow.imports.active_dates()}
+
+
+def test_an_hr_import_after_the_census_matches_its_workers_by_swe_number(app, tmp_path):
+    import_file(app, ImportRequest(copy(tmp_path, DATA / "census" / "census_2024.xml")))
+    hr = tmp_path / "hr_2024-10-31.csv"
+    hr.write_text(HR_WITH_SWE)
+    result = import_file(app, ImportRequest(hr))
+    assert result.outcome is Outcome.IMPORTED
+    assert _facts_by_date(app) == {
+        date(2024, 9, 30): ["4512", "4513", "SW120045", "SW77310"],  # the census rows take the HR IDs
+        date(2024, 10, 31): ["4512", "4513"],
+    }
+    progress = assess_workforce(app, date(2024, 10, 31))
+    assert "4512" in {w.state.record.employee_id for w in progress.workers}  # now it has a qualification date
+
+
+def test_a_census_imported_after_hr_files_takes_their_ids(app, tmp_path):
+    hr = tmp_path / "hr_2024-08-31.csv"
+    hr.write_text(HR_WITH_SWE)
+    import_file(app, ImportRequest(hr))
+    import_file(app, ImportRequest(copy(tmp_path, DATA / "census" / "census_2024.xml")))
+    assert _facts_by_date(app)[date(2024, 9, 30)] == ["4512", "4513", "SW120045", "SW77310"]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime
 from enum import StrEnum
 from itertools import pairwise
@@ -13,8 +13,10 @@ from pathlib import Path
 from ecf.domain.changes import Change, diff_snapshots
 from ecf.domain.worker import WorkerRecord
 from ecf.progression.calendar import uk
+from ecf.services import audit
 from ecf.services.context import App, collector_paused
 from ecf.storage.repository import ImportInfo, IssueRecord, NewImport
+from ecf.storage.unit_of_work import UnitOfWork
 from importers.asof import as_of_from_name
 from importers.issues import Issue
 from importers.mapping import MappingProfile, ProfileError, load_profile, map_columns, profile_from_toml
@@ -214,6 +216,7 @@ def _store(
         dates = [d for d in uow.imports.active_dates() if d != as_of]
         result.previous_as_of = max((d for d in dates if d < as_of), default=None)
         result.newer_as_of = min((d for d in dates if d > as_of), default=None)
+        _match_by_swe(uow, validated, import_id)
         previous = uow.snapshots.snapshot(result.previous_as_of) if result.previous_as_of else None
         carried = _carried_forward(validated, previous or {})
         rows = [*validated.records, *carried]
@@ -232,6 +235,30 @@ def _store(
     if previous is not None:
         current: dict[str, WorkerRecord] = {record.employee_id: record for _, record in rows}
         result.changes = diff_snapshots(previous, current, as_of)
+
+
+def _match_by_swe(uow: UnitOfWork, validated: ValidatedFile, import_id: int) -> None:
+    """A census return keys workers by SWE number, an HR file by its own ID: the two are matched by SWE number, so
+    one worker's history stays one. Rows keyed by an SWE number that an HR file knows take that file's ID (both when
+    the census comes first and when it comes after)."""
+    records = validated.records
+    keyed = {r.swe_number for _, r in records if r.swe_number and r.employee_id == r.swe_number}
+    if keyed:  # this file is keyed by SWE number: take the IDs HR files gave these workers
+        known = uow.snapshots.ids_by_swe(keyed)
+        if known:
+            validated.records = [
+                (row, replace(r, employee_id=known[r.employee_id]) if r.employee_id in known else r)
+                for row, r in records
+            ]
+            audit.record(uow, "import.match_swe", f"import #{import_id}", {"matched": len(known)})
+        return
+    stored = uow.snapshots.swe_keyed()
+    if not stored:
+        return
+    ids = {r.swe_number: r.employee_id for _, r in records if r.swe_number in stored and r.employee_id != r.swe_number}
+    if ids:  # earlier census rows of these workers take this file's IDs
+        changed = uow.snapshots.rekey(ids)
+        audit.record(uow, "import.match_swe", f"import #{import_id}", {"matched": len(ids), "rows": changed})
 
 
 def _carried_forward(validated: ValidatedFile, previous: dict[str, WorkerRecord]) -> list[tuple[int, WorkerRecord]]:

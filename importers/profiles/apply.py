@@ -52,7 +52,12 @@ def apply_profile(table: RawTable, profile: MappingProfile, where: str) -> tuple
 
 
 def _sources(headers: list[str], profile: MappingProfile) -> tuple[list[Source], list[str], list[str]]:
-    specs, claimed = profile.column_specs(), profile.claimed()
+    specs = profile.column_specs()
+    present = {normalise_header(h) for h in headers if h}
+    # The profile's own columns beat the built-in spellings for their fields, when the file has them; a field it
+    # gives otherwise (joined, a constant, absent) is never taken from a built-in spelling.
+    claimed = {n for key, spec in specs.items() if key in present and not spec.ignored for n in spec.targets}
+    claimed |= set(profile.join) | set(profile.constants) | set(profile.absent)
     ignore = {normalise_header(h) for h in profile.ignore}
     joined = {normalise_header(h) for spec in profile.join.values() for h in spec.columns}
     sources: list[Source] = []

@@ -514,3 +514,20 @@ async def test_the_import_tab_maps_a_column_saves_the_profile_and_imports(app, t
         assert uow.profiles.get("itrent") is not None
     assert stored.profile == "itrent"
     assert sorted(workers) == ["4512", "4513"] and workers["4512"].date_qualified == date(2019, 6, 30)
+
+
+async def test_opening_a_census_worker_without_a_qualification_date_says_why(app, tmp_path):
+    import shutil
+    from pathlib import Path
+
+    from ecf.panes.worker import WorkerScreen
+
+    census = Path(__file__).resolve().parent / "data" / "census" / "census_2024.xml"
+    import_file(app, ImportRequest(Path(shutil.copy(census, tmp_path / census.name)), write_report=False))
+    ui = EcfTui(app, import_folder=tmp_path)
+    async with ui.run_test(size=(120, 40)) as pilot:
+        await loaded(ui, pilot)
+        ui.push_screen(WorkerScreen(app, "SW104233"))
+        await loaded(ui, pilot)
+        assert not isinstance(ui.screen, WorkerScreen)
+        assert any("no qualification date yet" in n.message for n in ui._notifications)

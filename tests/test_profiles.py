@@ -294,3 +294,41 @@ def test_a_census_imported_after_hr_files_takes_their_ids(app, tmp_path):
     import_file(app, ImportRequest(hr))
     import_file(app, ImportRequest(copy(tmp_path, DATA / "census" / "census_2024.xml")))
     assert _facts_by_date(app)[date(2024, 9, 30)] == ["4512", "4513", "SW120045", "SW77310"]
+
+
+def _census(year: int, workers: list[tuple[str, str, str, str | None]]) -> str:
+    """A small return: (agency flag, SWE number, FTE, role end date) per worker."""
+    items = "".join(
+        f"<CSWWWorker><AgencyWorker>{agency}</AgencyWorker><SWENo>{swe}</SWENo><FTE>{fte}</FTE>"
+        f"<QualInst>University of Leeds</QualInst><OrgRole>5</OrgRole><RoleStartDate>2015-04-01</RoleStartDate>"
+        + (f"<RoleEndDate>{end}</RoleEndDate><ReasonLeave>1</ReasonLeave>" if end else "")
+        + "</CSWWWorker>"
+        for agency, swe, fte, end in workers
+    )
+    return (
+        f"<Message><Header><CollectionDetails><Collection>CSWW</Collection><Year>{year}</Year></CollectionDetails>"
+        f"</Header><LALevelVacancies><NumberOfVacancies>1.00</NumberOfVacancies><NoAgencyFTE>1.00</NoAgencyFTE>"
+        f"<NoAgencyHeadcount>1</NoAgencyHeadcount></LALevelVacancies>{items}</Message>"
+    )
+
+
+def test_several_census_returns_give_a_trend_of_turnover_and_agency_on_day_one(app, tmp_path):
+    from ecf.services.progression import indicator_trend
+
+    returns = {
+        2022: [("0", "SW0000000101", "1.000000", None), ("0", "SW0000000102", "1.000000", None),
+               ("1", "SW0000000103", "1.000000", None), ("0", "SW0000000104", "1.000000", None)],
+        2023: [("0", "SW0000000101", "1.000000", None), ("0", "SW0000000102", "0.000000", "2023-03-31"),
+               ("1", "SW0000000103", "1.000000", None), ("0", "SW0000000104", "1.000000", None)],
+        2024: [("0", "SW0000000101", "1.000000", None), ("1", "SW0000000103", "1.000000", None),
+               ("1", "SW0000000105", "1.000000", None), ("0", "SW0000000104", "1.000000", None)],
+    }  # fmt: skip
+    for year, workers in returns.items():
+        path = tmp_path / f"census_{year}.xml"
+        path.write_text(_census(year, workers))
+        assert import_file(app, ImportRequest(path)).outcome is Outcome.IMPORTED
+    trend = [i for i in indicator_trend(app) if i.scope == "all teams"]
+    assert [i.snapshot for i in trend] == [date(2022, 9, 30), date(2023, 9, 30), date(2024, 9, 30)]
+    assert [i.headcount for i in trend] == [3, 2, 2]  # own staff; the 2023 leaver (FTE 0) is not in post
+    assert [i.agency_headcount for i in trend] == [1, 1, 2]
+    assert trend[1].leavers == 1

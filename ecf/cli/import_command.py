@@ -16,7 +16,6 @@ from ecf.cli.output import console, errors, human
 from ecf.domain.changes import Change, ChangeKind
 from ecf.services.context import App
 from ecf.services.imports import AsOfRequired, ImportRequest, ImportResult, Outcome, import_file, snapshot_date_of
-from importers.asof import as_of_from_name
 from importers.mapping import ProfileError
 from importers.readers import UnreadableFile
 from importers.report import issue_rows
@@ -66,7 +65,7 @@ def run_imports(paths: list[Path], as_of: date | None, profile: str | None, acce
     app = open_app()
     if as_of is None and len(paths) > 1:
         # Oldest first, so each snapshot's changes are reported against the month before it.
-        paths = sorted(paths, key=lambda p: (as_of_from_name(p.name) or date.max, p.name))
+        paths = sorted(paths, key=lambda p: (snapshot_date_of(p) or date.max, p.name))
     worst = 0
     for path in paths:
         if is_report(path):

@@ -18,7 +18,6 @@ from importers.mapping import load_profile
 from importers.report import issue_rows
 
 FormatOption = Annotated[Format, typer.Option("--format", "-f", help="Output format: table, csv or json.")]
-SHOWN_FINDINGS = 40
 
 
 def register(profile_app: typer.Typer) -> None:
@@ -121,14 +120,11 @@ def run_check(paths: list[Path], as_of: date | None, profile: str | None) -> int
         console.print(mapping)
         for note in validated.columns.duplicates:
             console.print(f"  [yellow]duplicate column[/] {note}")
-        rows = issue_rows(path, table.sheet, validated.issues)
-        for row in rows[:SHOWN_FINDINGS]:
+        for row in issue_rows(path, table.sheet, validated.issues):  # every one: this is the check
             style = "red" if row[5] == "error" else "yellow"
             where = f"row {row[2]}, " if row[2] else ""
             value = f" {row[4]!r}" if row[4] else ""
             console.print(f"  [{style}]{row[6]}[/] {where}{row[3]}{value}: {row[7]}", soft_wrap=True)
-        if len(rows) > SHOWN_FINDINGS:
-            console.print(f"  … and {len(rows) - SHOWN_FINDINGS} more findings")
         console.print(
             f"  {validated.data_rows} rows: {len(validated.records)} valid, {len(validated.rejected)} with errors "
             f"({len(validated.errors)} errors, {len(validated.warnings)} warnings)"

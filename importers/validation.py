@@ -126,12 +126,6 @@ class RowChronology(BaseModel):
         return self
 
 
-_CROSS_FIELD_CODES = {
-    "leaving-before-start",
-    "qualified-in-future",
-    "asye-before-qualified",
-    "absence-end-before-start",
-}
 FTE_ZERO_MESSAGE = "FTE 0 is outside (0, 1]; give 0.6, 60% or hours such as '22.2 hours'"
 
 

@@ -116,3 +116,13 @@ def test_profile_fields_lists_every_field_with_its_spellings(db_url):
     assert done.returncode == 0, done.stderr
     assert "date_qualified,Date qualified,\"yes, unless declared absent\"" in done.stdout
     assert "termination date" in done.stdout  # a built-in spelling of the leaving date
+
+
+def test_role_codes_get_a_value_map_to_fill_in(tmp_path):
+    path = tmp_path / "hr.csv"
+    path.write_text("Employee ID,Date qualified,Start date,FTE,Contract,Role\n1,01/06/2019,01/09/2020,1,Perm,5\n"
+                    "2,01/06/2018,01/09/2019,1,Perm,4\n")  # fmt: skip
+    draft = suggest(path)
+    role = next(line for line in draft.lines if line.header == "Role")
+    assert role.spec is not None and role.spec.values == {"5": "5", "4": "4"} and not role.certain
+    assert f'{CONFIRM}"Role" = {{ "field" = "role", "values" = {{ "5" = "5", "4" = "4" }} }}' in draft.to_toml("x")

@@ -24,6 +24,7 @@ SHOWN_SAMPLES = frozenset(
 )  # fmt: skip
 SAMPLES = 3
 _TEXT_DATE = re.compile(r"^(\d{1,4})[/.\-](\d{1,2})[/.\-](\d{1,4})")
+_CODE = re.compile(r"^(?:\d{1,3}|[A-Z]{1,4}\d{0,2})$")
 _SWE = re.compile(r"^SW\d{1,10}$", re.IGNORECASE)
 # Words in a header that point at a field, for headers no spelling matches (the first word found decides).
 _HINTS: tuple[tuple[str, tuple[str, ...]], ...] = (
@@ -269,6 +270,13 @@ def _draft_value_maps(lines: list[Line], columns: list[list[str]], headers: list
     """For contract type and ASYE status columns whose words the importer does not know: a value map to fill in."""
     words = {"contract_type": CONTRACT_WORDS, "asye_status": ASYE_WORDS}
     for line in lines:
+        if line.spec is not None and line.spec.field == "role" and not line.spec.values:
+            codes = [v for v in dict.fromkeys(columns[headers.index(line.header)]) if v]
+            if codes and all(_CODE.match(v) for v in codes):  # role codes (the census's 1-6): titles to fill in
+                line.spec = ColumnSpec(field="role", values={v: v for v in codes[:20]})
+                line.certain = False
+                line.reason += "; the roles are codes: give each its title"
+            continue
         if line.spec is None or line.spec.values or line.spec.field not in words:
             continue
         values = columns[headers.index(line.header)]

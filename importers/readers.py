@@ -50,8 +50,11 @@ def count_recognised(cells: Sequence[object], extra: dict[str, str] | None = Non
     return known
 
 
-def read_table(path: Path, profile_headers: dict[str, str] | None = None, sheet: str | None = None) -> RawTable:
-    """Find the first sheet with a recognisable header row and return its rows. Raises UnreadableFile."""
+def read_table(
+    path: Path, profile_headers: dict[str, str] | None = None, sheet: str | None = None, header_row: int | None = None
+) -> RawTable:
+    """Find the first sheet with a recognisable header row (or the profile's fixed one) and return its rows.
+    Raises UnreadableFile."""
     if not path.exists():
         raise UnreadableFile(f"{path}: no such file")
     if path.is_dir():
@@ -60,13 +63,15 @@ def read_table(path: Path, profile_headers: dict[str, str] | None = None, sheet:
         raise UnreadableFile(f"{path}: the file is empty")
     suffix = path.suffix.lower()
     if suffix in CSV_SUFFIXES:
-        return _read_csv(path, profile_headers)
+        return _read_csv(path, profile_headers, header_row)
     if suffix in SPREADSHEET_SUFFIXES:
-        return _read_workbook(path, profile_headers, sheet)
+        return _read_workbook(path, profile_headers, sheet, header_row)
     raise UnreadableFile(f"{path}: not a spreadsheet (expected .xlsx, .xls, .ods or .csv, got '{suffix or 'none'}')")
 
 
-def _find_header(rows: list[list[Any]], extra: dict[str, str] | None) -> int | None:
+def _find_header(rows: list[list[Any]], extra: dict[str, str] | None, fixed: int | None = None) -> int | None:
+    if fixed is not None:
+        return fixed - 1 if fixed <= len(rows) else None
     best_index, best_count = None, MIN_RECOGNISED_HEADERS - 1
     for index, row in enumerate(rows[:HEADER_SCAN_ROWS]):
         count = count_recognised(row, extra)
@@ -75,7 +80,21 @@ def _find_header(rows: list[list[Any]], extra: dict[str, str] | None) -> int | N
     return best_index
 
 
-def _read_workbook(path: Path, extra: dict[str, str] | None, wanted_sheet: str | None) -> RawTable:
+def recognised_near_miss(rows: list[list[Any]], extra: dict[str, str] | None) -> str:
+    """For the 'no header row' message: the row that came closest, and the headers on it that were recognised."""
+    best: tuple[int, list[str]] = (0, [])
+    for index, row in enumerate(rows[:HEADER_SCAN_ROWS]):
+        known = [str(cell).strip() for cell in row if cell not in (None, "") and count_recognised([cell], extra)]
+        if len(known) > len(best[1]):
+            best = (index + 1, known)
+    if not best[1]:
+        return "no header was recognised"
+    return f"recognised only {', '.join(repr(h) for h in best[1])} on row {best[0]}"
+
+
+def _read_workbook(
+    path: Path, extra: dict[str, str] | None, wanted_sheet: str | None, fixed: int | None = None
+) -> RawTable:
     from python_calamine import CalamineWorkbook, PasswordError
 
     head = _head(path)
@@ -92,6 +111,7 @@ def _read_workbook(path: Path, extra: dict[str, str] | None, wanted_sheet: str |
     names = workbook.sheet_names
     if wanted_sheet is not None and wanted_sheet not in names:
         raise UnreadableFile(f"{path}: no sheet named '{wanted_sheet}' (sheets: {', '.join(names)})")
+    near = "no header was recognised"
     for name in [wanted_sheet] if wanted_sheet else names:
         try:
             sheet = workbook.get_sheet_by_name(name)
@@ -99,13 +119,15 @@ def _read_workbook(path: Path, extra: dict[str, str] | None, wanted_sheet: str |
             rows = sheet.to_python(skip_empty_area=False)
         except Exception as exc:
             raise UnreadableFile(f"{path}: sheet '{name}' cannot be read ({exc})") from exc
-        header_index = _find_header(rows, extra)
+        header_index = _find_header(rows, extra, fixed)
         if header_index is not None:
             return _table(path, name, rows, header_index)
+        near = recognised_near_miss(rows, extra)
     sheets = ", ".join(f"'{n}'" for n in names) or "none"
     raise UnreadableFile(
         f"{path}: no recognisable header row in the first {HEADER_SCAN_ROWS} rows of any sheet "
-        f"(sheets: {sheets}); expected headers such as 'Employee ID', 'Date qualified', 'FTE'"
+        f"(sheets: {sheets}; {near}); expected headers such as 'Employee ID', 'Date qualified', 'FTE'. "
+        f"For another system's headers, try: ecf profile suggest {path.name}"
     )
 
 
@@ -125,7 +147,7 @@ def _decode(path: Path, data: bytes) -> str:
     raise UnreadableFile(f"{path}: text encoding not recognised (expected UTF-8 or Windows-1252)")
 
 
-def _read_csv(path: Path, extra: dict[str, str] | None) -> RawTable:
+def _read_csv(path: Path, extra: dict[str, str] | None, fixed: int | None = None) -> RawTable:
     text = _decode(path, path.read_bytes())
     if "\x00" in text:
         raise UnreadableFile(f"{path}: not a text csv file (it contains binary data)")
@@ -136,11 +158,12 @@ def _read_csv(path: Path, extra: dict[str, str] | None) -> RawTable:
     rows: list[list[Any]] = list(csv.reader(io.StringIO(text, newline=""), dialect))
     if not any(any(cell.strip() for cell in row) for row in rows):
         raise UnreadableFile(f"{path}: the file has no data")
-    header_index = _find_header(rows, extra)
+    header_index = _find_header(rows, extra, fixed)
     if header_index is None:
         raise UnreadableFile(
-            f"{path}: no recognisable header row in the first {HEADER_SCAN_ROWS} lines; "
-            "expected headers such as 'Employee ID', 'Date qualified', 'FTE'"
+            f"{path}: no recognisable header row in the first {HEADER_SCAN_ROWS} lines "
+            f"({recognised_near_miss(rows, extra)}); expected headers such as 'Employee ID', 'Date qualified', 'FTE'. "
+            f"For another system's headers, try: ecf profile suggest {path.name}"
         )
     return _table(path, None, rows, header_index)
 

@@ -15,7 +15,16 @@ from enum import StrEnum
 from itertools import repeat
 from typing import Annotated, Any
 
-from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, ValidationError, ValidationInfo, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    TypeAdapter,
+    ValidationError,
+    ValidationInfo,
+    field_validator,
+    model_validator,
+)
 from pydantic_core import PydanticCustomError
 
 from ecf.domain.period import Period
@@ -49,9 +58,11 @@ class WorkerRow(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
     employee_id: Text
-    date_qualified: date
+    # Required when the sheet has the column (a blank cell is refused below); a source that lacks it altogether (a
+    # census return, a payroll extract) leaves it out, and such workers are left out of milestones.
+    date_qualified: date | None = None
     start_date: date
-    fte: Annotated[Decimal, Field(gt=0, le=1)]
+    fte: Annotated[Decimal, Field(ge=0, le=1)]  # 0 only for a leaver (the census's leavers): check_chronology
     contract_type: ContractType
     surname: Text | None = None
     forename: Text | None = None
@@ -82,6 +93,13 @@ class WorkerRow(BaseModel):
     apprentice: bool | None = None
     absences: tuple[AbsenceIn, ...] = ()
 
+    @field_validator("date_qualified")
+    @classmethod
+    def _given_when_the_column_is(cls, value: date | None) -> date | None:
+        if value is None:
+            raise PydanticCustomError("missing", "Field required")
+        return value
+
     @model_validator(mode="after")
     def _dates_in_order(self, info: ValidationInfo) -> WorkerRow:
         check_chronology(self, info)
@@ -106,6 +124,7 @@ class RowChronology(BaseModel):
     start_date: date | None = None
     leaving_date: date | None = None
     asye_start_date: date | None = None
+    fte: Decimal | None = None
     absences: tuple[AbsenceIn, ...] = ()
 
     @model_validator(mode="after")
@@ -114,12 +133,7 @@ class RowChronology(BaseModel):
         return self
 
 
-_CROSS_FIELD_CODES = {
-    "leaving-before-start",
-    "qualified-in-future",
-    "asye-before-qualified",
-    "absence-end-before-start",
-}
+FTE_ZERO_MESSAGE = "FTE 0 is outside (0, 1]; give 0.6, 60% or hours such as '22.2 hours'"
 
 
 def check_chronology(row: WorkerRow | RowChronology, info: ValidationInfo) -> None:
@@ -151,6 +165,8 @@ def check_chronology(row: WorkerRow | RowChronology, info: ValidationInfo) -> No
                 f"ASYE start {_uk(row.asye_start_date)} is before qualifying on {_uk(row.date_qualified)}",
             )
         )
+    if row.fte is not None and row.fte == 0 and row.leaving_date is None:
+        findings.append(("fte-out-of-range", "fte", FTE_ZERO_MESSAGE))  # a leaver's FTE may be 0, no one else's
     for number, absence in enumerate(row.absences):
         if absence.end is not None and absence.end < absence.start:
             findings.append(
@@ -174,6 +190,7 @@ def _uk(day: date) -> str:
 # pydantic error types -> our stable codes, per field where the meaning depends on the field.
 _PYDANTIC_CODES: dict[tuple[str, str], str] = {
     ("fte", "greater_than"): "fte-out-of-range",
+    ("fte", "greater_than_equal"): "fte-out-of-range",
     ("fte", "less_than_equal"): "fte-out-of-range",
     ("swe_number", "string_pattern_mismatch"): "invalid-swe-number",
     ("contract_type", "enum"): "unknown-contract-type",
@@ -250,7 +267,7 @@ _FIELD_RULES: dict[str, TypeAdapter[list[Any]]] = {
     name: TypeAdapter(list[Annotated[info.annotation, info]])  # type: ignore[name-defined]
     for name, info in WorkerRow.model_fields.items()
 }
-_REQUIRED = [name for name, info in WorkerRow.model_fields.items() if info.is_required()]
+_REQUIRED = [name for name, info in WorkerRow.model_fields.items() if info.is_required()] + ["date_qualified"]
 _ABSENCE_FIELDS = frozenset(name for group in _ABSENCE_GROUPS for name in group)
 _ENUM_FIELDS: dict[str, type[StrEnum]] = {"contract_type": ContractType, "asye_status": AsyeStatus}
 _EMPTY_CELLS = frozenset({None, ""})
@@ -463,14 +480,16 @@ def _may_break_date_order(fields: dict[str, Column], as_of: date, rows: int) -> 
     blank: Column = [None] * rows
     start, leaving = fields.get("start_date", blank), fields.get("leaving_date", blank)
     qualified, asye_start = fields.get("date_qualified", blank), fields.get("asye_start_date", blank)
+    fte = fields.get("fte", blank)
     return [
         position
-        for position, (started, left, qualified_on, asye_started) in enumerate(
-            zip(start, leaving, qualified, asye_start, strict=True)
+        for position, (started, left, qualified_on, asye_started, share) in enumerate(
+            zip(start, leaving, qualified, asye_start, fte, strict=True)
         )
         if (left is not None and started is not None and left < started)
         or (qualified_on is not None and qualified_on > as_of)
         or (asye_started is not None and qualified_on is not None and asye_started < qualified_on)
+        or (share is not None and share == 0 and left is None)
     ]
 
 
@@ -595,7 +614,8 @@ def _validate_row(
         return WorkerRow.model_validate(values, context=context), []
     except ValidationError as exc:
         issues = list(_issues_from(exc, row_number, columns, cells))
-    if not any(issue.code in _CROSS_FIELD_CODES for issue in issues):
+        crossed = any(error["type"] == "cross_field" for error in exc.errors())
+    if not crossed:
         # A field failed, so WorkerRow never reached its date-order rules: check them on their own.
         try:
             RowChronology.model_validate(values, context=context)

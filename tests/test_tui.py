@@ -467,3 +467,67 @@ def test_the_import_tree_shows_folders_and_spreadsheets_a_person_would_pick(tmp_
         (tmp_path / file).touch()
     shown = SpreadsheetTree.filter_paths(None, sorted(tmp_path.iterdir()))  # type: ignore[arg-type]
     assert [p.name for p in shown] == ["HR Oct 2026.xlsx", "archive", "hr_2026-10-31.csv"]
+
+
+async def test_the_import_tab_maps_a_column_saves_the_profile_and_imports(app, tmp_path):
+    from textual.widgets import Select
+
+    from ecf.panes.mapping import MappingScreen
+
+    path = tmp_path / "itrent_2026-10-31.csv"
+    path.write_text(
+        "Person Ref No,Family Name,Qual Dt,Start date,FTE,Contract\n"
+        "4512,Okafor,30/06/2019,01/09/2020,1,Permanent\n"
+        "4513,Hughes,30/06/2018,01/09/2019,0.6,Agency\n"
+    )
+    ui = EcfTui(app, import_folder=tmp_path)
+    async with ui.run_test(size=(160, 45)) as pilot:
+        await loaded(ui, pilot)
+        ui.query_one(TabbedContent).active = "import"
+        await pilot.pause()
+        ui.query_one("#import-path", Input).value = str(path)
+        await pilot.click("#import-check")
+        await loaded(ui, pilot)
+        assert "required column(s) not found" in str(ui.query_one("#import-status", Static).render())
+        await pilot.click("#import-mapping")
+        await loaded(ui, pilot)
+        screen = ui.screen
+        assert isinstance(screen, MappingScreen)
+        headers = [row.header for row in screen.rows]
+        assert headers == ["Person Ref No", "Family Name", "Qual Dt", "Start date", "FTE", "Contract"]
+        fields = {row.header: row.field for row in screen.rows}
+        assert (fields["Family Name"], fields["Start date"], fields["Qual Dt"]) == ("surname", "start_date", "ignore")
+        screen.query_one("#mapping-0", Select).value = "employee_id"  # the drop-downs a person changes
+        screen.query_one("#mapping-2", Select).value = "date_qualified"
+        await pilot.pause()
+        screen.query_one("#mapping-name", Input).value = "itrent"
+        await pilot.click("#mapping-save")
+        await loaded(ui, pilot)
+        assert ui.query_one("#import-profile", Select).value == "itrent"
+        status = str(ui.query_one("#import-status", Static).render())
+        assert "2 rows: 2 valid" in status, status
+        await pilot.click("#import-go")
+        await loaded(ui, pilot)
+    with app.unit_of_work() as uow:
+        (stored,) = uow.imports.all()
+        workers = uow.snapshots.snapshot(date(2026, 10, 31))
+        assert uow.profiles.get("itrent") is not None
+    assert stored.profile == "itrent"
+    assert sorted(workers) == ["4512", "4513"] and workers["4512"].date_qualified == date(2019, 6, 30)
+
+
+async def test_opening_a_census_worker_without_a_qualification_date_says_why(app, tmp_path):
+    import shutil
+    from pathlib import Path
+
+    from ecf.panes.worker import WorkerScreen
+
+    census = Path(__file__).resolve().parent / "data" / "census" / "census_2024.xml"
+    import_file(app, ImportRequest(Path(shutil.copy(census, tmp_path / census.name)), write_report=False))
+    ui = EcfTui(app, import_folder=tmp_path)
+    async with ui.run_test(size=(120, 40)) as pilot:
+        await loaded(ui, pilot)
+        ui.push_screen(WorkerScreen(app, "SW104233"))
+        await loaded(ui, pilot)
+        assert not isinstance(ui.screen, WorkerScreen)
+        assert any("no qualification date yet" in n.message for n in ui._notifications)

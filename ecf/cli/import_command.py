@@ -15,8 +15,7 @@ from ecf.cli.common import open_app, parse_day
 from ecf.cli.output import console, errors, human
 from ecf.domain.changes import Change, ChangeKind
 from ecf.services.context import App
-from ecf.services.imports import AsOfRequired, ImportRequest, ImportResult, Outcome, import_file
-from importers.asof import as_of_from_name
+from ecf.services.imports import AsOfRequired, ImportRequest, ImportResult, Outcome, import_file, snapshot_date_of
 from importers.mapping import ProfileError
 from importers.readers import UnreadableFile
 from importers.report import issue_rows
@@ -66,7 +65,7 @@ def run_imports(paths: list[Path], as_of: date | None, profile: str | None, acce
     app = open_app()
     if as_of is None and len(paths) > 1:
         # Oldest first, so each snapshot's changes are reported against the month before it.
-        paths = sorted(paths, key=lambda p: (as_of_from_name(p.name) or date.max, p.name))
+        paths = sorted(paths, key=lambda p: (snapshot_date_of(p) or date.max, p.name))
     worst = 0
     for path in paths:
         if is_report(path):
@@ -90,7 +89,7 @@ def is_report(path: Path) -> bool:
 def _import_one(
     app: App, path: Path, as_of: date | None, profile: str | None, accept_valid: bool, replace: bool
 ) -> int:
-    request_as_of = as_of if as_of is not None else as_of_from_name(path.name)
+    request_as_of = as_of if as_of is not None else snapshot_date_of(path)
     if request_as_of is None:
         request_as_of = _ask_as_of(path)
     bar = _Bar()
@@ -116,7 +115,8 @@ def show_result(result: ImportResult) -> None:
     assert validated is not None
     table = validated.table
     where = f"sheet '{table.sheet}', " if table.sheet else ""
-    console.print(f"[bold]{name}[/]: {where}header on row {table.header_row}; snapshot date {human(result.as_of)}")
+    header = f"header on row {table.header_row}; " if table.header_row else ""
+    console.print(f"[bold]{name}[/]: {where}{header}snapshot date {human(result.as_of)}")
     for note in validated.columns.duplicates:
         console.print(f"  [yellow]duplicate column[/] {note}")
     if validated.columns.ignored:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 import sys
 from dataclasses import asdict
-from datetime import UTC, date, datetime
+from datetime import date
 from pathlib import Path
 from typing import Annotated
 
@@ -17,13 +17,15 @@ from ecf.cli.common import fail, open_app, parse_day
 from ecf.cli.import_command import run_imports, show_changes
 from ecf.cli.output import Format, console, errors, human, render
 from ecf.cli.pay_commands import register as register_pay
+from ecf.cli.profile_commands import register as register_profiles
+from ecf.cli.profile_commands import run_check
 from ecf.cli.progression_commands import register as register_progression
 from ecf.rules.loader import RulesError
 from ecf.services.imports import AsOfRequired, changes_since, import_findings, list_imports
 from ecf.services.workforce import current_workers, database_info
 from ecf.storage.database import DatabaseError
 from ecf.storage.repository import RECORD_FIELDS
-from importers.mapping import ProfileError, load_profile
+from importers.mapping import ProfileError
 from importers.readers import UnreadableFile
 
 app = typer.Typer(
@@ -32,10 +34,11 @@ app = typer.Typer(
     add_completion=False,
     rich_markup_mode="rich",
 )
-profile_app = typer.Typer(help="Saved header mappings for HR systems whose exports use other headers.")
+profile_app = typer.Typer(help="Header mappings for HR systems whose exports use other headers: built-in and saved.")
 app.add_typer(profile_app, name="profile")
 register_progression(app)
 register_pay(app)
+register_profiles(profile_app)
 
 FormatOption = Annotated[Format, typer.Option("--format", "-f", help="Output format: table, csv or json.")]
 DateOption = Annotated[date | None, typer.Option(parser=parse_day, metavar="DD/MM/YYYY")]
@@ -73,7 +76,8 @@ def import_(
         ),
     ] = None,
     profile: Annotated[
-        str | None, typer.Option("--profile", help="Header mapping: a .toml file or a saved profile's name.")
+        str | None,
+        typer.Option("--profile", help="Header mapping: a .toml file, a saved profile's name or a built-in one's."),
     ] = None,
     accept_valid: Annotated[
         bool, typer.Option("--accept-valid", help="Store the valid rows even if some rows have errors.")
@@ -81,9 +85,14 @@ def import_(
     replace: Annotated[
         bool, typer.Option("--replace", help="Supersede an existing snapshot for the same date (it is kept).")
     ] = False,
+    check: Annotated[
+        bool, typer.Option("--check", help="Show the mapping and every finding; store nothing.")
+    ] = False,
 ) -> None:
-    """Import monthly HR files as dated snapshots. Exit code 0 stored (or already stored), 1 errors in the data,
-    2 the file cannot be read."""
+    """Import monthly HR files (or census XML returns) as dated snapshots. Exit code 0 stored (or already stored),
+    1 errors in the data, 2 the file cannot be read."""
+    if check:
+        raise typer.Exit(run_check(files, as_of, profile))
     raise typer.Exit(run_imports(files, as_of, profile, accept_valid, replace))
 
 
@@ -227,38 +236,6 @@ def info(fmt: FormatOption = Format.TABLE) -> None:
     for key, label in labels.items():
         if facts[key] is not None or key not in ("file_size",):
             console.print(f"{label:<32} {human(facts[key]) or '-'}", soft_wrap=True)
-
-
-@profile_app.command("save")
-def profile_save(
-    file: Annotated[Path, typer.Argument(help="A mapping profile .toml file.")],
-    name: Annotated[str | None, typer.Option("--name", help="Save under this name (default: the file's).")] = None,
-) -> None:
-    """Check a profile file and save it in the database, to use later as --profile NAME."""
-    profile = load_profile(file)
-    saved_as = name or profile.name
-    with open_app().unit_of_work() as uow:
-        uow.profiles.save(saved_as, profile.to_toml(), datetime.now(UTC))
-        uow.commit()
-    console.print(f"Saved mapping profile '{saved_as}' ({len(profile.columns)} columns).")
-
-
-@profile_app.command("list")
-def profile_list(fmt: FormatOption = Format.TABLE) -> None:
-    """The saved mapping profiles."""
-    with open_app().unit_of_work() as uow:
-        rows = [{"name": name, "saved_at": saved} for name, saved in uow.profiles.all()]
-    render(rows, ["name", "saved_at"], fmt, empty="No saved profiles.")
-
-
-@profile_app.command("show")
-def profile_show(name: str) -> None:
-    """Print a saved profile as TOML."""
-    with open_app().unit_of_work() as uow:
-        content = uow.profiles.get(name)
-    if content is None:
-        raise fail(f"no saved profile called '{name}'")
-    console.print(content, highlight=False, markup=False)
 
 
 @app.command()

@@ -100,6 +100,9 @@ def milestones(
     shown = ["employee_id", "name", "team", "milestone_name", "due_date", "status", "completed_date", "explanation"]
     render(rows, columns, fmt, table_columns=shown, title=f"{len(rows)} milestones, {_caption(progress)}",
            empty="No milestones match.")  # fmt: skip
+    if progress.without_qualified_date and fmt is Format.TABLE:
+        console.print(f"{progress.without_qualified_date} workers have no qualification date yet (their source lacked "
+                      "it) and are left out of milestones until an HR import supplies it.")  # fmt: skip
 
 
 def worker(

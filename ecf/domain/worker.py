@@ -47,7 +47,7 @@ class WorkerRecord:
     """One row of one monthly snapshot, typed and validated. Status is never stored here: it is derived later."""
 
     employee_id: str
-    date_qualified: date
+    date_qualified: date | None  # None when the source lacks it (a census return): no milestones until it is known
     start_date: date
     fte: Decimal
     contract_type: ContractType
@@ -79,6 +79,18 @@ class WorkerRecord:
     ecf_year_five_assessment: date | None = None
     apprentice: bool | None = None  # a degree apprentice under 25: employer NI category H
     absences: tuple[Absence, ...] = field(default=())
+
+    @property
+    def qualified_on(self) -> date:
+        """The qualification date, for the rules that count from it. The services leave a worker without one out of
+        milestones (see `has_qualified_date`), so reaching here without one is a programming error."""
+        if self.date_qualified is None:
+            raise ValueError("this worker has no qualification date yet; milestones need one")
+        return self.date_qualified
+
+    @property
+    def has_qualified_date(self) -> bool:
+        return self.date_qualified is not None
 
     def has_left_by(self, as_of: date) -> bool:
         return self.leaving_date is not None and self.leaving_date <= as_of

@@ -9,19 +9,27 @@ from pathlib import Path
 from textual import on, work
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
-from textual.widgets import Button, Checkbox, DirectoryTree, Input, ProgressBar, Static
+from textual.widgets import Button, Checkbox, DirectoryTree, Input, ProgressBar, Select, Static
 
 from ecf.cli.common import parse_day
 from ecf.domain.changes import Change
 from ecf.panes.table import VirtualTable
 from ecf.services.context import App as EcfApp
-from ecf.services.imports import ImportRequest, Outcome, import_file, read_and_validate, save_report
-from importers.asof import as_of_from_name
-from importers.mapping import ProfileError
+from ecf.services.imports import (
+    ImportRequest,
+    Outcome,
+    import_file,
+    read_and_validate,
+    resolve_profile,
+    save_report,
+    snapshot_date_of,
+)
+from importers.mapping import MappingProfile, ProfileError
 from importers.readers import UnreadableFile
 from importers.validation import ValidatedFile
 
-SPREADSHEETS = (".xlsx", ".xlsm", ".xls", ".ods", ".csv")
+SPREADSHEETS = (".xlsx", ".xlsm", ".xls", ".ods", ".csv", ".xml")  # .xml: a census return
+NO_PROFILE = "(usual headers)"
 FINDINGS = ("Row", "Column", "Value", "Problem", "What is wrong")
 CHANGES = ("Employee ID", "Name", "Change", "Detail")
 
@@ -84,6 +92,10 @@ class ImportPane(Vertical):
             with Vertical(id="import-side"):
                 yield Input(placeholder="File path (or pick one on the left)", id="import-path")
                 yield Input(placeholder="Snapshot date dd/mm/yyyy (default: from the file name)", id="import-as-of")
+                with Horizontal(id="import-profile-row"):
+                    yield Select([(NO_PROFILE, NO_PROFILE)], value=NO_PROFILE, allow_blank=False, compact=True,
+                                 id="import-profile", tooltip="Header mapping: built-in or saved profile")  # fmt: skip
+                    yield Button("Mapping…", id="import-mapping", compact=True)
                 with Horizontal(id="import-options"):
                     yield Checkbox("Store the valid rows", id="accept-valid", compact=True, tooltip=KEEP_VALID)
                     yield Checkbox("Replace the month", id="replace", compact=True, tooltip=REPLACE)
@@ -95,6 +107,67 @@ class ImportPane(Vertical):
                 yield Static("Pick a monthly HR file, then Check: nothing is stored until you press Import.",
                              id="import-status")  # fmt: skip
         yield VirtualTable(FINDINGS, id="import-findings")
+
+    def on_mount(self) -> None:
+        self._load_profiles()
+
+    @work(thread=True, exclusive=True, group="import-profiles")
+    def _load_profiles(self, chosen: str | None = None) -> None:
+        from ecf.services.profiles import list_profiles
+
+        names = list(dict.fromkeys(info.name for info in list_profiles(self.ecf)))
+        self.app.call_from_thread(self._set_profiles, names, chosen)
+
+    def _set_profiles(self, names: list[str], chosen: str | None) -> None:
+        select = self.query_one("#import-profile", Select)
+        select.set_options([(NO_PROFILE, NO_PROFILE), *((name, name) for name in names)])
+        select.value = chosen or NO_PROFILE
+
+    @property
+    def profile_name(self) -> str | None:
+        value = self.query_one("#import-profile", Select).value
+        return None if value in (NO_PROFILE, Select.BLANK) else str(value)
+
+    @on(Button.Pressed, "#import-mapping")
+    def _mapping(self) -> None:
+        typed = self.query_one("#import-path", Input).value.strip()
+        if not typed:
+            self._status("Pick a file first: the mapping is of its columns", error=True)
+            return
+        self._open_mapping(self.folder / Path(typed).expanduser(), self.profile_name)
+
+    @work(thread=True, exclusive=True, group="import")
+    def _open_mapping(self, path: Path, profile_name: str | None) -> None:
+        from ecf.panes.mapping import MappingScreen, rows_for
+        from ecf.services.profiles import draft_profile
+
+        try:
+            base = resolve_profile(self.ecf, profile_name)
+            draft = draft_profile(path)
+        except (UnreadableFile, ProfileError, OSError) as exc:
+            self.app.call_from_thread(self._status, str(exc), True)
+            return
+        screen = MappingScreen(path.name, rows_for(draft, base), base, profile_name or path.stem.split("_")[0])
+        self.app.call_from_thread(self.app.push_screen, screen, self._mapped)
+
+    def _mapped(self, profile: MappingProfile | None) -> None:
+        if profile is not None:
+            self._save_profile(profile)
+
+    @work(thread=True, exclusive=True, group="import")
+    def _save_profile(self, profile: MappingProfile) -> None:
+        from ecf.services.profiles import list_profiles, save_profile
+
+        name = save_profile(self.ecf, profile)
+        names = list(dict.fromkeys(info.name for info in list_profiles(self.ecf)))
+        self.app.call_from_thread(self._set_profiles, names, name)
+        self.app.call_from_thread(self.app.notify, f"Saved mapping profile '{name}'", title="Mapping")
+        self.app.call_from_thread(self._check)
+
+    @on(Select.Changed, "#import-profile")
+    def _profile_changed(self) -> None:
+        if self.query_one("#import-path", Input).value.strip():
+            self._check()
 
     @on(DirectoryTree.FileSelected, "#import-tree")
     def _picked(self, event: DirectoryTree.FileSelected) -> None:
@@ -110,7 +183,7 @@ class ImportPane(Vertical):
         path = self.folder / typed_path  # a relative path starts at the tree's folder
         typed = self.query_one("#import-as-of", Input).value.strip()
         try:
-            as_of = parse_day(typed) if typed else as_of_from_name(path.name)
+            as_of = parse_day(typed) if typed else snapshot_date_of(path)
         except Exception:  # typer.BadParameter
             self._status(f"'{typed}' is not a date: use dd/mm/yyyy", error=True)
             return
@@ -118,12 +191,12 @@ class ImportPane(Vertical):
             self._status(f"{path.name}: no date in the file name; type the snapshot date", error=True)
             return
         self._status(f"Checking {path.name}…")
-        self._validate(path, as_of)
+        self._validate(path, as_of, self.profile_name)
 
     @work(thread=True, exclusive=True, group="import")
-    def _validate(self, path: Path, as_of: date) -> None:
+    def _validate(self, path: Path, as_of: date, profile_name: str | None) -> None:
         try:
-            found = read_and_validate(path, as_of, None)
+            found = read_and_validate(path, as_of, resolve_profile(self.ecf, profile_name))
         except (UnreadableFile, ProfileError, OSError) as exc:
             self.app.call_from_thread(self._status, str(exc), True)
             return
@@ -172,10 +245,10 @@ class ImportPane(Vertical):
             return
         self.query_one("#import-go", Button).disabled = True
         replace = self.query_one("#replace", Checkbox).value
-        self._store(*self.checked, self._accept_valid, replace)
+        self._store(*self.checked, self._accept_valid, replace, self.profile_name)
 
     @work(thread=True, exclusive=True, group="import")
-    def _store(self, path: Path, as_of: date, accept_valid: bool, replace: bool) -> None:
+    def _store(self, path: Path, as_of: date, accept_valid: bool, replace: bool, profile: str | None = None) -> None:
         bar = self.query_one("#import-progress", ProgressBar)
         self.app.call_from_thread(setattr, bar, "display", True)  # hidden until there is progress to show
 
@@ -183,7 +256,9 @@ class ImportPane(Vertical):
             self.app.call_from_thread(bar.update, total=total, progress=done)
 
         try:
-            request = ImportRequest(path, as_of, accept_valid=accept_valid, replace=replace, write_report=False)
+            request = ImportRequest(
+                path, as_of, profile, accept_valid=accept_valid, replace=replace, write_report=False
+            )
             result = import_file(self.ecf, request, tick)
         except (UnreadableFile, ProfileError, OSError) as exc:
             self.app.call_from_thread(self._status, str(exc), True)

@@ -15,7 +15,7 @@ from textual.widgets import DataTable, Footer, Header, Static
 from ecf.cli.output import human, pounds
 from ecf.progression.facts import STAGE_LABELS
 from ecf.services.context import App as EcfApp
-from ecf.services.progression import worker_detail
+from ecf.services.progression import UnknownWorker, worker_detail
 from ecf.services.projection import PayNow, pay_now, worker_pay
 
 
@@ -39,7 +39,12 @@ class WorkerScreen(Screen[None]):
 
     def on_mount(self) -> None:
         today: date = self.app.today  # type: ignore[attr-defined]
-        detail = worker_detail(self.ecf, self.employee_id, today)
+        try:
+            detail = worker_detail(self.ecf, self.employee_id, today)
+        except UnknownWorker as exc:  # e.g. a census worker without a qualification date yet
+            self.app.notify(str(exc), title="Worker", severity="warning")
+            self.app.pop_screen()
+            return
         record, assessment = detail.assessed.state.record, detail.assessed.assessment
         name = " ".join(p for p in (record.forename, record.surname) if p) or record.employee_id
         self.title = f"{name} ({record.employee_id})"

@@ -216,7 +216,7 @@ class _Assessor:
     def _choose_programme(self) -> tuple[Programme | None, str]:
         record = self.record
         self.no_programme_stage = Stage.NOT_EARLY_CAREER
-        self.pre_programme_until: date | None = add_years(record.date_qualified, self.engine.funded_years)
+        self.pre_programme_until: date | None = add_years(record.qualified_on, self.engine.funded_years)
         self.final_due: date | None = None
         self.may_start = self._could_start_programme(None)
         start = record.asye_start_date
@@ -229,7 +229,7 @@ class _Assessor:
             return programme, f"programme start {uk(start)} is {_period_words(programme)}"
         if not self.may_start:
             return None, "no programme start recorded, and qualified too long ago to start one"
-        expected = max(record.start_date, record.date_qualified, self.as_of)
+        expected = max(record.start_date, record.qualified_on, self.as_of)
         programme = self.engine.programme_for(expected)
         if programme is None:
             return None, f"no programme rule covers a start on {uk(expected)}"
@@ -237,7 +237,7 @@ class _Assessor:
         if not_needed is not None:
             self.may_start = False
             return None, not_needed
-        self.pre_programme_until = add_years(record.date_qualified, programme.start_window.funded_years)
+        self.pre_programme_until = add_years(record.qualified_on, programme.start_window.funded_years)
         return programme, f"not started; a start now ({uk(expected)}) is {_period_words(programme)}"
 
     def _not_needed(self, programme: Programme) -> str | None:
@@ -261,7 +261,7 @@ class _Assessor:
         record = self.record
         if record.asye_status is AsyeStatus.EXEMPT or record.asye_start_date is not None:
             return False
-        return self.as_of <= add_years(record.date_qualified, self.engine.funded_years)
+        return self.as_of <= add_years(record.qualified_on, self.engine.funded_years)
 
     def _outcome(self) -> Outcome | None:
         decided = [r for r in self.facts.recorded if r.outcome is not None and r.completed_on <= self.as_of]
@@ -288,8 +288,8 @@ class _Assessor:
             done = self._done(programme.id, rule, outcome)
             if rule.anchor == "date_qualified":
                 scheduled = schedule_milestone(
-                    rule, anchor_day=record.date_qualified, anchor_label="qualified", fte=record.fte,
-                    part_time=programme.part_time, pauses=(), not_before=record.date_qualified,
+                    rule, anchor_day=record.qualified_on, anchor_label="qualified", fte=record.fte,
+                    part_time=programme.part_time, pauses=(), not_before=record.qualified_on,
                 )  # fmt: skip
                 lapsed = None
                 if rule.window is not None and done is None and scheduled.due < self.as_of:
@@ -330,7 +330,7 @@ class _Assessor:
         schedule: list[Scheduled] = []
         for index, rule in enumerate(self.engine.steps[programme.id]):
             if rule.anchor == "date_qualified":
-                scheduled = Scheduled(record.date_qualified, "")  # worked out per worker; a placeholder here
+                scheduled = Scheduled(record.qualified_on, "")  # worked out per worker; a placeholder here
             elif rule.after is not None:
                 anchor_day = due[rule.after]
                 scheduled = schedule_milestone(
@@ -550,9 +550,9 @@ class _Assessor:
 
     def _agency(self, rule: AgencyRule, programme_end: date | None) -> Eligibility:
         record = self.record
-        if rule.applies_to_qualified_from is not None and record.date_qualified < rule.applies_to_qualified_from:
-            text = f"does not apply: qualified {uk(record.date_qualified)}, before {uk(rule.applies_to_qualified_from)}"
-            return Eligibility(rule.id, rule.name, rule.status.value, record.date_qualified, True, text)
+        if rule.applies_to_qualified_from is not None and record.qualified_on < rule.applies_to_qualified_from:
+            text = f"does not apply: qualified {uk(record.qualified_on)}, before {uk(rule.applies_to_qualified_from)}"
+            return Eligibility(rule.id, rule.name, rule.status.value, record.qualified_on, True, text)
         reached = self.counter(rule.counting).reach(rule.min_pqe_months)
         eligible_from, text = reached.reached_on, reached.explanation
         if rule.requires_programme_passed:
@@ -623,8 +623,8 @@ class _Assessor:
             yield from self._window_closed()
         if programme is not None and start is not None and record.asye_status is not AsyeStatus.EXEMPT:
             yield from self._cap_alerts(programme, start)
-            standard = add_years(record.date_qualified, programme.start_window.standard_years)
-            funded = add_years(record.date_qualified, programme.start_window.funded_years)
+            standard = add_years(record.qualified_on, programme.start_window.standard_years)
+            funded = add_years(record.qualified_on, programme.start_window.funded_years)
             funded_from = programme.start_window.funded_from
             if start > funded and (funded_from is None or start >= funded_from):
                 years = programme.start_window.funded_years
@@ -639,7 +639,7 @@ class _Assessor:
                     f"{programme.label} started {uk(start)}, after the standard window ({uk(standard)}); "
                     f"fundable up to {uk(funded)}",
                 )
-        if record.prior_pqe_months is None and (record.start_date - record.date_qualified).days > 366:
+        if record.prior_pqe_months is None and (record.start_date - record.qualified_on).days > 366:
             yield Alert("prior_pqe_missing", "qualified over a year before joining, but no prior PQE is declared")
         if record.contract_type is ContractType.AGENCY:
             for rule, result in zip(self.engine.agency, agency, strict=True):
@@ -652,8 +652,8 @@ class _Assessor:
     def _window_alerts(self, programme: Programme) -> Iterable[Alert]:
         """Not started yet: past the standard window is an alert (R4); the funded window closing is one too."""
         window = programme.start_window
-        standard = add_years(self.record.date_qualified, window.standard_years)
-        funded = add_years(self.record.date_qualified, window.funded_years)
+        standard = add_years(self.record.qualified_on, window.standard_years)
+        funded = add_years(self.record.qualified_on, window.funded_years)
         if self.as_of > standard:
             yield Alert(
                 "start_window",
@@ -666,7 +666,7 @@ class _Assessor:
         record = self.record
         if record.asye_status is AsyeStatus.EXEMPT:
             return
-        closed = add_years(record.date_qualified, self.engine.funded_years)
+        closed = add_years(record.qualified_on, self.engine.funded_years)
         experienced = self.timeline.experienced_from
         if record.start_date <= closed < self.as_of and (experienced is None or experienced > self.as_of):
             yield Alert(
@@ -677,7 +677,7 @@ class _Assessor:
 
     def _cap_alerts(self, programme: Programme, start: date) -> Iterable[Alert]:
         """A council cap on the programme's length never cuts it short: past the cap, the council decides."""
-        cap = programme_cap(start, self.record.date_qualified, programme.part_time)
+        cap = programme_cap(start, self.record.qualified_on, programme.part_time)
         final = self.final_due
         if cap is None or final is None or final <= cap[0] or self._outcome() is not None:
             return

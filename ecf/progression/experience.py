@@ -34,7 +34,7 @@ def service_spells(facts: WorkerFacts, spells: list[Period] | None = None) -> li
     record = facts.record
     if spells is None:
         spells = sorted({*facts.earlier_spells, record.employment}) if facts.earlier_spells else [record.employment]
-    qualified = record.date_qualified
+    qualified = record.qualified_on
     if (len(spells) == 1 and spells[0].start >= qualified) or all(spell.start >= qualified for spell in spells):
         return spells  # the usual case: hired after qualifying, nothing to clip
     kept: list[Period] = []
@@ -52,7 +52,7 @@ def prior_months(facts: WorkerFacts, counting: ExperienceCounting, spells: list[
     if record.prior_pqe_months is not None:
         return record.prior_pqe_months
     if counting.undeclared_prior_pqe == "since_qualifying" and spells:
-        return whole_months_between(record.date_qualified, spells[0].start)
+        return whole_months_between(record.qualified_on, spells[0].start)
     return 0
 
 
@@ -70,7 +70,7 @@ def simple_reached_on(facts: WorkerFacts, counting: ExperienceCounting, threshol
     """The threshold date for the usual worker (one spell since qualifying, counted in full, prior PQE declared or
     none), without building anything; False when the worker needs the full count."""
     record = facts.record
-    if facts.earlier_spells or record.start_date < record.date_qualified:
+    if facts.earlier_spells or record.start_date < record.qualified_on:
         return False
     if counting.part_time_pro_rata and record.fte != 1:
         return False
@@ -98,7 +98,7 @@ class ExperienceCounter:
         self.prior = prior_months(facts, counting, self.spells)
         self.factor = facts.record.fte if counting.part_time_pro_rata else Decimal(1)
         self.excluded = _excluded(facts, counting, as_of)
-        self.qualified = facts.record.date_qualified
+        self.qualified = facts.record.qualified_on
         self.as_of = as_of
 
     @cached_property

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime
 from enum import StrEnum
 from itertools import pairwise
@@ -13,11 +13,15 @@ from pathlib import Path
 from ecf.domain.changes import Change, diff_snapshots
 from ecf.domain.worker import WorkerRecord
 from ecf.progression.calendar import uk
+from ecf.services import audit
 from ecf.services.context import App, collector_paused
 from ecf.storage.repository import ImportInfo, IssueRecord, NewImport
+from ecf.storage.unit_of_work import UnitOfWork
 from importers.asof import as_of_from_name
 from importers.issues import Issue
 from importers.mapping import MappingProfile, ProfileError, load_profile, map_columns, profile_from_toml
+from importers.profiles.apply import apply_profile, summarise_absent
+from importers.profiles.builtin import BUILTIN_NAMES, builtin_profile
 from importers.readers import UnreadableFile, read_table
 from importers.report import write_report
 from importers.validation import ValidatedFile, validate_table
@@ -84,7 +88,7 @@ def sha256_of(path: Path) -> str:
 
 
 def resolve_profile(app: App, name_or_path: str | None) -> MappingProfile | None:
-    """A profile is a TOML file path or the name of one saved with `ecf profile save`."""
+    """A profile is a TOML file path, the name of one saved with `ecf profile save`, or a built-in one's name."""
     if name_or_path is None:
         return None
     path = Path(name_or_path).expanduser()
@@ -92,9 +96,23 @@ def resolve_profile(app: App, name_or_path: str | None) -> MappingProfile | None
         return load_profile(path)
     with app.unit_of_work() as uow:
         content = uow.profiles.get(name_or_path)
-    if content is None:
-        raise ProfileError(f"no mapping profile file or saved profile called '{name_or_path}' (see: ecf profile list)")
-    return profile_from_toml(content, f"saved profile '{name_or_path}'")
+    if content is not None:
+        return profile_from_toml(content, f"saved profile '{name_or_path}'")
+    if name_or_path in BUILTIN_NAMES:
+        return builtin_profile(name_or_path)
+    raise ProfileError(
+        f"no mapping profile file, saved profile or built-in profile called '{name_or_path}' "
+        f"(built in: {', '.join(BUILTIN_NAMES)}; see: ecf profile list)"
+    )
+
+
+def snapshot_date_of(path: Path) -> date | None:
+    """The snapshot date a file states: a census return's reference date, else a date in the file name."""
+    if path.suffix.lower() == ".xml":
+        from importers.census_xml import reference_date
+
+        return reference_date(path)
+    return as_of_from_name(path.name)
 
 
 def import_file(
@@ -113,7 +131,7 @@ def _import_file(app: App, request: ImportRequest, progress: Progress | None, no
         seen = uow.imports.by_sha256(sha256)
     if seen is not None:
         return ImportResult(Outcome.ALREADY_IMPORTED, path, as_of=seen.as_of, existing=seen)
-    as_of = request.as_of or as_of_from_name(path.name)
+    as_of = request.as_of or snapshot_date_of(path)
     if as_of is None:
         raise AsOfRequired(f"{path.name}: no date in the file name; give the snapshot date with --as-of DD/MM/YYYY")
     profile = resolve_profile(app, request.profile)
@@ -141,12 +159,24 @@ def save_report(path: Path, validated: ValidatedFile) -> Path:
 def read_and_validate(
     path: Path, as_of: date, profile: MappingProfile | None, progress: Progress | None = None
 ) -> ValidatedFile:
-    table = read_table(path, profile.header_lookup() if profile else None, profile.sheet if profile else None)
+    if path.suffix.lower() == ".xml":
+        from importers.census_xml import read_census
+
+        table, profile = read_census(path), profile or builtin_profile("csww")
+    else:
+        lookup = profile.header_lookup() if profile else None
+        table = read_table(path, lookup, profile.sheet if profile else None, profile.header_row if profile else None)
     where = f"{path.name}" + (f", sheet '{table.sheet}', row {table.header_row}" if table.sheet else "")
-    columns = map_columns(table.headers, profile, where)
+    if profile is None:
+        columns = map_columns(table.headers, profile, where)
+    else:
+        table, columns = apply_profile(table, profile, where)
     total = len(table.rows)
     tick = (lambda done: progress("Validating", done, total)) if progress else None
-    return validate_table(table, columns, as_of, profile, tick)
+    validated = validate_table(table, columns, as_of, profile, tick)
+    if profile is not None:
+        summarise_absent(validated, profile)
+    return validated
 
 
 def _store(
@@ -186,6 +216,7 @@ def _store(
         dates = [d for d in uow.imports.active_dates() if d != as_of]
         result.previous_as_of = max((d for d in dates if d < as_of), default=None)
         result.newer_as_of = min((d for d in dates if d > as_of), default=None)
+        _match_by_swe(uow, validated, import_id)
         previous = uow.snapshots.snapshot(result.previous_as_of) if result.previous_as_of else None
         carried = _carried_forward(validated, previous or {})
         rows = [*validated.records, *carried]
@@ -204,6 +235,30 @@ def _store(
     if previous is not None:
         current: dict[str, WorkerRecord] = {record.employee_id: record for _, record in rows}
         result.changes = diff_snapshots(previous, current, as_of)
+
+
+def _match_by_swe(uow: UnitOfWork, validated: ValidatedFile, import_id: int) -> None:
+    """A census return keys workers by SWE number, an HR file by its own ID: the two are matched by SWE number, so
+    one worker's history stays one. Rows keyed by an SWE number that an HR file knows take that file's ID (both when
+    the census comes first and when it comes after)."""
+    records = validated.records
+    keyed = {r.swe_number for _, r in records if r.swe_number and r.employee_id == r.swe_number}
+    if keyed:  # this file is keyed by SWE number: take the IDs HR files gave these workers
+        known = uow.snapshots.ids_by_swe(keyed)
+        if known:
+            validated.records = [
+                (row, replace(r, employee_id=known[r.employee_id]) if r.employee_id in known else r)
+                for row, r in records
+            ]
+            audit.record(uow, "import.match_swe", f"import #{import_id}", {"matched": len(known)})
+        return
+    stored = uow.snapshots.swe_keyed()
+    if not stored:
+        return
+    ids = {r.swe_number: r.employee_id for _, r in records if r.swe_number in stored and r.employee_id != r.swe_number}
+    if ids:  # earlier census rows of these workers take this file's IDs
+        changed = uow.snapshots.rekey(ids)
+        audit.record(uow, "import.match_swe", f"import #{import_id}", {"matched": len(ids), "rows": changed})
 
 
 def _carried_forward(validated: ValidatedFile, previous: dict[str, WorkerRecord]) -> list[tuple[int, WorkerRecord]]:

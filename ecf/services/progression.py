@@ -136,6 +136,9 @@ class Progress:
     data_as_of: date | None
     book: RuleBook
     workers: list[Assessed]
+    # Workers whose source lacked a qualification date (a census return): counted in the indicators, left out of
+    # milestones until an HR import supplies the date.
+    without_qualified_date: int = 0
 
 
 def assess_workforce(
@@ -154,11 +157,15 @@ def assess_workforce(
     recorded = _recorded_by_worker(events)
     engine = Engine(book)
     workers = []
+    unqualified = 0
     for state in states:
+        if not state.record.has_qualified_date:
+            unqualified += 1
+            continue
         facts = _facts(state, spells.get(state.record.employee_id, ()), recorded.get(state.record.employee_id, ()))
         workers.append(Assessed(state, facts, engine.assess(facts, as_of)))
     data_as_of = max((s.last_seen for s in states), default=None)
-    return Progress(as_of, data_as_of, book, workers)
+    return Progress(as_of, data_as_of, book, workers, unqualified)
 
 
 def _facts(state: WorkerState, spells: Iterable[Period], recorded: Sequence[RecordedCompletion]) -> WorkerFacts:
@@ -235,6 +242,11 @@ def worker_detail(app: App, employee_id: str, as_of: date, rules_file: Path | No
     state = worker_state(app, wanted, as_of)
     if state is None:
         raise UnknownWorker(f"no worker with employee ID '{wanted}' in the snapshots up to {as_of:%d/%m/%Y}")
+    if not state.record.has_qualified_date:
+        raise UnknownWorker(
+            f"worker '{wanted}' has no qualification date yet (the source lacked it): milestones need one; "
+            "import an HR file that carries it"
+        )
     with app.unit_of_work() as uow:
         spells = uow.snapshots.spells(wanted).get(wanted, ())
         events = uow.events.history(wanted)

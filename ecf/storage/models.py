@@ -47,7 +47,7 @@ class WorkerSnapshotRow(Base):
     surname: Mapped[str | None] = mapped_column(String(200))
     forename: Mapped[str | None] = mapped_column(String(200))
     swe_number: Mapped[str | None] = mapped_column(String(10))
-    date_qualified: Mapped[date] = mapped_column(Date)
+    date_qualified: Mapped[date | None] = mapped_column(Date)
     start_date: Mapped[date] = mapped_column(Date)
     leaving_date: Mapped[date | None] = mapped_column(Date)
     leaving_reason: Mapped[str | None] = mapped_column(String(200))

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sqlite3
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, fields
 from datetime import date, datetime
 from decimal import Decimal
@@ -182,6 +182,41 @@ class SnapshotRepository:
         _fast_insert(
             self.session, AbsenceRow, ("import_id", "employee_id", "start_date", "end_date", "absence_type"), absences
         )
+
+    def swe_keyed(self) -> set[str]:
+        """The SWE numbers stored as workers' keys (a census return has no other), in any snapshot."""
+        row = WorkerSnapshotRow
+        found = select(row.employee_id).where(row.employee_id == row.swe_number).distinct()
+        return set(self.session.scalars(found))
+
+    def ids_by_swe(self, swe_numbers: Iterable[str]) -> dict[str, str]:
+        """The one other employee ID each of these SWE numbers has in stored snapshots (an HR file's payroll number);
+        a number seen with two such IDs is left out, as it cannot be matched safely."""
+        row = WorkerSnapshotRow
+        wanted = list(swe_numbers)
+        found: dict[str, set[str]] = {}
+        for start in range(0, len(wanted), 500):
+            pairs = select(row.swe_number, row.employee_id).where(
+                row.swe_number.in_(wanted[start : start + 500]), row.employee_id != row.swe_number
+            ).distinct()
+            for swe, employee_id in self.session.execute(pairs):
+                if swe is not None:
+                    found.setdefault(swe, set()).add(employee_id)
+        return {swe: ids.pop() for swe, ids in found.items() if len(ids) == 1}
+
+    def rekey(self, ids: Mapping[str, str]) -> int:
+        """Rows keyed by their own SWE number take the worker's employee ID from an HR file; the rows changed."""
+        changed = 0
+        for swe, employee_id in ids.items():
+            result = self.session.execute(
+                update(WorkerSnapshotRow)
+                .where(WorkerSnapshotRow.employee_id == swe, WorkerSnapshotRow.swe_number == swe)
+                .values(employee_id=employee_id)
+            )
+            changed += result.rowcount  # type: ignore[attr-defined]
+            absences = update(AbsenceRow).where(AbsenceRow.employee_id == swe)
+            self.session.execute(absences.values(employee_id=employee_id))
+        return changed
 
     def snapshot(self, as_of: date) -> dict[str, WorkerRecord]:
         """Every worker in the active snapshot dated `as_of`, by employee ID."""

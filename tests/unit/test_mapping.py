@@ -114,7 +114,7 @@ def test_a_valid_profile():
     assert profile.name == "iTrent"
     assert profile.sheet == "Staff"
     assert profile.hours_per_week == Decimal(36)
-    assert profile.columns["Qual Dt"] == "date_qualified"
+    assert profile.columns["Qual Dt"].field == "date_qualified"
 
 
 def test_a_profile_defaults_to_the_37_hour_week():
@@ -143,20 +143,21 @@ def test_a_profiles_columns_map_headers_the_built_ins_do_not_know():
 def test_an_unknown_top_level_key_is_a_profile_error_naming_it():
     with pytest.raises(ProfileError) as caught:
         parse_profile({**VALID, "colums": {}}, "itrent.toml")
-    assert str(caught.value) == "itrent.toml: key 'colums': Extra inputs are not permitted"
+    assert str(caught.value).startswith("itrent.toml: key 'colums': unknown key; valid keys here: name, description,")
+    assert "columns" in str(caught.value)
 
 
 def test_a_column_mapped_to_an_unknown_field_is_a_profile_error():
     with pytest.raises(ProfileError) as caught:
         parse_profile({"name": "x", "columns": {"Qual Dt": "qualified_on"}}, "x.toml")
-    assert "key 'columns'" in str(caught.value)
-    assert "column 'Qual Dt' maps to unknown field 'qualified_on'" in str(caught.value)
+    assert "key 'columns.Qual Dt'" in str(caught.value)
+    assert "unknown field 'qualified_on'; valid fields: employee_id, surname" in str(caught.value)
 
 
 def test_a_value_mapped_to_a_contract_type_that_does_not_exist_is_a_profile_error():
     with pytest.raises(ProfileError) as caught:
         parse_profile({"name": "x", "values": {"contract_type": {"Casual": "casual"}}}, "x.toml")
-    assert "contract_type value 'Casual' maps to 'casual', not one of ['agency', 'fixed_term', 'permanent']" in str(
+    assert "value 'Casual' maps to 'casual', not a contract_type (valid: permanent, fixed_term, agency)" in str(
         caught.value
     )
 
@@ -189,7 +190,7 @@ def test_load_profile_reads_toml(tmp_path: Path):
     path = tmp_path / "itrent.toml"
     path.write_text('name = "iTrent"\nhours_per_week = 36\n\n[columns]\n"Qual Dt" = "date_qualified"\n')
     profile = load_profile(path)
-    assert profile.columns == {"Qual Dt": "date_qualified"}
+    assert {h: s.field for h, s in profile.columns.items()} == {"Qual Dt": "date_qualified"}
     assert profile.hours_per_week == Decimal(36)
 
 
@@ -213,7 +214,7 @@ def test_load_profile_names_the_file_for_a_bad_key(tmp_path: Path):
     path.write_text('name = "x"\nsheeet = "Staff"\n')
     with pytest.raises(ProfileError) as caught:
         load_profile(path)
-    assert str(caught.value) == f"{path}: key 'sheeet': Extra inputs are not permitted"
+    assert str(caught.value).startswith(f"{path}: key 'sheeet': unknown key; valid keys here: name, description")
 
 
 def round_trip(profile: MappingProfile) -> MappingProfile:

@@ -190,7 +190,13 @@ def test_a_text_file_renamed_xlsx(tmp_path: Path):
 def test_an_xlsx_without_a_recognisable_header(tmp_path: Path):
     path = write_xlsx(tmp_path / "hr.xlsx", {"Sheet1": [(1, ["Name", "Notes"]), (2, ["Okafor", "x"])]})
     message = unreadable(path)
-    assert "no recognisable header row in the first 30 rows of any sheet (sheets: 'Sheet1')" in message
+    assert "no recognisable header row in the first 30 rows of any sheet (sheets: 'Sheet1'; " in message
+    assert "no header was recognised" in message and message.endswith("try: ecf profile suggest hr.xlsx")
+
+
+def test_a_near_miss_header_says_what_was_recognised_and_where(tmp_path: Path):
+    path = write_xlsx(tmp_path / "hr.xlsx", {"Sheet1": [(2, ["Ref", "FTE", "Surname"]), (3, ["SW1", "1", "x"])]})
+    assert "recognised only 'FTE', 'Surname' on row 2" in unreadable(path)
 
 
 def test_an_xlsx_whose_header_is_below_row_30_is_not_found(tmp_path: Path):

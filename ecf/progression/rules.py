@@ -14,6 +14,7 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator, model_validator
 
+from ecf.census.settings import CouncilCensus
 from ecf.domain.period import Period
 from ecf.domain.worker import AbsenceType
 
@@ -252,6 +253,7 @@ class CouncilSettings(Strict):
     runs_five_year_ecf: bool = False
     due_window_days: int = Field(default=28, ge=0, le=366)  # a milestone is "due" this many days ahead
     establishment_fte: dict[str, Decimal] = Field(default_factory=dict)  # by team, for the vacancy rate
+    census: CouncilCensus = Field(default_factory=CouncilCensus)  # LA code and word maps for the census return
 
 
 AnyRule = Annotated[

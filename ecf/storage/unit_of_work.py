@@ -8,6 +8,7 @@ from types import TracebackType
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
+from ecf.storage.census_repository import CensusRepository
 from ecf.storage.repository import (
     AuditRepository,
     EventRepository,
@@ -25,6 +26,7 @@ class UnitOfWork:
     events: EventRepository
     rules: RulesRepository
     audit: AuditRepository
+    census: CensusRepository
 
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
@@ -39,6 +41,7 @@ class UnitOfWork:
         self.events = EventRepository(self._session)
         self.rules = RulesRepository(self._session)
         self.audit = AuditRepository(self._session)
+        self.census = CensusRepository(self._session)
         return self
 
     def __exit__(

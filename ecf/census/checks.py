@@ -70,6 +70,7 @@ def _applies(required: str, worker: WorkerReturn, spec: CensusSpec) -> bool:
         "employee": lambda w: not w.agency,
         "in_post": lambda w: w.in_post,
         "leaver": lambda w: w.is_leaver,
+        "la_leaver": lambda w: w.is_leaver and not w.agency,
         "agency": lambda w: w.agency,
         "absent": lambda w: w.items.get("Absat30Sept") == "1",
         "none": lambda w: False,
@@ -89,9 +90,9 @@ def failed_checks(spec: CensusSpec, worker: WorkerReturn) -> Iterator[Finding]:
     def fail(code: str, item: str) -> Finding:
         return Finding(worker.employee_id, worker.team, code, item, spec.check_message(code))
 
-    if worker.is_leaver and "ReasonLeave" not in items:
+    if worker.is_leaver and not worker.agency and "ReasonLeave" not in items:
         yield fail("leaver-needs-reason", "ReasonLeave")
-    if worker.is_leaver and "LeaverDestination" not in items:
+    if worker.is_leaver and not worker.agency and "LeaverDestination" not in items:
         yield fail("leaver-needs-destination", "LeaverDestination")
     fte = items.get("FTE")
     if worker.in_post and isinstance(fte, Decimal) and not Decimal(0) < fte <= Decimal(1):

@@ -15,7 +15,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_valida
 
 from importers.fields import normalise_header
 
-Required = Literal["all", "employee", "in_post", "leaver", "agency", "starter", "absent", "none"]
+Required = Literal["all", "employee", "in_post", "leaver", "la_leaver", "agency", "starter", "absent", "none"]
 SPEC_PACKAGE = "ecf.census"
 
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import csv
 import io
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 from importlib import resources
@@ -70,11 +70,14 @@ def build_census(
         before = [d for d in dates if d < spec.year_start]
         wanted = [d for d in dates if d >= spec.year_start] + before[-1:]  # and the last one before the year
         snapshots = {d: uow.snapshots.snapshot(d) for d in wanted}
-        items = uow.census.latest(until=ref)
+        # Items that do not change (SWE number, date of birth, qualification…) are often completed late: the newest
+        # snapshot that gives one counts, even one after the reference date.
+        items = uow.census.latest(until=date.max)
+        newest = {record.employee_id: record.swe_number for _, record in uow.snapshots.latest_records()}
         spells_by_worker = uow.snapshots.spells()
         events = uow.events.current()
         timeline = uow.snapshots.timeline()
-    spells = census_spells(snapshots, spec)
+    spells = [_with_swe_number(spell, newest) for spell in census_spells(snapshots, spec)]
     stages = _stages(book, spells, spells_by_worker, _recorded_by_worker(events), ref)
     found = indicators([row for row in timeline if row.as_of <= ref], ref, book.council.establishment_fte)
     measured = found[0] if found else None
@@ -96,6 +99,12 @@ def build_census(
         previous,
         {s.last.employee_id: s.last for s in spells},
     )
+
+
+def _with_swe_number(spell: Spell, newest: dict[str, str | None]) -> Spell:
+    if spell.last.swe_number or not newest.get(spell.last.employee_id):
+        return spell
+    return replace(spell, last=replace(spell.last, swe_number=newest[spell.last.employee_id]))
 
 
 def _stages(
@@ -156,6 +165,9 @@ def write_return(app: App, built: CensusBuild, out: Path, produced_at: datetime,
         raise CensusError(f"no workers in the census year ending {census.spec.reference_date:%d/%m/%Y}")
     if out.exists() and not force:
         raise CensusError(f"{out} exists; pass --force to replace it")
+    unnumbered = sum(1 for worker in census.workers if "SWENo" not in worker.items)
+    if unnumbered:
+        raise CensusError(f"{unnumbered} records have no Social Work England number, which every record needs")
     xml = return_xml(census, produced_at)
     problems = validation_errors(xml, schema_bytes(census.spec))
     if problems:

@@ -5,7 +5,7 @@ value (special-category data)."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from functools import cache
 from typing import Any
 
@@ -142,7 +142,7 @@ def _code_words(kind: Kind) -> dict[str, str]:
     return _words(table)
 
 
-def _words(table: dict[str, tuple[str, ...]]) -> dict[str, str]:
+def _words(table: Mapping[str, tuple[str, ...]]) -> dict[str, str]:
     found = {normalise_header(word): code for code, words in table.items() for word in words}
     found.update({normalise_header(code): code for code in table})  # the code itself always wins
     return found

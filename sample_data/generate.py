@@ -1332,7 +1332,8 @@ CENSUS_HEADERS = (
 )  # fmt: skip
 # Spellings as HR systems write them (the importer reads them all); weights roughly as the national workforce.
 ETHNICITIES = (
-    ("White British", 58), ("White - Irish", 1), ("Any other White background", 6), ("Mixed: White and Black Caribbean", 2),
+    ("White British", 58), ("White - Irish", 1), ("Any other White background", 6),
+    ("Mixed: White and Black Caribbean", 2),
     ("White and Black African", 1), ("White and Asian", 1), ("Any other mixed background", 1),
     ("Asian or Asian British - Indian", 3), ("Pakistani", 3), ("Bangladeshi", 1), ("Any other Asian background", 1),
     ("Black Caribbean", 4), ("Black or Black British: African", 10), ("Any other Black background", 1),

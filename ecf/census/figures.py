@@ -128,9 +128,15 @@ class Comparison:
 
 def compare(current: Figures, previous: Figures | None) -> list[Comparison]:
     return [
-        Comparison(name, label, getattr(current, name), getattr(previous, name) if previous else None)
+        Comparison(name, label, _number(current, name), _number(previous, name) if previous else None)
         for name, label in FIGURES
     ]
+
+
+def _number(figures: Figures, name: str) -> Decimal | int | None:
+    value = getattr(figures, name)
+    assert value is None or isinstance(value, Decimal | int)
+    return value
 
 
 def reference_date_of(year: int) -> date:

@@ -8,6 +8,8 @@ from decimal import Decimal
 
 from ecf.census.checks import Readiness
 from ecf.census.figures import RATES, Comparison
+from ecf.census.items import NO_ITEMS, CensusItems
+from ecf.census.spec import CensusSpec
 
 
 def percent(value: Decimal | int | None) -> str:
@@ -30,8 +32,8 @@ def difference(name: str, value: Decimal | int | None) -> str:
     if name in RATES:
         points = Decimal(value) * 100
         return f"{points:+.1f} pts"
-    text = figure(name, abs(value))
-    return ("+" if value >= 0 else "-") + text
+    size: Decimal | int = -value if value < 0 else value
+    return ("+" if value >= 0 else "-") + figure(name, size)
 
 
 def figure_rows(comparison: list[Comparison]) -> list[dict[str, str]]:
@@ -73,3 +75,29 @@ def deadline_line(ready: Readiness, today: date) -> str:
     days = (spec.due - today).days
     when = f"due {spec.due:%d/%m/%Y}" + (f" ({days} days)" if days >= 0 else f" ({-days} days late)")
     return f"Census {spec.year}: {when} · {ready.complete_records} of {ready.records} records complete"
+
+
+def census_items_line(items: CensusItems | None, spec: CensusSpec) -> str:
+    """The census items of one worker, for the one-worker view only (it holds special-category data)."""
+    if items is None or items == NO_ITEMS:
+        return "Census items: none imported"
+
+    def coded(item: str, code: str | None) -> str:
+        return "not given" if code is None else f"{spec.codes.get(item, {}).get(code, code)} ({code})"
+
+    def flag(code: str | None) -> str:
+        return {"1": "yes", "0": "no"}.get(code or "", "not given")
+
+    born = items.date_of_birth.strftime("%d/%m/%Y") if items.date_of_birth else "not given"
+    parts = [
+        f"date of birth {born}", f"gender {coded('GenderCurrent', items.gender)}",
+        f"ethnicity {coded('Ethnicity', items.ethnicity)}",
+        f"qualified at {items.qual_institution or 'not given'}, level {coded('QualLevel', items.qual_level)}",
+        f"Step Up {flag(items.step_up_grad)}", f"Frontline {flag(items.frontline_grad)}",
+        f"start origin {coded('StartOrigin', items.start_origin)}",
+    ]  # fmt: skip
+    if items.leaver_destination:
+        parts.append(f"leaver destination {coded('LeaverDestination', items.leaver_destination)}")
+    if items.reason_for_absence:
+        parts.append(f"reason for absence {coded('ReasonAbsence', items.reason_for_absence)}")
+    return "Census items: " + "; ".join(parts)

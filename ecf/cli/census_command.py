@@ -63,9 +63,7 @@ def census(
         except service.CensusError as exc:
             raise fail(f"{exc}. See: ecf census --year {chosen} --check") from exc
         console.print(f"Wrote the {chosen} return to {out}: {written} worker records, valid against the schema")
-    if not check and to_complete is None:
-        _show_figures(built, fmt)
-    elif fmt is Format.TABLE:
+    if (not check and to_complete is None) or fmt is Format.TABLE:
         _show_figures(built, fmt)
 
 

@@ -23,15 +23,19 @@ from ecf.census.figures import (
     figures_from_xml,
     reference_date_of,
 )
+from ecf.census.items import CensusItems
 from ecf.census.spec import CensusSpec, SpecError, census_year_for, load_spec
 from ecf.census.xml import return_xml, validation_errors
+from ecf.domain.period import Period
 from ecf.domain.worker import WorkerRecord
 from ecf.progression.engine import Engine
 from ecf.progression.facts import RecordedCompletion, WorkerFacts
 from ecf.progression.indicators import indicators
+from ecf.progression.rules import RuleBook
 from ecf.services import audit
 from ecf.services.context import App
 from ecf.services.progression import _recorded_by_worker, rulebook
+from ecf.storage.repository import TimelineRow
 from importers.fields import FIELDS_BY_NAME
 
 
@@ -90,7 +94,7 @@ def build_census(
     census = build_return(
         spec, book.council.census, spells, items, stages, la_level, reference_snapshot, la_code or None
     )
-    previous = _previous(app, book.council.establishment_fte, year, timeline, previous_return)
+    previous = _previous(book.council.establishment_fte, year, timeline, previous_return)
     return CensusBuild(
         census,
         readiness(census),
@@ -108,26 +112,26 @@ def _with_swe_number(spell: Spell, newest: dict[str, str | None]) -> Spell:
 
 
 def _stages(
-    book: object,
+    book: RuleBook,
     spells: list[Spell],
-    all_spells: dict[str, list[object]],
+    all_spells: dict[str, list[Period]],
     recorded: dict[str, list[RecordedCompletion]],
     ref: date,
 ) -> dict[str, str]:
     """Each worker's progression stage at the reference date, or on their last day for a leaver."""
-    engine = Engine(book)  # type: ignore[arg-type]
+    engine = Engine(book)
     stages = {}
     for spell in spells:
         record = spell.last
         day = ref if spell.left_on is None else max(record.start_date, spell.left_on - timedelta(days=1))
-        earlier = tuple(sorted(p for p in all_spells.get(record.employee_id, ()) if p.start < record.start_date))  # type: ignore[attr-defined]
+        earlier = tuple(sorted(p for p in all_spells.get(record.employee_id, ()) if p.start < record.start_date))
         facts = WorkerFacts(record, earlier, tuple(recorded.get(record.employee_id, ())))
         stages[record.employee_id] = engine.assess(facts, day).stage.value
     return stages
 
 
 def _previous(
-    app: App, establishment: dict[str, Decimal], year: int, timeline: list[object], previous_return: Path | None
+    establishment: dict[str, Decimal], year: int, timeline: list[TimelineRow], previous_return: Path | None
 ) -> Figures | None:
     """Last year's figures: from an earlier return's XML when given, else from the snapshots when they reach back to
     last year's reference date."""
@@ -138,8 +142,14 @@ def _previous(
             raise CensusError(f"cannot read {previous_return}: {exc.strerror or exc}") from exc
         return figures_from_xml(data, previous_return.name)
     ref = reference_date_of(year - 1)
-    found = indicators([row for row in timeline if row.as_of <= ref], ref, establishment)  # type: ignore[attr-defined]
+    found = indicators([row for row in timeline if row.as_of <= ref], ref, establishment)
     return figures_from_indicators(year - 1, found[0]) if found else None
+
+
+def worker_items(app: App, employee_id: str) -> CensusItems | None:
+    """One worker's census items, special-category ones included: for the one-worker view only."""
+    with app.unit_of_work() as uow:
+        return uow.census.latest(until=date.max, employee_id=employee_id.strip()).get(employee_id.strip())
 
 
 def coming_year(today: date) -> int:

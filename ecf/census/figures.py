@@ -93,12 +93,14 @@ def figures_from_xml(xml: bytes, name: str) -> Figures:
         raise ReturnFileError(f"{name}: not a CSWW return (no Message/Header/CollectionDetails/Year)")
     rows = [{child.tag: (child.text or "").strip() for child in worker} for worker in root.iter("CSWWWorker")]
     la = [r for r in rows if r.get("AgencyWorker") == "0"]
+    # A leaver has a role end date, or no FTE at 30 September (one who left the sheets without a date).
     in_post = [r for r in rows if not r.get("RoleEndDate") and _decimal(r.get("FTE30")) > 0]
     la_in_post = [r for r in in_post if r.get("AgencyWorker") == "0"]
     agency = [r for r in in_post if r.get("AgencyWorker") == "1"]
     la_fte = sum((_decimal(r.get("FTE30")) for r in la_in_post), Decimal(0))
     agency_fte = sum((_decimal(r.get("FTE30")) for r in agency), Decimal(0))
-    leavers = [r for r in la if r.get("RoleEndDate")]
+    staying = {id(r) for r in in_post}
+    leavers = [r for r in la if id(r) not in staying]
     leavers_fte = sum((_decimal(r.get("FTE")) for r in leavers), Decimal(0))
     holders = [r for r in in_post if _decimal(r.get("Cases30")) > 0]
     cases = sum((_decimal(r.get("Cases30")) for r in holders), Decimal(0))

@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from conftest import HEADERS, worker, write_xlsx
 from lxml import etree
 
 from ecf.census.xml import return_xml, validation_errors
@@ -19,7 +20,6 @@ from ecf.services.context import App
 from ecf.services.imports import ImportRequest, Outcome, import_file
 from ecf.services.progression import workforce_indicators
 from importers.fields import ALIASES, normalise_header
-from tests.conftest import HEADERS, worker, write_xlsx
 
 SCHEMA = (Path(__file__).parent / "data" / "csww" / "social_work_workforce_2022.xsd").read_bytes()
 CENSUS_HEADERS = [

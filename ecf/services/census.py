@@ -24,7 +24,7 @@ from ecf.census.figures import (
     reference_date_of,
 )
 from ecf.census.items import CensusItems
-from ecf.census.spec import CensusSpec, SpecError, census_year_for, load_spec
+from ecf.census.spec import CensusSpec, available_years, census_year_for, load_spec
 from ecf.census.xml import return_xml, validation_errors
 from ecf.domain.period import Period
 from ecf.domain.worker import WorkerRecord
@@ -153,13 +153,21 @@ def worker_items(app: App, employee_id: str) -> CensusItems | None:
 
 
 def coming_year(today: date) -> int:
-    """The census year whose return is being prepared: the current year until the return is due, then the next."""
+    """The census year whose return is being prepared: the one just ended until its collection closes, then the
+    current one; the latest year with a specification if that one has none yet."""
+    years = available_years()
     year = census_year_for(today)
-    try:
-        spec = load_spec(year - 1)
-    except SpecError:
-        return year
-    return year - 1 if today <= spec.closes else year
+    if year - 1 in years and today <= load_spec(year - 1).closes:
+        return year - 1
+    earlier = [y for y in years if y <= year]
+    return year if year in years or not earlier else earlier[-1]
+
+
+def census_reminder(app: App, today: date) -> CensusBuild | None:
+    """The return due this autumn, from 1 September until its collection closes (for the dashboard); else None."""
+    if today.month < 9 or today.year not in available_years() or today > load_spec(today.year).closes:
+        return None
+    return build_census(app, today.year)
 
 
 def schema_bytes(spec: CensusSpec) -> bytes:

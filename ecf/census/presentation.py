@@ -70,10 +70,15 @@ def _teams(teams: Counter[str], shown: int = 3) -> str:
 
 
 def deadline_line(ready: Readiness, today: date) -> str:
-    """'CSWW 2026: due 31/10/2026 (32 days) · 27 of 354 records complete'."""
+    """'Census 2026: due 31/10/2026 (19 days) · 306 of 354 records complete'."""
     spec = ready.spec
-    days = (spec.due - today).days
-    when = f"due {spec.due:%d/%m/%Y}" + (f" ({days} days)" if days >= 0 else f" ({-days} days late)")
+    days, closing = (spec.due - today).days, (spec.closes - today).days
+    if days >= 0:
+        when = f"due {spec.due:%d/%m/%Y} ({days} days)"
+    elif closing >= 0:
+        when = f"was due {spec.due:%d/%m/%Y}; the collection closes {spec.closes:%d/%m/%Y} ({closing} days)"
+    else:
+        when = f"was due {spec.due:%d/%m/%Y}; the collection closed {spec.closes:%d/%m/%Y}"
     return f"Census {spec.year}: {when} · {ready.complete_records} of {ready.records} records complete"
 
 

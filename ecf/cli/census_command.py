@@ -88,9 +88,9 @@ def _show_readiness(built: CensusBuild, fmt: Format) -> None:
     for line in ready.return_level:
         console.print(f"! {line}", highlight=False, markup=False)
     render(missing_rows(ready), ["item", "label", "records", "by_team"], fmt, title="Items missing",
-           empty="No item missing.")  # fmt: skip
+           table_columns=["label", "records", "by_team"], empty="No item missing.")  # fmt: skip
     render(failing_rows(ready), ["check", "rule", "records", "by_team"], fmt, title="Checks the return would fail",
-           empty="No check fails.")  # fmt: skip
+           table_columns=["rule", "records", "by_team"], empty="No check fails.")  # fmt: skip
 
 
 def _show_figures(built: CensusBuild, fmt: Format) -> None:

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 from decimal import Decimal
@@ -179,6 +180,8 @@ def write_return(app: App, built: CensusBuild, out: Path, produced_at: datetime,
     census = built.census
     if not census.la_code:
         raise CensusError("no LA code: give --la CODE, or la_code under [council.census] in the council's rules")
+    if not re.fullmatch(r"\d{3}", census.la_code):
+        raise CensusError(f"LA code '{census.la_code}' is not the DfE's three-digit number")
     if not census.workers:
         raise CensusError(f"no workers in the census year ending {census.spec.reference_date:%d/%m/%Y}")
     if out.exists() and not force:

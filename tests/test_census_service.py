@@ -15,6 +15,7 @@ from conftest import HEADERS, worker, write_xlsx
 from lxml import etree
 
 from ecf.census.xml import return_xml, validation_errors
+from ecf.services import audit
 from ecf.services.census import CensusError, build_census, to_complete_csv, write_return, write_to_complete
 from ecf.services.context import App
 from ecf.services.imports import ImportRequest, Outcome, import_file
@@ -179,6 +180,8 @@ def test_smallton_xml_meets_the_schema(smallton: tuple[App, Path], tmp_path: Pat
     assert validation_errors(out.read_bytes(), SCHEMA) == []
     with pytest.raises(CensusError, match="exists"):
         write_return(app, built, out, PRODUCED)
+    [event] = [e for e in audit.events(app) if e.action == "census_export"]
+    assert (event.subject, event.details) == ("census 2026", {"records": 7})
 
 
 def test_smallton_readiness(smallton: tuple[App, Path]) -> None:

@@ -20,6 +20,7 @@ from ecf.census.spec import CensusSpec, lookup
 from ecf.domain.period import Period
 from ecf.domain.worker import Absence, ContractType, WorkerRecord
 from ecf.progression.calendar import add_months
+from importers.fields import normalise_header
 
 Value = str | int | Decimal | date
 SIX, TWO, ONE = Decimal("0.000001"), Decimal("0.01"), Decimal("0.1")
@@ -157,8 +158,6 @@ class _Maps:
 
 
 def _word(mapping: Mapping[str, str], text: str | None) -> str | None:
-    from importers.fields import normalise_header
-
     return None if text is None else mapping.get(normalise_header(text))
 
 

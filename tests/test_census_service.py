@@ -250,3 +250,14 @@ def sample_app(tmp_path_factory: pytest.TempPathFactory) -> App:
     from ecf.services.demo import build_demo
 
     return build_demo(path=tmp_path_factory.mktemp("census") / "demo.sqlite3").app
+
+
+def test_last_year_from_the_snapshots_when_no_earlier_return(app: App, tmp_path: Path) -> None:
+    for name, rows in {"hr_2025-09-30.xlsx": [a(), b()], "hr_2026-09-30.xlsx": [a(), c()]}.items():
+        assert import_file(app, ImportRequest(write_xlsx(tmp_path / name, rows, headers=ALL_HEADERS))).outcome is (
+            Outcome.IMPORTED)  # fmt: skip
+    built = build_census(app, 2026, la_code="999")
+    assert built.previous is not None and (built.previous.year, built.previous.source) == (2025, "snapshots")
+    assert (built.previous.headcount, built.previous.fte) == (2, Decimal("1.6"))
+    differences = {c.name: c.difference for c in built.comparison}
+    assert (differences["headcount"], differences["fte"], differences["leavers"]) == (-1, Decimal("-0.6"), 1)

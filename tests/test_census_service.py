@@ -261,3 +261,12 @@ def test_last_year_from_the_snapshots_when_no_earlier_return(app: App, tmp_path:
     assert (built.previous.headcount, built.previous.fte) == (2, Decimal("1.6"))
     differences = {c.name: c.difference for c in built.comparison}
     assert (differences["headcount"], differences["fte"], differences["leavers"]) == (-1, Decimal("-0.6"), 1)
+
+
+def test_later_items_fill_the_blanks_of_earlier_ones(app: App, tmp_path: Path) -> None:
+    later = {**a(), "Ethnicity": None, "Qualification Level": "Undergraduate"}
+    months = {"hr_2026-08-31.xlsx": [a()], "hr_2026-09-30.xlsx": [later]}
+    for name, rows in months.items():
+        import_file(app, ImportRequest(write_xlsx(tmp_path / name, rows, headers=ALL_HEADERS)))
+    items = build_census(app, 2026, la_code="999").census.workers[0].items
+    assert (items["Ethnicity"], items["QualLevel"]) == ("WBRI", "1")  # the blank does not erase August's value

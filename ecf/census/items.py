@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, fields, replace
+from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
@@ -29,11 +29,6 @@ class CensusItems:
     @classmethod
     def of(cls, values: dict[str, Any]) -> CensusItems:
         return cls(**{name: value for name, value in values.items() if name in SENSITIVE + OTHER})
-
-    def over(self, older: CensusItems) -> CensusItems:
-        """These items, with the older ones where these are blank: a later sheet that drops a column loses nothing."""
-        kept = {f.name: getattr(older, f.name) for f in fields(self) if getattr(self, f.name) is None}
-        return replace(self, **kept)
 
 
 NO_ITEMS = CensusItems()

@@ -35,7 +35,7 @@ class CensusRepository:
 
     def latest(self, until: date, since: date | None = None, employee_id: str | None = None) -> dict[str, CensusItems]:
         """Each worker's items from the active snapshots dated `since`..`until`: the latest value of each item."""
-        found: dict[str, CensusItems] = {}
+        found: dict[str, dict[str, Any]] = {}
         for model, names in ((PersonalDetailRow, SENSITIVE), (CensusItemRow, OTHER)):
             query = (
                 select(ImportRow.as_of, model.employee_id, *(getattr(model, n) for n in names))
@@ -47,6 +47,6 @@ class CensusRepository:
             if employee_id is not None:
                 query = query.where(model.employee_id == employee_id)
             for _, worker, *values in self.session.execute(query.order_by(ImportRow.as_of)):
-                newer = CensusItems.of(dict(zip(names, values, strict=True)))
-                found[worker] = newer.over(found[worker]) if worker in found else newer
-        return found
+                known = found.setdefault(worker, {})
+                known.update((name, value) for name, value in zip(names, values, strict=True) if value is not None)
+        return {worker: CensusItems(**values) for worker, values in found.items()}

@@ -176,11 +176,6 @@ def test_swe_number_padding() -> None:
     assert swe_number(None, 10) is None
 
 
-def test_later_items_fill_the_blanks_of_earlier_ones() -> None:
-    older = CensusItems(ethnicity="WBRI", qual_level="1")
-    assert CensusItems(qual_level="2").over(older) == CensusItems(ethnicity="WBRI", qual_level="2")
-
-
 # --- the validation rules -----------------------------------------------------------------------------------------
 
 

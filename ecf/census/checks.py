@@ -151,6 +151,6 @@ def return_level(census: CensusReturn) -> Iterator[str]:
         yield (f"the newest snapshot is {census.reference_snapshot:%d/%m/%Y}: point-in-time items are as of then, "
                f"not {spec.reference_date:%d/%m/%Y}; import the {spec.reference_date:%d/%m/%Y} sheet")  # fmt: skip
     if census.la_level.vacancies is None:
-        yield "no establishment: NumberOfVacancies is written as 0; give [council.establishment_fte] by team"
+        yield "no establishment, so no NumberOfVacancies (the return needs it): give [council.establishment_fte]"
     if not census.workers:
         yield "no workers in the census year: the schema needs at least one CSWWWorker"

@@ -28,7 +28,8 @@ def return_xml(census: CensusReturn, produced_at: datetime) -> bytes:
     _text(source, "SoftwareCode", spec.software_code)
     _text(source, "DateTime", produced_at.replace(microsecond=0).isoformat())
     la = etree.SubElement(message, "LALevelVacancies")
-    _text(la, "NumberOfVacancies", _format(census.la_level.vacancies or Decimal(0), TWO))
+    vacancies = census.la_level.vacancies  # write_return refuses a return without it; a preview shows 0
+    _text(la, "NumberOfVacancies", _format(vacancies if vacancies is not None else Decimal(0), TWO))
     _text(la, "NoAgencyFTE", _format(census.la_level.agency_fte, TWO))
     _text(la, "NoAgencyHeadcount", str(census.la_level.agency_headcount))
     for worker in census.workers:

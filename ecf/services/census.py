@@ -182,6 +182,8 @@ def write_return(app: App, built: CensusBuild, out: Path, produced_at: datetime,
         raise CensusError("no LA code: give --la CODE, or la_code under [council.census] in the council's rules")
     if not re.fullmatch(r"\d{3}", census.la_code):
         raise CensusError(f"LA code '{census.la_code}' is not the DfE's three-digit number")
+    if census.la_level.vacancies is None:
+        raise CensusError("no establishment, so no NumberOfVacancies: give [council.establishment_fte] by team")
     if not census.workers:
         raise CensusError(f"no workers in the census year ending {census.spec.reference_date:%d/%m/%Y}")
     if out.exists() and not force:

@@ -22,8 +22,10 @@ from textual.screen import ModalScreen, Screen
 from textual.widgets import DataTable, Footer, Header, Input, Static, TabbedContent, TabPane
 
 import ecf
+from ecf.census.presentation import deadline_line
 from ecf.cli.output import human
 from ecf.domain.changes import Change
+from ecf.panes.census import CensusScreen
 from ecf.panes.cohorts import CohortsPane
 from ecf.panes.dashboard import DashboardPane
 from ecf.panes.importing import ImportPane
@@ -33,6 +35,7 @@ from ecf.panes.projection import ProjectionPane
 from ecf.panes.table import VirtualTable
 from ecf.panes.worker import WorkerScreen
 from ecf.panes.workforce import WorkforcePane, prepare_progress, prepare_workers
+from ecf.services.census import census_reminder
 from ecf.services.context import App as EcfApp
 from ecf.services.context import collector_paused, keep_out_of_collection
 from ecf.services.dashboard import dashboard
@@ -74,6 +77,7 @@ class EcfTui(App[None]):
         Binding("question_mark", "help", "Help", key_display="?"),
         Binding("escape", "leave_input", "Leave the field", show=False),
         *(Binding(key, f"show_tab('{tab}')", title, show=False) for tab, title, key, _ in TABS),
+        Binding("s", "census", "Census", show=False),
     ]
 
     def __init__(
@@ -140,6 +144,9 @@ class EcfTui(App[None]):
         self.call_from_thread(self.query_one(DashboardPane).show, dashboard(self.ecf, today, progress))
         everyone, cohorts = intake_cohorts(self.ecf, today)  # leavers too: retention needs them
         self.call_from_thread(self.query_one(CohortsPane).show, cohorts, everyone)
+        reminder = census_reminder(self.ecf, today)  # the census return due this autumn, from September
+        if reminder is not None:
+            self.call_from_thread(self.query_one(DashboardPane).show_census, deadline_line(reminder.readiness, today))
 
     def _show_basics(self, states: list[WorkerState], imports: list[ImportInfo], changes: list[Change]) -> None:
         active = [i for i in imports if i.active]
@@ -192,7 +199,12 @@ class EcfTui(App[None]):
         for tab, title, key, purpose in TABS:
             yield SystemCommand(f"Go to {title} ({key})", purpose, partial(self.action_show_tab, tab))
         yield SystemCommand("Export to Excel (x)", "write the finance workbook", self.action_export)
+        yield SystemCommand("Census (s)", "the workforce census return: what is missing, checks, figures",
+                            self.action_census)  # fmt: skip
         yield SystemCommand("Refresh (r)", "read the database again", self.action_refresh)
+
+    def action_census(self) -> None:
+        self.push_screen(CensusScreen(self.ecf, self.today))
 
     def action_help(self) -> None:
         self.push_screen(HelpScreen())
@@ -220,6 +232,7 @@ HELP = """[b]ecf-tracker keys[/b]
   Enter    from a search to its table; open a worker, or record a milestone as done
   r        read the database again
   x        write the finance workbook (the Projection tab's scenario and years)
+  s        the census return: items missing by team, checks failing, published figures
   click a column heading to sort by it (again: the other way round)
   Escape   back from a worker or a dialog; out of a text field (then the letter keys work)
   Tab      move between fields           Ctrl+P   command palette (tabs, themes, keys)

@@ -18,7 +18,16 @@ class Kind(StrEnum):
     ABSENCE_TYPE = "absence_type"
     SWE = "swe_number"
     MONEY = "money"
-    YES_NO = "yes_no"
+    YES_NO = "yes_no"  # e.g. the apprentice flag: a value that is not yes or no is an error
+    # Census items (issue 17): each parser is in importers/census_codes.py; a value it cannot read is a warning.
+    BIRTH_DATE = "birth_date"
+    GENDER = "gender"
+    ETHNICITY = "ethnicity"
+    QUAL_LEVEL = "qual_level"
+    START_ORIGIN = "start_origin"
+    LEAVER_DESTINATION = "leaver_destination"
+    CENSUS_FLAG = "census_flag"  # the census's 1/0 flags (Step Up, Frontline); a bad value is a warning
+    CENSUS_ABSENCE = "census_absence"
 
 
 @dataclass(frozen=True)
@@ -409,6 +418,32 @@ FIELDS: tuple[Field, ...] = (
         ),
     ),
 )
+
+# The census items (issue 17). Date of birth, gender and ethnicity are special-category data: stored in a table of
+# their own, never logged, listed or exported except in the census return and the one-worker view.
+CENSUS_FIELDS: tuple[Field, ...] = (
+    Field("date_of_birth", "Date of birth", Kind.BIRTH_DATE,
+          ("date of birth", "dob", "birth date", "birthdate", "d o b", "person birth date")),
+    Field("gender", "Gender", Kind.GENDER, ("gender", "sex", "gender current", "gender identity")),
+    Field("ethnicity", "Ethnicity", Kind.ETHNICITY, ("ethnicity", "ethnic origin", "ethnic group", "ethnicity code")),
+    Field("qual_institution", "Qualification institution", Kind.TEXT,
+          ("qualification institution", "qualifying institution", "qual inst", "university", "institution",
+           "awarding institution", "qualifying university")),
+    Field("qual_level", "Qualification level", Kind.QUAL_LEVEL,
+          ("qualification level", "qual level", "level of qualification", "degree level")),
+    Field("step_up_grad", "Step Up graduate", Kind.CENSUS_FLAG,
+          ("step up graduate", "step up", "step up to social work", "step up grad")),
+    Field("frontline_grad", "Frontline graduate", Kind.CENSUS_FLAG,
+          ("frontline graduate", "frontline", "frontline grad")),
+    Field("start_origin", "Start origin", Kind.START_ORIGIN,
+          ("start origin", "origin", "source of recruitment", "previous employment", "came from")),
+    Field("leaver_destination", "Leaver destination", Kind.LEAVER_DESTINATION,
+          ("leaver destination", "destination", "destination on leaving", "leaving destination")),
+    Field("reason_for_absence", "Reason for absence", Kind.CENSUS_ABSENCE,
+          ("reason for absence", "census absence reason", "reason absence")),
+)  # fmt: skip
+SENSITIVE_FIELDS: frozenset[str] = frozenset({"date_of_birth", "gender", "ethnicity"})
+FIELDS = FIELDS + CENSUS_FIELDS
 
 FIELDS_BY_NAME: dict[str, Field] = {f.name: f for f in FIELDS}
 REQUIRED: tuple[str, ...] = tuple(f.name for f in FIELDS if f.required)

@@ -40,6 +40,7 @@ CODES: dict[str, tuple[Severity, str]] = {
     "fte-from-hours": (Severity.WARNING, "FTE and contracted hours disagree; FTE column used"),
     "absence-type-missing": (Severity.WARNING, "absence with no type; recorded as 'other'"),
     "field-absent": (Severity.WARNING, "the source does not carry this field (declared absent in the profile)"),
+    "invalid-census-value": (Severity.WARNING, "a census item not recognised; left blank"),
 }
 
 

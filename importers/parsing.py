@@ -332,6 +332,11 @@ def enum_parser(words: dict[str, str], code: str, what: str) -> Callable[[Any], 
 def parser_for(kind: Kind, hours_per_week: Decimal, value_map: dict[str, str] | None = None) -> Callable[[Any], Any]:
     """The parser for one column. A profile's own value words (e.g. 'AGY' -> agency) extend the built-in ones."""
     extra = value_map or {}
+    from importers.census_codes import census_parser  # census_codes imports this module
+
+    census = census_parser(kind)
+    if census is not None:
+        return census
     simple: dict[Kind, Callable[[Any], Any]] = {
         Kind.TEXT: parse_text,
         Kind.DATE: parse_date,

@@ -29,7 +29,7 @@ from pydantic_core import PydanticCustomError
 
 from ecf.domain.period import Period
 from ecf.domain.worker import Absence, AbsenceType, AsyeStatus, ContractType, WorkerRecord
-from importers.fields import FIELDS_BY_NAME, MAX_EXTRA_ABSENCES, Kind
+from importers.fields import CENSUS_FIELDS, FIELDS_BY_NAME, MAX_EXTRA_ABSENCES, SENSITIVE_FIELDS, Kind
 from importers.issues import Issue
 from importers.mapping import ColumnMap, MappingProfile
 from importers.parsing import CellError, all_already_parsed, already_parsed, cell_text, is_blank, parser_for
@@ -241,6 +241,8 @@ class ValidatedFile:
     table: RawTable
     columns: ColumnMap
     records: list[tuple[int, WorkerRecord]] = field(default_factory=list)
+    # The census items of each accepted row, by employee ID: only the items the row gives (issue 17).
+    census: dict[str, dict[str, Any]] = field(default_factory=dict)
     rejected: list[RejectedRow] = field(default_factory=list)
     issues: list[Issue] = field(default_factory=list)
     blank_rows: int = 0
@@ -271,6 +273,7 @@ _REQUIRED = [name for name, info in WorkerRow.model_fields.items() if info.is_re
 _ABSENCE_FIELDS = frozenset(name for group in _ABSENCE_GROUPS for name in group)
 _ENUM_FIELDS: dict[str, type[StrEnum]] = {"contract_type": ContractType, "asye_status": AsyeStatus}
 _EMPTY_CELLS = frozenset({None, ""})
+_CENSUS_NAMES = tuple(f.name for f in CENSUS_FIELDS)
 
 
 @dataclass
@@ -362,7 +365,8 @@ def _parse_sheet(
         cells = by_index[index]
         values, distinct, errors = _parse_column(cells, kind, parser_for(kind, hours, _value_map(profile, name)))
         for position, error in errors.items():
-            row_number, value = sheet.row_numbers[position], cell_text(cells[position])
+            row_number = sheet.row_numbers[position]
+            value = "" if name in SENSITIVE_FIELDS else cell_text(cells[position])  # special-category: never shown
             issues[position].append(Issue(error.code, error.message, row_number, columns.headers[name], value))
         sheet.cells[name], sheet.values[name], sheet.distinct[name] = cells, values, distinct
     return sheet, issues
@@ -528,8 +532,12 @@ def _collect(
     for position in sorted(issues):
         result.issues.extend(issues[position])
     ids = sheet.column("employee_id")
+    # Special-category cells are not kept with a rejected row (nor written to the report): HR fills them in again.
+    headers = list(result.table.headers)
+    for name in SENSITIVE_FIELDS & result.columns.columns.keys():
+        headers[result.columns.columns[name]] = ""
     for position in sorted(rejected):
-        cells = _raw_values(sheet.rows[position], result.table.headers)
+        cells = _raw_values(sheet.rows[position], headers)
         found = issues.get(position, [])
         result.rejected.append(RejectedRow(sheet.row_numbers[position], cells, found, ids[position]))
     accepted = [p for p in range(len(sheet.rows)) if p not in rejected] if rejected else range(len(sheet.rows))
@@ -539,6 +547,19 @@ def _collect(
         (sheet.row_numbers[p], model.to_record() if (model := models.get(p)) is not None else built[p])
         for p in accepted
     ]
+    _collect_census(result, sheet, accepted)
+
+
+def _collect_census(result: ValidatedFile, sheet: _Sheet, accepted: Collection[int]) -> None:
+    """Each accepted row's census items (those it gives), kept apart from the worker's record."""
+    given = [(name, sheet.values[name]) for name in _CENSUS_NAMES if name in sheet.values]
+    if not given:
+        return
+    ids = sheet.column("employee_id")
+    for position in accepted:
+        items = {name: values[position] for name, values in given if values[position] is not None}
+        if items:
+            result.census[ids[position]] = items
 
 
 def _records(fields: dict[str, Column], rows: int) -> list[WorkerRecord]:
@@ -561,7 +582,10 @@ def _records(fields: dict[str, Column], rows: int) -> list[WorkerRecord]:
 
 
 def _assemble(parsed: dict[str, Any], columns: ColumnMap, row_number: int, issues: list[Issue]) -> dict[str, Any]:
-    """Fold derived inputs into model fields: hours into FTE, numbered absence columns into absences."""
+    """Fold derived inputs into model fields: hours into FTE, numbered absence columns into absences. The census
+    items are not the model's: they are collected apart (_collect_census)."""
+    for name in _CENSUS_NAMES:
+        parsed.pop(name, None)
     hours_fte = parsed.pop("weekly_hours", None)
     if parsed.get("fte") is None and hours_fte is not None:
         parsed["fte"] = hours_fte

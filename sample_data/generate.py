@@ -1326,21 +1326,91 @@ def notes_lines(as_of: date) -> list[str]:
     ]
 
 
-def write_staff_sheet(workbook: Any, name: str, as_of: date, rows: Iterable[Row]) -> int:
-    """Two title lines, a blank row, the header on row 4, then the rows. Returns the number of rows."""
+def write_staff_sheet(
+    workbook: Any, name: str, as_of: date, rows: Iterable[Row], census: bool = False
+) -> int:
+    """Two title lines, a blank row, the header on row 4, then the rows. Returns the number of rows. With `census`,
+    the census items follow the usual columns."""
     sheet = workbook.add_worksheet(name)
     bold = workbook.add_format({"bold": True})
     date_format = workbook.add_format({"num_format": "dd/mm/yyyy"})
     sheet.write_string(0, 0, TITLE, bold)
     sheet.write_string(1, 0, f"Run date: {as_of:%d/%m/%Y}")
-    for col, column in enumerate(COLUMNS):
-        sheet.write_string(3, col, column.header, bold)
-        sheet.set_column(col, col, 20 if column.kind == "text" else 13)
+    headers = [column.header for column in COLUMNS] + (list(CENSUS_HEADERS) if census else [])
+    for col, header in enumerate(headers):
+        sheet.write_string(3, col, header, bold)
+        sheet.set_column(col, col, 20 if col >= len(COLUMNS) or COLUMNS[col].kind == "text" else 13)
     count = 0
     for count, row in enumerate(rows, start=1):
         for col, column in enumerate(COLUMNS):
             write_value(sheet, 3 + count, col, row[column.key], date_format)
+        if census:
+            for col, value in enumerate(census_values(row, as_of), start=len(COLUMNS)):
+                write_value(sheet, 3 + count, col, value, date_format)
     return count
+
+
+# --------------------------------------------------------------------------------------------------------------
+# Census items (issue 17): drawn from a generator of their own per worker, so the rest of the data is unchanged
+# --------------------------------------------------------------------------------------------------------------
+
+CENSUS_HEADERS = (
+    "Date of Birth", "Gender", "Ethnicity", "Qualifying Institution", "Qualification Level", "Step Up Graduate",
+    "Frontline Graduate", "Start Origin", "Leaver Destination",
+)  # fmt: skip
+# Spellings as HR systems write them (the importer reads them all); weights roughly as the national workforce.
+ETHNICITIES = (
+    ("White British", 58), ("White - Irish", 1), ("Any other White background", 6),
+    ("Mixed: White and Black Caribbean", 2),
+    ("White and Black African", 1), ("White and Asian", 1), ("Any other mixed background", 1),
+    ("Asian or Asian British - Indian", 3), ("Pakistani", 3), ("Bangladeshi", 1), ("Any other Asian background", 1),
+    ("Black Caribbean", 4), ("Black or Black British: African", 10), ("Any other Black background", 1),
+    ("Chinese", 1), ("Any other ethnic group", 2), ("Prefer not to say", 3), ("Not known", 1),
+)  # fmt: skip
+INSTITUTIONS = (
+    "University of Northmoor", "Northmoor Metropolitan University", "University of Leeds", "University of Manchester",
+    "Sheffield Hallam University", "University of York", "Open University", "University of Birmingham",
+    "Lancaster University", "University of Salford",
+)  # fmt: skip
+START_ORIGINS = (
+    ("Another local authority", 45), ("Agency", 20), ("Social worker role outside England", 5),
+    ("Other social work role, non-local authority (England)", 10), ("Other social care role (England)", 10),
+    ("Other", 5), ("Not known", 5),
+)  # fmt: skip
+DESTINATIONS = {
+    "Moved to another local authority": "Another local authority",
+    "Moved to agency work": "Agency",
+    "Career break": "Non-social care role, outside England, no employment or career break",
+}
+CENSUS_LAG_DAYS = 45  # HR collects the census items at induction: a starter's show from the second month
+
+
+def census_values(row: Row, as_of: date) -> list[Value]:
+    """The census items of one row, the same every month for the same worker (blank while HR collects them)."""
+    started, qualified = row["start_date"], row["date_qualified"]
+    assert isinstance(started, date) and isinstance(qualified, date)
+    if row["contract_type"] == AGENCY or (as_of - started).days < CENSUS_LAG_DAYS:
+        return [None] * len(CENSUS_HEADERS)
+    rng = random.Random(f"census-{row['employee_id']}")
+    female = row["forename"] in FEMALE_FORENAMES
+    born = qualified - timedelta(days=365 * rng.choice((21, 22, 22, 23, 24, 26, 29, 33, 38, 44)) + rng.randint(0, 364))
+    gender = ("Female" if female else "Male") if rng.random() > 0.01 else "Prefer not to say"
+    ethnicity = pick(rng, ETHNICITIES)
+    level = rng.choices(("Undergraduate", "Postgraduate", "Other"), weights=(55, 40, 5))[0]
+    step_up = "Yes" if qualified.year >= 2010 and level == "Postgraduate" and rng.random() < 0.08 else "No"
+    frontline = "Yes" if qualified.year >= 2015 and level == "Postgraduate" and rng.random() < 0.2 else "No"
+    origin = "Newly qualified" if (started - qualified).days < 366 else pick(rng, START_ORIGINS)
+    leaving = row["leaving_date"]
+    destination = None
+    if isinstance(leaving, date) and leaving <= as_of:
+        reason = str(row["leaving_reason"] or "")
+        destination = DESTINATIONS.get(reason) or rng.choice(("Other", "Not known", "Other social care role (England)"))
+    return [born, gender, ethnicity, rng.choice(INSTITUTIONS), level, step_up, frontline, origin, destination]
+
+
+def pick(rng: random.Random, weighted: Sequence[tuple[str, int]]) -> str:
+    values, weights = zip(*weighted, strict=True)
+    return str(rng.choices(values, weights=weights)[0])
 
 
 def write_monthly(path: Path, as_of: date, rows: list[Row]) -> None:
@@ -1349,7 +1419,7 @@ def write_monthly(path: Path, as_of: date, rows: list[Row]) -> None:
     notes.set_column(0, 0, 100)
     for line_no, line in enumerate(notes_lines(as_of)):
         notes.write_string(line_no, 0, line)
-    write_staff_sheet(workbook, "Staff", as_of, rows)
+    write_staff_sheet(workbook, "Staff", as_of, rows, census=True)
     workbook.close()
 
 

@@ -13,6 +13,7 @@ import typer
 
 from ecf import __version__
 from ecf.cli import common
+from ecf.cli.census_command import register as register_census
 from ecf.cli.common import fail, open_app, parse_day
 from ecf.cli.import_command import run_imports, show_changes
 from ecf.cli.output import Format, console, errors, human, render
@@ -39,6 +40,7 @@ app.add_typer(profile_app, name="profile")
 register_progression(app)
 register_pay(app)
 register_profiles(profile_app)
+register_census(app)
 
 FormatOption = Annotated[Format, typer.Option("--format", "-f", help="Output format: table, csv or json.")]
 DateOption = Annotated[date | None, typer.Option(parser=parse_day, metavar="DD/MM/YYYY")]

@@ -39,6 +39,23 @@ def register(app: typer.Typer) -> None:
     app.add_typer(rules_app, name="rules")
 
 
+def _census_items(employee_id: str) -> dict[str, object] | None:
+    from dataclasses import asdict
+
+    from ecf.services.census import worker_items
+
+    items = worker_items(open_app(), employee_id)
+    return None if items is None else asdict(items)
+
+
+def _census_line(employee_id: str) -> str:
+    from ecf.census.presentation import census_items_line
+    from ecf.census.spec import latest_spec
+    from ecf.services.census import worker_items
+
+    return census_items_line(worker_items(open_app(), employee_id), latest_spec())
+
+
 def _as_of(value: date | None) -> date:
     return value or date.today()  # the interface reads the clock; the engine never does
 
@@ -135,6 +152,7 @@ def worker(
                 "agency": [vars_of(e) for e in assessment.agency],
                 "grants": [vars_of(g) for g in assessment.grants],
                 "alerts": [vars_of(a) for a in assessment.alerts],
+                "census": _census_items(employee_id),  # special-category data: this view and the census only
             }
         ]
         render(rows, list(rows[0]), fmt)
@@ -157,6 +175,7 @@ def worker(
     changes = "; ".join(f"{STAGE_LABELS[c.stage]} from {uk(c.on)}" for c in assessment.stage_changes) or "none ahead"
     console.print(f"Stage on {uk(assessment.as_of)}: [bold]{STAGE_LABELS[assessment.stage]}[/]; next: {changes}")
     console.print(f"PQE on {uk(assessment.as_of)}: {assessment.pqe_months} months")
+    console.print(_census_line(employee_id), highlight=False, markup=False)
     table = Table(title="Milestones", header_style="bold", title_justify="left")
     for column in ("framework", "milestone", "due", "status", "completed", "how the date was worked out"):
         table.add_column(column, overflow="fold")

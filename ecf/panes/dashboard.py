@@ -6,6 +6,7 @@ from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
 
+from rich.markup import escape
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
 from textual.widgets import DataTable, Static
@@ -47,6 +48,7 @@ class DashboardPane(Vertical):
 
     def compose(self) -> ComposeResult:
         yield Static(id="dashboard-headline")
+        yield Static(id="dashboard-census")
         with Horizontal(id="dashboard-row"):
             yield DataTable(id="stages", cursor_type="none")
             yield DataTable(id="indicators", cursor_type="none")
@@ -56,6 +58,12 @@ class DashboardPane(Vertical):
         self.query_one("#stages", DataTable).add_columns("Stage", "People", "FTE")
         self.query_one("#indicators", DataTable).add_columns("Indicator", "Value", "Trend")
         self.query_one("#dashboard-headline", Static).update("Working out stages and milestones…")
+
+    def show_census(self, line: str) -> None:
+        """The census return due this autumn: its deadline and how many records are complete (from September)."""
+        shown = self.query_one("#dashboard-census", Static)
+        shown.update(escape(line))
+        shown.display = True
 
     def show(self, found: Dashboard) -> None:
         data = human(found.data_as_of) or "no data yet"

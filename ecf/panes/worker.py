@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import date
 from typing import ClassVar
 
+from rich.markup import escape
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
@@ -57,7 +58,7 @@ class WorkerScreen(Screen[None]):
             f"qualified {human(record.date_qualified)}, here since {human(record.start_date)}\n"
             f"Programme: {assessment.programme or 'none'} - {assessment.programme_reason}\n"
             f"Stage: [b]{STAGE_LABELS[assessment.stage]}[/b]; next: {changes or 'none ahead'}; "
-            f"PQE {assessment.pqe_months} months"
+            f"PQE {assessment.pqe_months} months\n{escape(_census_line(self.ecf, record.employee_id))}"
         )
         table = self.query_one("#worker-milestones", DataTable)
         table.add_columns("Framework", "Milestone", "Due", "Status", "Done", "How the date was worked out")
@@ -82,6 +83,15 @@ class WorkerScreen(Screen[None]):
             cost = sum(year[c] for c in ("salary", "employer_ni", "pension", "levy", "agency"))
             money = (pounds(year[c]) for c in ("salary", "employer_ni", "pension", "levy"))
             pay.add_row(year["financial_year"], f"{year['fte']:.2f}", *money, pounds(cost))
+
+
+def _census_line(ecf: EcfApp, employee_id: str) -> str:
+    """The worker's census items: this view and the census are the only places special-category data is shown."""
+    from ecf.census.presentation import census_items_line
+    from ecf.census.spec import latest_spec
+    from ecf.services.census import worker_items
+
+    return census_items_line(worker_items(ecf, employee_id), latest_spec())
 
 
 def _carried(facts_from: date | None) -> str:

@@ -93,7 +93,9 @@ def indicators(
         return []
     snapshot = dates[-1]
     leavers = [leaver for leaver in _leavers(by_date, dates) if add_months(snapshot, -12) < leaver.left_on <= snapshot]
-    in_post = [row for row in by_date[snapshot] if row.leaving_date is None or row.leaving_date > snapshot]
+    # A booked starter (start date after the snapshot) is not in post yet: the census counts them next year.
+    in_post = [row for row in by_date[snapshot]
+               if row.start_date <= snapshot and (row.leaving_date is None or row.leaving_date > snapshot)]  # fmt: skip
     establishment = dict(establishment or {})
     total = sum(establishment.values(), Decimal(0)) if establishment else None
     results = [_measure(ALL, snapshot, in_post, leavers, total)]

@@ -14,6 +14,7 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator, model_validator
 
+from ecf.census.settings import CouncilCensus
 from ecf.domain.period import Period
 from ecf.domain.worker import AbsenceType
 
@@ -294,6 +295,7 @@ class CouncilSettings(Strict):
     establishment_fte: dict[str, Decimal] = Field(default_factory=dict)  # by team, for the vacancy rate
     # "<rule id>.<milestone key>" = false: a step the council does not track (no HR column): never overdue
     tracked: dict[str, bool] = Field(default_factory=dict)
+    census: CouncilCensus = Field(default_factory=CouncilCensus)  # LA code and word maps for the census return
 
 
 AnyRule = Annotated[

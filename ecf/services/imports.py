@@ -222,6 +222,7 @@ def _store(
         rows = [*validated.records, *carried]
         carried_from = [None] * len(validated.records) + [result.previous_as_of] * len(carried)
         uow.snapshots.add(import_id, as_of, rows, carried_from)
+        uow.census.add(import_id, validated.census)
         result.carried_forward = len(carried)
         uow.imports.add_issues(import_id, (_issue_record(issue) for issue in validated.issues))
         uow.imports.add_rejected(import_id, ((row.row, row.values) for row in validated.rejected))

@@ -206,3 +206,33 @@ class StoredScenarioRow(Base):
     origin: Mapped[str | None] = mapped_column(String(255))  # e.g. the workbook it was imported from
     saved_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     saved_by: Mapped[str | None] = mapped_column(String(100))
+
+
+class CensusItemRow(Base):
+    """A worker's census items as one snapshot gave them (issue 17): qualification, graduate schemes, start origin,
+    leaver destination, reason for absence. Only rows that give at least one item are stored."""
+
+    __tablename__ = "census_items"
+
+    import_id: Mapped[int] = mapped_column(ForeignKey("imports.id", ondelete="CASCADE"), primary_key=True)
+    employee_id: Mapped[str] = mapped_column(String(40), primary_key=True)
+    qual_institution: Mapped[str | None] = mapped_column(String(200))
+    qual_level: Mapped[str | None] = mapped_column(String(4))
+    step_up_grad: Mapped[str | None] = mapped_column(String(1))
+    frontline_grad: Mapped[str | None] = mapped_column(String(1))
+    start_origin: Mapped[str | None] = mapped_column(String(4))
+    leaver_destination: Mapped[str | None] = mapped_column(String(4))
+    reason_for_absence: Mapped[str | None] = mapped_column(String(4))
+
+
+class PersonalDetailRow(Base):
+    """Special-category and sensitive personal data (date of birth, gender, ethnicity), as one snapshot gave them, in
+    a table of its own: read only by the census return and the one-worker view, never logged, listed or exported."""
+
+    __tablename__ = "personal_details"
+
+    import_id: Mapped[int] = mapped_column(ForeignKey("imports.id", ondelete="CASCADE"), primary_key=True)
+    employee_id: Mapped[str] = mapped_column(String(40), primary_key=True)
+    date_of_birth: Mapped[date | None] = mapped_column(Date)
+    gender: Mapped[str | None] = mapped_column(String(1))
+    ethnicity: Mapped[str | None] = mapped_column(String(4))

@@ -8,6 +8,7 @@ from types import TracebackType
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
+from ecf.storage.census_repository import CensusRepository
 from ecf.storage.pay_repository import PayRepository
 from ecf.storage.repository import (
     AuditRepository,
@@ -27,6 +28,7 @@ class UnitOfWork:
     rules: RulesRepository
     audit: AuditRepository
     pay: PayRepository
+    census: CensusRepository
 
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
@@ -42,6 +44,7 @@ class UnitOfWork:
         self.rules = RulesRepository(self._session)
         self.audit = AuditRepository(self._session)
         self.pay = PayRepository(self._session)
+        self.census = CensusRepository(self._session)
         return self
 
     def __exit__(

@@ -1,0 +1,103 @@
+"""`ecf census`: the annual workforce census return (CSWW), its readiness check and the council's published figures."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated
+
+import typer
+
+from ecf.cli.common import fail, open_app
+from ecf.cli.output import Format, console, render
+
+if TYPE_CHECKING:
+    from ecf.services.census import CensusBuild
+
+
+def register(app: typer.Typer) -> None:
+    app.command()(census)
+
+
+def census(
+    year: Annotated[
+        int | None,
+        typer.Option("--year", help="The census year, named by the 30 September it ends on. Default: the coming one."),
+    ] = None,
+    la: Annotated[str | None, typer.Option("--la", metavar="CODE", help="The DfE's 3-digit LA code.")] = None,
+    out: Annotated[Path | None, typer.Option("--out", help="Write the return (XML) to this file.")] = None,
+    check: Annotated[bool, typer.Option("--check", help="Show what is missing and which checks fail.")] = False,
+    to_complete: Annotated[
+        Path | None, typer.Option("--to-complete", help="Write the csv of items HR must fill in (with --check).")
+    ] = None,
+    previous: Annotated[
+        Path | None, typer.Option("--previous", help="Last year's return (XML), to compare the published figures.")
+    ] = None,
+    rules: Annotated[Path | None, typer.Option("--rules", help="Try a council rules file without storing it.")] = None,
+    force: Annotated[bool, typer.Option("--force", help="Replace an existing output file.")] = False,
+    fmt: Annotated[Format, typer.Option("--format", "-f", help="Output format: table, csv or json.")] = Format.TABLE,
+) -> None:
+    """The children's social work workforce census return, built from the snapshots of the census year
+    (1 October - 30 September): --out writes the XML, --check shows readiness; the published figures either way."""
+    from ecf.census.figures import ReturnFileError
+    from ecf.census.spec import SpecError
+    from ecf.services import census as service
+
+    app = open_app()
+    chosen = year or service.coming_year(date.today())  # the interface reads the clock; the census code never does
+    try:
+        built = service.build_census(app, chosen, la_code=la, rules_file=rules, previous_return=previous)
+    except (SpecError, ReturnFileError, service.CensusError) as exc:
+        raise fail(str(exc)) from exc
+    if check or to_complete is not None:
+        _show_readiness(built, fmt)
+    if to_complete is not None:
+        try:
+            rows = service.write_to_complete(built, to_complete, force)
+        except service.CensusError as exc:
+            raise fail(str(exc)) from exc
+        console.print(f"Wrote {rows} rows to complete to {to_complete} (fill in, then import it back as a correction)")
+    if out is not None:
+        try:
+            written = service.write_return(app, built, out, datetime.now(UTC), force)
+        except service.CensusError as exc:
+            raise fail(f"{exc}. See: ecf census --year {chosen} --check") from exc
+        console.print(f"Wrote the {chosen} return to {out}: {written} worker records, valid against the schema")
+    if (not check and to_complete is None) or fmt is Format.TABLE:
+        _show_figures(built, fmt)
+
+
+def _show_readiness(built: CensusBuild, fmt: Format) -> None:
+    from ecf.census.presentation import failing_rows, missing_rows
+
+    ready = built.readiness
+    spec = ready.spec
+    if fmt is not Format.TABLE:  # machines get one row per finding
+        rows = [
+            {"employee_id": f.employee_id, "team": f.team, "item": f.item, "check": f.code, "message": f.message}
+            for f in (*ready.missing, *ready.failing)
+        ]
+        render(rows, ["employee_id", "team", "item", "check", "message"], fmt)
+        return
+    console.print(
+        f"Census {spec.year} (1 October {spec.year - 1} - 30 September {spec.year}), due {spec.due:%d/%m/%Y}: "
+        f"{ready.complete_records} of {ready.records} records complete",
+        highlight=False,
+        markup=False,
+    )
+    for line in ready.return_level:
+        console.print(f"! {line}", highlight=False, markup=False)
+    render(missing_rows(ready), ["item", "label", "records", "by_team"], fmt, title="Items missing",
+           table_columns=["label", "records", "by_team"], empty="No item missing.")  # fmt: skip
+    render(failing_rows(ready), ["check", "rule", "records", "by_team"], fmt, title="Checks the return would fail",
+           table_columns=["rule", "records", "by_team"], empty="No check fails.")  # fmt: skip
+
+
+def _show_figures(built: CensusBuild, fmt: Format) -> None:
+    from ecf.census.presentation import figure_rows
+
+    rows = figure_rows(built.comparison)
+    previous = built.previous
+    against = f"last year from {previous.source}" if previous else "no earlier year in the snapshots or given"
+    title = f"Published figures {built.figures.year} (at 30/09/{built.figures.year}; {against})"
+    render(rows, ["figure", "this_year", "last_year", "difference"], fmt, title=title)

@@ -1,0 +1,124 @@
+"""`ecf admin …` (roles on a shared PostgreSQL database), and the check every command makes before it starts: does the
+connected login hold the role this command needs?"""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from ecf.cli import common
+from ecf.cli.common import fail, open_app
+from ecf.cli.output import console
+from ecf.services import admin
+from ecf.services.context import App
+
+admin_app = typer.Typer(help="Roles and grants on a shared PostgreSQL database (run by the database owner).")
+
+# Which capability (ecf.services.admin.CAPABILITIES) each command needs; a command not listed reads only what every
+# role may read (rules, pay scales, aggregate indicators). Nested commands by their path: "rules set".
+COMMAND_NEEDS: dict[str, str] = {
+    "import": "import",
+    "correct": "correct",
+    "undo": "undo",
+    "profile save": "profiles",
+    "record": "record",
+    "rules set": "rules",
+    "rules clear": "rules",
+    "workers": "read",
+    "worker": "read",
+    "milestones": "read",
+    "stages": "read",
+    "grants": "read",
+    "changes": "read",
+    "findings": "read",
+    "audit": "read",
+    "project": "project",
+    "export": "project",
+    "subject-access": "subject-access",
+    "backup": "backup",
+    "restore": "restore",
+}
+
+
+def register(app: typer.Typer) -> None:
+    app.add_typer(admin_app, name="admin")
+
+
+def command_path() -> str | None:
+    """The running command as typed after `ecf` ("rules set"), or None outside a command."""
+    from typer._click.globals import get_current_context
+
+    context = get_current_context(silent=True)
+    names: list[str] = []
+    while context is not None and context.parent is not None:  # the root's name is however ecf was started
+        names.insert(0, context.info_name or "")
+        context = context.parent
+    return " ".join(names) or None
+
+
+def check_command(app: App) -> None:
+    """Refuse, in one line naming the role, a command the connected login may not run (PostgreSQL only)."""
+    path = command_path()
+    needed = COMMAND_NEEDS.get(path or "")
+    if needed is not None:
+        admin.require(app, needed)
+
+
+DbOption = Annotated[str | None, typer.Option("--db", metavar="URL", help="Database URL (the same as ecf --db).")]
+
+
+def _use(db: str | None) -> None:
+    if db is not None:
+        common.state["db"] = db
+
+
+@admin_app.command("setup-roles")
+def setup_roles(db: DbOption = None) -> None:
+    """Create the group roles (ecf_hr, ecf_lead, ecf_finance, ecf_admin, or another prefix set in ECF_ROLE_PREFIX)
+    and grant each its rights. Safe to run again after an upgrade: it brings the grants up to date."""
+    _use(db)
+    result = admin.setup_roles(open_app())
+    console.print(f"Roles ready: {', '.join(result.roles)}; {result.tables} tables granted by schema; finance reads "
+                  f"{len(result.views)} views with pseudonymised IDs.")  # fmt: skip
+
+
+@admin_app.command("grant")
+def grant(
+    login: Annotated[str, typer.Argument(help="The database login (it must exist: CREATE ROLE name LOGIN).")],
+    role: Annotated[str, typer.Argument(help="hr, lead, finance or admin (or its full name, e.g. ecf_hr).")],
+    db: DbOption = None,
+) -> None:
+    """Give a login one of the ecf roles."""
+    _use(db)
+    try:
+        group = admin.grant(open_app(), login, role)
+    except ValueError as exc:
+        raise fail(str(exc)) from exc
+    console.print(f"Granted {group} to {login}.")
+
+
+@admin_app.command("revoke")
+def revoke(
+    login: Annotated[str, typer.Argument(help="The database login.")],
+    role: Annotated[str, typer.Argument(help="hr, lead, finance or admin (or its full name).")],
+    db: DbOption = None,
+) -> None:
+    """Take one of the ecf roles away from a login."""
+    _use(db)
+    try:
+        group = admin.revoke(open_app(), login, role)
+    except ValueError as exc:
+        raise fail(str(exc)) from exc
+    console.print(f"Revoked {group} from {login}.")
+
+
+@admin_app.command("roles")
+def roles(db: DbOption = None) -> None:
+    """Who holds which ecf role."""
+    _use(db)
+    found = admin.members(open_app())
+    if not found:
+        console.print("No login holds an ecf role yet.")
+    for membership in found:
+        console.print(f"{membership.login:<30} {', '.join(membership.roles)}", highlight=False)

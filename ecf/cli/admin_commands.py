@@ -3,6 +3,7 @@ connected login hold the role this command needs?"""
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Annotated
 
 import typer
@@ -43,6 +44,8 @@ COMMAND_NEEDS: dict[str, str] = {
 
 def register(app: typer.Typer) -> None:
     app.add_typer(admin_app, name="admin")
+    for command in (backup, restore):
+        app.command()(command)
 
 
 def command_path() -> str | None:
@@ -122,3 +125,32 @@ def roles(db: DbOption = None) -> None:
         console.print("No login holds an ecf role yet.")
     for membership in found:
         console.print(f"{membership.login:<30} {', '.join(membership.roles)}", highlight=False)
+
+
+def backup(
+    file: Annotated[Path, typer.Argument(help="The backup file to write (a new file, private to you).")],
+    pg_dump: Annotated[
+        bool, typer.Option("--pg-dump", help="PostgreSQL only: write pg_dump's custom format instead.")
+    ] = False,
+) -> None:
+    """A consistent copy of the whole database while others keep working: one SQLite file, whichever database it
+    comes from (SQLite's online backup; on PostgreSQL one read-only snapshot), with its row counts."""
+    from ecf.services import backup as service
+
+    app = open_app()
+    if pg_dump:
+        console.print(f"Wrote {service.pg_dump_backup(app, file)} with pg_dump (restore it with pg_restore).")
+        return
+    result = service.backup(app, file)
+    console.print(f"Backed up {result.rows:,} rows in {sum(1 for n in result.counts.values() if n)} tables from "
+                  f"{result.backend} (schema {result.revision}) to {result.path}.")  # fmt: skip
+
+
+def restore(file: Annotated[Path, typer.Argument(help="A backup written by ecf backup.")]) -> None:
+    """Restore a backup into an empty database (a new SQLite file, or a new PostgreSQL database), checking that every
+    table's row count matches the backup's before anything is stored."""
+    from ecf.services import backup as service
+
+    result = service.restore(open_app(), file)
+    console.print(f"Restored {result.rows:,} rows from a {result.manifest.backend} backup taken "
+                  f"{result.manifest.taken_at[:19].replace('T', ' ')} UTC; every table's count matches.")  # fmt: skip

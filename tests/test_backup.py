@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import sqlite3
 import stat
+import threading
 from collections.abc import Callable
 from datetime import UTC, date, datetime
 from decimal import Decimal
@@ -127,15 +128,23 @@ def test_a_count_that_does_not_match_stops_the_restore_and_stores_nothing(app: A
 
 def test_a_backup_is_taken_while_a_writer_is_busy_and_holds_only_what_was_committed(app: App, xlsx, tmp_path) -> None:
     _history(app, xlsx)
-    writer = app.engine.connect()
-    busy = writer.begin()
-    writer.execute(text("INSERT INTO mapping_profiles (name, content, saved_at) VALUES ('half', 'x', :at)"),
-                   {"at": datetime.now(UTC)})  # fmt: skip
-    try:
-        written = service.backup(app, tmp_path / "ecf.backup")  # neither waits for the other
-    finally:
-        busy.rollback()
+    insert = "INSERT INTO mapping_profiles (name, content, saved_at) VALUES ('half', 'x', '2026-11-29 10:00:00')"
+    path = app.target.sqlite_path
+    if path is not None:  # a writer in the middle of a transaction, holding SQLite's one write lock
+        writer = sqlite3.connect(path, check_same_thread=False, isolation_level=None)
+        writer.execute("BEGIN IMMEDIATE")
+        writer.execute(insert)
+        # it finishes a second later; the backup's own audit entry waits for it, the copy does not
+        threading.Timer(1.0, writer.rollback).start()
+        written = service.backup(app, tmp_path / "ecf.backup")
         writer.close()
+    else:
+        connection = app.engine.connect()
+        busy = connection.begin()
+        connection.execute(text(insert))
+        written = service.backup(app, tmp_path / "ecf.backup")
+        busy.rollback()
+        connection.close()
     assert written.counts["mapping_profiles"] == 0 and written.counts["worker_snapshots"] > 0
 
 

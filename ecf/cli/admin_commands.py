@@ -3,14 +3,16 @@ connected login hold the role this command needs?"""
 
 from __future__ import annotations
 
+from datetime import date
 from pathlib import Path
 from typing import Annotated
 
 import typer
 
 from ecf.cli import common
-from ecf.cli.common import fail, open_app
+from ecf.cli.common import fail, open_app, parse_day
 from ecf.cli.output import console
+from ecf.progression.calendar import uk
 from ecf.services import admin
 from ecf.services.context import App
 
@@ -44,7 +46,7 @@ COMMAND_NEEDS: dict[str, str] = {
 
 def register(app: typer.Typer) -> None:
     app.add_typer(admin_app, name="admin")
-    for command in (backup, restore):
+    for command in (backup, restore, retention):
         app.command()(command)
 
 
@@ -154,3 +156,40 @@ def restore(file: Annotated[Path, typer.Argument(help="A backup written by ecf b
     result = service.restore(open_app(), file)
     console.print(f"Restored {result.rows:,} rows from a {result.manifest.backend} backup taken "
                   f"{result.manifest.taken_at[:19].replace('T', ' ')} UTC; every table's count matches.")  # fmt: skip
+
+
+def retention(
+    left_before: Annotated[
+        date | None,
+        typer.Option(
+            "--left-before",
+            parser=parse_day,
+            metavar="DD/MM/YYYY",
+            help="Workers who left before this date. Default: today less the council's retention_years (6).",
+        ),
+    ] = None,
+    apply: Annotated[bool, typer.Option("--apply", help="Anonymise them (the database owner only).")] = False,
+    dry_run: Annotated[
+        bool, typer.Option("--dry-run", help="Only list them and what would change (the default).")
+    ] = False,
+) -> None:
+    """List, then with --apply anonymise, the personal data of workers who left before a date: names, IDs, SWE
+    numbers and free text go; the anonymous facts stay, so indicators and cohorts for those years still add up."""
+    from ecf.services import retention as service
+
+    app = open_app()
+    cutoff = left_before or service.default_cutoff(app, date.today())
+    result = service.apply(app, cutoff) if apply and not dry_run else service.plan(app, cutoff)
+    if not result.leavers:
+        console.print(f"No worker left before {uk(cutoff)} whose personal data is still held.")
+        return
+    done = apply and not dry_run
+    console.print(f"{len(result.leavers)} worker(s) left before {uk(cutoff)}:", highlight=False)
+    for leaver in result.leavers:
+        console.print(f"  {leaver.employee_id:<12} left {uk(leaver.left_on)}  {leaver.team or ''}", highlight=False)
+    parts = [f"{n} own row(s) in {t}" for t, n in result.own_rows.items()]
+    parts += [f"{n} row(s) removed from {t}" for t, n in result.removed_rows.items()]
+    parts += [f"{n} mention(s) in {t}" for t, n in result.mentions.items()]
+    console.print(("Anonymised: " if done else "Would anonymise: ") + "; ".join(parts) + ".", highlight=False)
+    if not done:
+        console.print("Nothing changed (a dry run). Run again with --apply to anonymise them.")

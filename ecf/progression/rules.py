@@ -252,6 +252,9 @@ class CouncilSettings(Strict):
     runs_five_year_ecf: bool = False
     due_window_days: int = Field(default=28, ge=0, le=366)  # a milestone is "due" this many days ahead
     establishment_fte: dict[str, Decimal] = Field(default_factory=dict)  # by team, for the vacancy rate
+    # Leavers' personal data is kept this long after they leave, then anonymised (`ecf retention`). Default: the
+    # IRMS Records Management Toolkit for Local Authorities' "termination of employment + 6 years" for personnel files.
+    retention_years: int = Field(default=6, ge=1, le=100)
 
 
 AnyRule = Annotated[

@@ -130,7 +130,8 @@ def _copy_table(reading: Connection, writing: Connection, table: Table, deferred
     later: list[dict[str, Any]] = []
     key = [column.name for column in table.primary_key.columns]
     moments = [c.name for c in table.columns if isinstance(c.type, DateTime) and c.type.timezone]
-    result = reading.execution_options(yield_per=BATCH).execute(select(table).order_by(*table.primary_key.columns))
+    query = select(table).order_by(*table.primary_key.columns).execution_options(yield_per=BATCH)
+    result = reading.execute(query)
     for batch in result.mappings().partitions(BATCH):
         rows = [dict(row) for row in batch]
         for row in rows:

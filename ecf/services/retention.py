@@ -270,7 +270,7 @@ def _rows(connection: Connection, info: _Table, columns: Iterable[str]) -> Itera
     wanted = [*info.key, *(c for c in columns if c not in info.key)]
     target = table(info.name, *(sql_column(c) for c in info.columns))
     query = select(*(target.c[c] for c in wanted))  # untyped columns: JSON comes back as SQLite stores it, text
-    result = connection.execution_options(yield_per=2000).execute(query)
+    result = connection.execute(query.execution_options(yield_per=2000))
     for row in result.mappings():
         yield dict(row)
 

@@ -48,6 +48,7 @@ def register(app: typer.Typer) -> None:
     app.add_typer(admin_app, name="admin")
     for command in (backup, restore, retention):
         app.command()(command)
+    app.command("subject-access")(subject_access)
 
 
 def command_path() -> str | None:
@@ -193,3 +194,19 @@ def retention(
     console.print(("Anonymised: " if done else "Would anonymise: ") + "; ".join(parts) + ".", highlight=False)
     if not done:
         console.print("Nothing changed (a dry run). Run again with --apply to anonymise them.")
+
+
+def subject_access(
+    employee_id: Annotated[str, typer.Argument(help="The worker's employee ID.")],
+    out: Annotated[Path, typer.Option("--out", help="Where to write: FILE.xlsx and FILE.json (new files).")],
+) -> None:
+    """Everything held about one worker (every snapshot row, recorded milestones, findings and rejected rows, audit
+    entries about them) as a readable workbook and as JSON, both private to you."""
+    from ecf.services import subject_access as service
+
+    try:
+        held, workbook, data = service.subject_access(open_app(), employee_id, out)
+    except service.SubjectAccessError as exc:
+        raise fail(str(exc), 1) from exc
+    counts = ", ".join(f"{table} {count}" for table, count in held.counts.items())
+    console.print(f"Wrote {workbook} and {data}: {counts}.", highlight=False)

@@ -3,20 +3,14 @@ connection, a refused permission) is one plain line."""
 
 from __future__ import annotations
 
-import re
-
 from sqlalchemy.exc import DBAPIError
 
-_PASSWORD_IN_URL = re.compile(r"(\b[a-z][a-z0-9+.-]*://[^:/@\s]*):[^@\s]*@", re.IGNORECASE)
-_PASSWORD_SETTING = re.compile(r"\b(password\s*=\s*)('[^']*'|\S+)", re.IGNORECASE)
+from ecf.storage.database import mask
+
 # SQLSTATE classes for a connection lost or refused (08), the server shutting down or ending the session (57P0x).
 _LOST = ("08", "57P01", "57P02", "57P03")
 ASK = "ask your ecf administrator"
-
-
-def mask(message: str) -> str:
-    """The text with any password in a URL (scheme://user:secret@host) or a `password=` setting replaced by ***."""
-    return _PASSWORD_SETTING.sub(r"\1***", _PASSWORD_IN_URL.sub(r"\1:***@", message))
+__all__ = ["explain_failure", "is_lost_connection", "mask"]
 
 
 def is_lost_connection(exc: BaseException) -> bool:

@@ -12,7 +12,7 @@ from functools import cached_property
 from sqlalchemy import Engine
 from sqlalchemy.exc import DBAPIError, OperationalError, SQLAlchemyError
 
-from ecf.storage.database import DatabaseError, DatabaseTarget, make_engine, resolve, upgrade
+from ecf.storage.database import DatabaseError, DatabaseTarget, make_engine, mask, resolve, upgrade
 from ecf.storage.unit_of_work import UnitOfWork
 
 
@@ -53,8 +53,6 @@ class App:
 def _first_line(error: BaseException | None) -> str:
     """An error's first line, any password in it masked: the rest is SQL and a link, not for the person at the
     keyboard."""
-    from ecf.services.connection import mask
-
     return mask(str(error).strip().splitlines()[0]) if str(error).strip() else type(error).__name__
 
 

@@ -4,6 +4,8 @@ them afterwards. Skipped on SQLite, which is single-user."""
 
 from __future__ import annotations
 
+import csv
+import io
 import os
 import secrets
 import subprocess
@@ -224,3 +226,33 @@ def test_grant_revoke_and_the_owner_only_admin_commands(logins: Logins) -> None:
     with logins.owner.engine.connect() as connection:
         actions = list(connection.execute(text("SELECT action, subject, actor FROM audit_events ORDER BY id")))
     assert ("role-revoke", f"role {logins.roles.lead}") in [(a, s) for a, s, _ in actions]
+
+
+def test_team_scopes_let_a_managers_login_see_only_their_teams(logins: Logins) -> None:
+    from ecf.services import team_scopes
+
+    admin.setup_roles(logins.owner, logins.roles, team_scopes=True)
+    lead_login = f"{logins.roles.prefix}lead_login"
+    team_scopes.scope(logins.owner, lead_login, ["Child Protection", "Care Leavers"])
+    lead, hr = logins.engine("lead"), logins.engine("hr")
+    query = text("SELECT DISTINCT team FROM worker_snapshots")
+    with lead.connect() as connection:
+        assert {team for (team,) in connection.execute(query)} == {"Child Protection", "Care Leavers"}
+        absent = connection.execute(text(
+            "SELECT count(*) FROM absences a WHERE NOT EXISTS "
+            "(SELECT 1 FROM worker_snapshots w WHERE w.employee_id = a.employee_id)")).scalar()  # fmt: skip
+        assert absent == 0
+    with hr.connect() as connection:
+        assert len({team for (team,) in connection.execute(query)}) > 2  # not scoped: every team
+    listed = ecf(logins.urls["lead"], "workers", "--format", "csv")
+    assert listed.returncode == 0, listed.stderr
+    teams = {row["team"] for row in csv.DictReader(io.StringIO(listed.stdout))}
+    assert teams <= {"Child Protection", "Care Leavers"} and teams
+    team_scopes.scope(logins.owner, lead_login, [])  # back to every team
+    with lead.connect() as connection:
+        assert len({team for (team,) in connection.execute(query)}) > 2
+    refused = ecf(logins.urls["admin"], "admin", "scope", lead_login, "Care Leavers")
+    assert refused.returncode == 2 and "managing roles needs the database owner" in refused.stderr
+    admin.setup_roles(logins.owner, logins.roles, team_scopes=False)
+    lead.dispose()
+    hr.dispose()

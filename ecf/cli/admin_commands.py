@@ -80,11 +80,20 @@ def _use(db: str | None) -> None:
 
 
 @admin_app.command("setup-roles")
-def setup_roles(db: DbOption = None) -> None:
+def setup_roles(
+    db: DbOption = None,
+    team_scopes: Annotated[
+        bool | None,
+        typer.Option(
+            "--team-scopes/--no-team-scopes",
+            help="Row-level security: a login given teams (ecf admin scope) sees only those teams.",
+        ),
+    ] = None,
+) -> None:
     """Create the group roles (ecf_hr, ecf_lead, ecf_finance, ecf_admin, or another prefix set in ECF_ROLE_PREFIX)
     and grant each its rights. Safe to run again after an upgrade: it brings the grants up to date."""
     _use(db)
-    result = admin.setup_roles(open_app())
+    result = admin.setup_roles(open_app(), team_scopes=team_scopes)
     console.print(f"Roles ready: {', '.join(result.roles)}; {result.tables} tables granted by schema; finance reads "
                   f"{len(result.views)} views with pseudonymised IDs.")  # fmt: skip
 
@@ -117,6 +126,20 @@ def revoke(
     except ValueError as exc:
         raise fail(str(exc)) from exc
     console.print(f"Revoked {group} from {login}.")
+
+
+@admin_app.command("scope")
+def scope(
+    login: Annotated[str, typer.Argument(help="The database login (a team manager's).")],
+    teams: Annotated[list[str] | None, typer.Argument(help="The teams it sees; none: every team.")] = None,
+    db: DbOption = None,
+) -> None:
+    """Limit what a login sees to its teams' workers (needs setup-roles --team-scopes)."""
+    from ecf.services.team_scopes import scope as set_scope
+
+    _use(db)
+    set_scope(open_app(), login, teams or [])
+    console.print(f"{login} now sees {', '.join(teams) if teams else 'every team'}.", highlight=False)
 
 
 @admin_app.command("roles")

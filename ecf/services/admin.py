@@ -26,7 +26,7 @@ ASK = "ask your ecf administrator"
 
 # The one place to extend when tables are added (the coordinator's list):
 # tables only ecf_admin writes (rules and pay settings); HR and leads read them.
-ADMIN_TABLES: tuple[str, ...] = ("council_rules",)
+ADMIN_TABLES: tuple[str, ...] = ("council_rules", "team_access")
 # tables a workforce lead may add to (besides the audit trail every writer appends to).
 LEAD_TABLES: tuple[str, ...] = ("milestone_events",)
 # what finance sees: these tables as views in its own schema, with employee IDs pseudonymised and the columns named
@@ -146,7 +146,7 @@ def _memberships(connection: Connection, roles: Roles) -> dict[str, bool]:
     return {name: bool(has) for name, has in connection.execute(query, {"names": list(roles.all)})}
 
 
-def _require_postgresql(app: App) -> None:
+def require_postgresql(app: App) -> None:
     if app.engine.dialect.name != "postgresql":
         raise DatabaseError(
             "roles are for a shared PostgreSQL database; a SQLite database is single-user, its file private to its "
@@ -154,7 +154,7 @@ def _require_postgresql(app: App) -> None:
         )
 
 
-def _quote(connection: Connection, name: str) -> str:
+def quote(connection: Connection, name: str) -> str:
     return connection.dialect.identifier_preparer.quote_identifier(name)
 
 
@@ -165,20 +165,28 @@ class SetupResult:
     views: tuple[str, ...]
 
 
-def setup_roles(app: App, roles: Roles | None = None) -> SetupResult:
+def setup_roles(app: App, roles: Roles | None = None, team_scopes: bool | None = None) -> SetupResult:
     """Create the group roles (if missing) and grant each its rights, by schema; run by the database owner. Running it
-    again is harmless and brings the grants up to date with new tables."""
-    _require_postgresql(app)
+    again is harmless and brings the grants up to date with new tables. `team_scopes` turns row-level security by
+    team on or off (None: leave it as it is)."""
+    from ecf.services import team_scopes as scopes
+
+    require_postgresql(app)
     roles = roles or Roles.from_settings()
     require(app, "roles", roles)
     with app.unit_of_work() as uow:
         connection = uow.connection()
         for name in roles.all:
             _create_group(connection, name)
+        if team_scopes:
+            scopes.create_table(connection)
         tables = inspect(connection).get_table_names(schema="public")
         _grant_schema(connection, roles, tables)
+        if team_scopes is not None:
+            scopes.enable(connection, team_scopes)
         views = _finance_views(connection, roles)
-        audit.record(uow, "roles-setup", "roles", {"roles": list(roles.all), "tables": len(tables)})
+        details = {"roles": list(roles.all), "tables": len(tables), "team_scopes": team_scopes}
+        audit.record(uow, "roles-setup", "roles", details)
         uow.commit()
     return SetupResult(roles.all, len(tables), views)
 
@@ -186,11 +194,11 @@ def setup_roles(app: App, roles: Roles | None = None) -> SetupResult:
 def _create_group(connection: Connection, name: str) -> None:
     exists = connection.execute(text("SELECT 1 FROM pg_roles WHERE rolname = :n"), {"n": name}).scalar()
     if not exists:
-        connection.execute(text(f"CREATE ROLE {_quote(connection, name)} NOLOGIN"))
+        connection.execute(text(f"CREATE ROLE {quote(connection, name)} NOLOGIN"))
 
 
 def _grant_schema(connection: Connection, roles: Roles, tables: Sequence[str]) -> None:
-    q = _quote
+    q = quote
     hr, lead, finance, admin = (q(connection, name) for name in roles.all)
     readers = f"{hr}, {lead}, {admin}"
     statements = [
@@ -224,8 +232,8 @@ def _grant_schema(connection: Connection, roles: Roles, tables: Sequence[str]) -
 def _finance_views(connection: Connection, roles: Roles) -> tuple[str, ...]:
     """Finance's own schema: the tables it may read, as views with pseudonymised IDs (keyed by a secret only the
     owner can read, so a six-digit ID cannot be worked back from its code) and no names or free text."""
-    schema = _quote(connection, roles.views_schema)
-    finance = _quote(connection, roles.finance)
+    schema = quote(connection, roles.views_schema)
+    finance = quote(connection, roles.finance)
     connection.execute(text(f"CREATE SCHEMA IF NOT EXISTS {schema}"))
     connection.execute(text(f"REVOKE ALL ON SCHEMA {schema} FROM PUBLIC"))
     connection.execute(text(f"GRANT USAGE ON SCHEMA {schema} TO {finance}"))
@@ -238,16 +246,16 @@ def _finance_views(connection: Connection, roles: Roles) -> tuple[str, ...]:
         if table is None:
             continue
         select_list = ", ".join(_view_column(connection, table, column.name, hidden, schema) for column in table.c)
-        view = f"{schema}.{_quote(connection, name)}"
+        view = f"{schema}.{quote(connection, name)}"
         connection.execute(text(f"DROP VIEW IF EXISTS {view}"))
-        connection.execute(text(f"CREATE VIEW {view} AS SELECT {select_list} FROM public.{_quote(connection, name)} t"))
+        connection.execute(text(f"CREATE VIEW {view} AS SELECT {select_list} FROM public.{quote(connection, name)} t"))
         connection.execute(text(f"GRANT SELECT ON {view} TO {finance}"))
         made.append(name)
     return tuple(made)
 
 
 def _view_column(connection: Connection, table: Table, name: str, hidden: dict[str, str | None], schema: str) -> str:
-    quoted = _quote(connection, name)
+    quoted = quote(connection, name)
     if name in ID_COLUMNS:
         key = f"(SELECT key FROM {schema}.pseudonym_key LIMIT 1)"
         return f"'P' || upper(substr(md5({key} || t.{quoted}), 1, 10)) AS {quoted}"
@@ -268,7 +276,7 @@ def revoke(app: App, login: str, role: str, roles: Roles | None = None) -> str:
 
 
 def _change_membership(app: App, login: str, role: str, roles: Roles | None, granting: bool) -> str:
-    _require_postgresql(app)
+    require_postgresql(app)
     roles = roles or Roles.from_settings()
     group = roles.named(role)
     require(app, "roles", roles)
@@ -278,7 +286,7 @@ def _change_membership(app: App, login: str, role: str, roles: Roles | None, gra
             if not connection.execute(text("SELECT 1 FROM pg_roles WHERE rolname = :n"), {"n": name}).scalar():
                 hint = " (run ecf admin setup-roles first)" if kind == "role" else f" (CREATE ROLE {name} LOGIN)"
                 raise DatabaseError(f"no {kind} called '{name}'{hint}")
-        who, to = _quote(connection, login), _quote(connection, group)
+        who, to = quote(connection, login), quote(connection, group)
         connection.execute(text(f"GRANT {to} TO {who}" if granting else f"REVOKE {to} FROM {who}"))
         _settle_search_path(connection, roles, login)
         audit.record(uow, "role-grant" if granting else "role-revoke", f"role {group}", {"login": login})
@@ -291,9 +299,9 @@ def _settle_search_path(connection: Connection, roles: Roles, login: str) -> Non
     the projection and export work unchanged; anyone who may read the tables reads the tables."""
     query = text("SELECT rolname FROM pg_roles WHERE pg_has_role(:login, oid, 'MEMBER') AND rolname = ANY(:names)")
     held = set(connection.execute(query, {"login": login, "names": list(roles.all)}).scalars())
-    who = _quote(connection, login)
+    who = quote(connection, login)
     if held == {roles.finance}:
-        connection.execute(text(f"ALTER ROLE {who} SET search_path = {_quote(connection, roles.views_schema)}, public"))
+        connection.execute(text(f"ALTER ROLE {who} SET search_path = {quote(connection, roles.views_schema)}, public"))
     else:
         connection.execute(text(f"ALTER ROLE {who} RESET search_path"))
 
@@ -306,7 +314,7 @@ class Membership:
 
 def members(app: App, roles: Roles | None = None) -> list[Membership]:
     """Each login holding an ecf role, with the roles it holds."""
-    _require_postgresql(app)
+    require_postgresql(app)
     roles = roles or Roles.from_settings()
     query = text(
         "SELECT m.rolname, g.rolname FROM pg_auth_members a JOIN pg_roles g ON g.oid = a.roleid "

@@ -256,3 +256,27 @@ def test_team_scopes_let_a_managers_login_see_only_their_teams(logins: Logins) -
     admin.setup_roles(logins.owner, logins.roles, team_scopes=False)
     lead.dispose()
     hr.dispose()
+
+
+async def test_the_tui_tells_a_lead_importing_which_role_it_needs(logins: Logins, tmp_path) -> None:
+    from conftest import worker, write_xlsx
+    from test_tui import loaded
+    from textual.widgets import Input, Static, TabbedContent
+
+    from tui import EcfTui
+
+    good = write_xlsx(tmp_path / "hr_2026-11-30.xlsx", [worker("000101"), worker("000102")])
+    ui = EcfTui(App.open(logins.urls["lead"]), import_folder=tmp_path)
+    async with ui.run_test(size=(160, 45)) as pilot:
+        await loaded(ui, pilot)
+        assert "In post:" in ui.sub_title  # a lead reads everything
+        ui.query_one(TabbedContent).active = "import"
+        await pilot.pause()
+        ui.query_one("#import-path", Input).value = str(good)
+        await pilot.click("#import-check")
+        await loaded(ui, pilot)
+        await pilot.click("#import-go")
+        await loaded(ui, pilot)
+        status = str(ui.query_one("#import-status", Static).render())
+        assert status == f"importing needs the {logins.roles.hr} role; ask your ecf administrator"
+    ui.ecf.engine.dispose()

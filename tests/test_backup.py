@@ -156,3 +156,5 @@ def test_pg_dump_is_checked_against_the_server_version(app: App, tmp_path, monke
     monkeypatch.setattr(service, "pg_dump_major", lambda program="pg_dump": server - 1)
     with pytest.raises(service.BackupError, match=f"pg_dump {server - 1} cannot dump a PostgreSQL {server} server"):
         service.pg_dump_backup(app, tmp_path / "other.dump")
+    with pytest.raises(service.BackupError, match="written by pg_dump: restore it with pg_restore"):
+        service.restore(app, path)

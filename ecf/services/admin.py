@@ -16,13 +16,13 @@ from dataclasses import dataclass
 from sqlalchemy import Connection, Table, inspect, text
 
 from ecf.services import audit
+from ecf.services.connection import ASK
 from ecf.services.context import App
 from ecf.storage.database import DatabaseError
 from ecf.storage.models import Base
 
 PREFIX_VAR = "ECF_ROLE_PREFIX"
 DEFAULT_PREFIX = "ecf_"
-ASK = "ask your ecf administrator"
 
 # The one place to extend when tables are added (the coordinator's list):
 # tables only ecf_admin writes (rules and pay settings); HR and leads read them.

@@ -185,6 +185,9 @@ class Manifest:
 def read_manifest(path: Path) -> Manifest:
     if not path.is_file():
         raise BackupError(f"{path}: no such backup file")
+    with path.open("rb") as handle:
+        if handle.read(5) == b"PGDMP":
+            raise BackupError(f"{path} was written by pg_dump: restore it with pg_restore --dbname URL {path}")
     try:
         with sqlite3.connect(f"file:{path}?mode=ro", uri=True) as connection:
             facts = dict(connection.execute(f"SELECT name, value FROM {MANIFEST}").fetchall())

@@ -158,3 +158,30 @@ def test_pg_dump_is_checked_against_the_server_version(app: App, tmp_path, monke
         service.pg_dump_backup(app, tmp_path / "other.dump")
     with pytest.raises(service.BackupError, match="written by pg_dump: restore it with pg_restore"):
         service.restore(app, path)
+
+
+def test_the_cli_backs_up_and_restores_in_one_line_each(app: App, db_url: str, xlsx, tmp_path) -> None:
+    import subprocess
+    import sys
+
+    _history(app, xlsx)
+
+    def ecf(db: str, *args: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run([sys.executable, "-m", "ecf.cli.main", "--db", db, *args],
+                              capture_output=True, text=True, timeout=120)  # fmt: skip
+
+    done = ecf(db_url, "backup", str(tmp_path / "ecf.backup"))
+    assert done.returncode == 0, done.stderr
+    assert "Backed up " in done.stdout and "(schema i19)" in done.stdout
+    again = ecf(db_url, "backup", str(tmp_path / "ecf.backup"))
+    assert again.returncode == 2 and again.stderr.count("\n") == 1 and "already exists" in again.stderr
+    target = f"sqlite:///{tmp_path / 'restored.sqlite3'}"
+    restored = ecf(target, "restore", str(tmp_path / "ecf.backup"))
+    assert restored.returncode == 0, restored.stderr
+    assert "every table's count matches" in restored.stdout
+    refused = ecf(db_url, "restore", str(tmp_path / "ecf.backup"))
+    assert refused.returncode == 2 and refused.stderr.count("\n") == 1
+    assert "restore needs an empty database" in refused.stderr
+    if not PG_URL:
+        roles = ecf(db_url, "admin", "setup-roles")
+        assert roles.returncode == 2 and roles.stderr.count("\n") == 1 and "single-user" in roles.stderr

@@ -3,7 +3,7 @@ connected login hold the role this command needs?"""
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 from typing import Annotated
 
@@ -165,11 +165,13 @@ def backup(
 
     app = open_app()
     if pg_dump:
-        console.print(f"Wrote {service.pg_dump_backup(app, file)} with pg_dump (restore it with pg_restore).")
+        console.print(
+            f"Wrote {service.pg_dump_backup(app, file)} with pg_dump (restore it with pg_restore).", soft_wrap=True
+        )
         return
     result = service.backup(app, file)
     console.print(f"Backed up {result.rows:,} rows in {sum(1 for n in result.counts.values() if n)} tables from "
-                  f"{result.backend} (schema {result.revision}) to {result.path}.")  # fmt: skip
+                  f"{result.backend} (schema {result.revision}) to {result.path}.", soft_wrap=True)  # fmt: skip
 
 
 def restore(file: Annotated[Path, typer.Argument(help="A backup written by ecf backup.")]) -> None:
@@ -178,8 +180,9 @@ def restore(file: Annotated[Path, typer.Argument(help="A backup written by ecf b
     from ecf.services import backup as service
 
     result = service.restore(open_app(), file)
-    console.print(f"Restored {result.rows:,} rows from a {result.manifest.backend} backup taken "
-                  f"{result.manifest.taken_at[:19].replace('T', ' ')} UTC; every table's count matches.")  # fmt: skip
+    taken = datetime.fromisoformat(result.manifest.taken_at)
+    console.print(f"Restored {result.rows:,} rows from a {result.manifest.backend} backup of "
+                  f"{taken:%d/%m/%Y %H:%M} UTC; every table's count matches.", soft_wrap=True)  # fmt: skip
 
 
 def retention(
@@ -232,4 +235,4 @@ def subject_access(
     except service.SubjectAccessError as exc:
         raise fail(str(exc), 1) from exc
     counts = ", ".join(f"{table} {count}" for table, count in held.counts.items())
-    console.print(f"Wrote {workbook} and {data}: {counts}.", highlight=False)
+    console.print(f"Wrote {workbook} and {data}: {counts}.", highlight=False, soft_wrap=True)

@@ -280,3 +280,22 @@ async def test_the_tui_tells_a_lead_importing_which_role_it_needs(logins: Logins
         status = str(ui.query_one("#import-status", Static).render())
         assert status == f"importing needs the {logins.roles.hr} role; ask your ecf administrator"
     ui.ecf.engine.dispose()
+
+
+async def test_finance_opens_the_tui_on_pseudonymised_workers_without_names(logins: Logins) -> None:
+    from test_tui import loaded
+
+    from ecf.panes.table import VirtualTable
+    from tui import EcfTui
+
+    personal = _personal_values(logins.owner.engine)
+    ui = EcfTui(App.open(logins.urls["finance"]))
+    async with ui.run_test(size=(160, 45)) as pilot:
+        await loaded(ui, pilot)
+        assert "In post: 310" in ui.sub_title
+        assert not [n for n in ui._notifications if n.severity == "error"]
+        table = ui.query_one("#workers", VirtualTable)
+        rows = [table.get_row_at(i) for i in range(table.row_count)]
+        assert len(rows) == 310 and all(str(row[0]).startswith("P") for row in rows)
+        assert not {str(cell) for row in rows for cell in row} & personal
+    ui.ecf.engine.dispose()

@@ -38,8 +38,8 @@ def test_everything_about_one_worker_and_nothing_about_anyone_else(app: App, tmp
     assert book.sheetnames == ["About", "Snapshot rows", "Absences", "Findings", "Rejected rows", "Audit entries"]
     rows = list(book["Snapshot rows"].iter_rows(values_only=True))
     header = rows[0]
-    assert {row[header.index("surname")] for row in rows[1:]} == {"Abernathy-Lisle"}
-    assert rows[1][header.index("employee_id")] == "000202"  # text, leading zeros kept
+    assert {row[header.index("Surname")] for row in rows[1:]} == {"Abernathy-Lisle"}
+    assert rows[1][header.index("Employee id")] == "000202"  # text, leading zeros kept
     with app.engine.connect() as connection:  # the request itself is in the audit trail
         last = connection.execute(text("SELECT action, subject FROM audit_events ORDER BY id DESC")).first()
     assert tuple(last or ()) == ("subject-access", "worker 000202")

@@ -174,7 +174,7 @@ def _write_workbook(held: Held, path: Path) -> None:
     for name, rows in held.tables.items():
         sheet = book.add_worksheet(_SHEET_TITLES.get(name, name)[:31])
         columns = list(rows[0])
-        sheet.write_row(0, 0, columns, bold)
+        sheet.write_row(0, 0, [column.replace("_", " ").capitalize() for column in columns], bold)
         sheet.freeze_panes(1, 0)
         for r, row in enumerate(rows, start=1):
             for c, key in enumerate(columns):

@@ -36,6 +36,7 @@ from ecf.panes.table import VirtualTable
 from ecf.panes.worker import WorkerScreen
 from ecf.panes.workforce import WorkforcePane, prepare_progress, prepare_workers
 from ecf.services.census import census_reminder
+from ecf.services.connection import explain_failure, is_lost_connection, mask
 from ecf.services.context import App as EcfApp
 from ecf.services.context import collector_paused, keep_out_of_collection
 from ecf.services.dashboard import dashboard
@@ -125,12 +126,18 @@ class EcfTui(App[None]):
         self.run_worker(self._load, thread=True, exclusive=True, name="load", group="load")
 
     def _load(self) -> None:
-        try:
-            with collector_paused():
-                self._read_everything()
-                keep_out_of_collection()
-        except (SQLAlchemyError, DatabaseError) as exc:  # the database went away: say so, keep the app up
-            self.call_from_thread(self.notify, f"cannot read the database: {exc}", title="Database", severity="error")
+        for attempt in (1, 2):
+            try:
+                with collector_paused():
+                    self._read_everything()
+                    keep_out_of_collection()
+                return
+            except (SQLAlchemyError, DatabaseError) as exc:  # the database went away: say so, keep the app up
+                if attempt == 1 and is_lost_connection(exc):
+                    continue  # the pool dropped the dead connection: read again on a new one
+                message = explain_failure(exc) or f"cannot read the database: {mask(str(exc).splitlines()[0])}"
+                self.call_from_thread(self.notify, message, title="Database", severity="error")
+                return
 
     def _read_everything(self) -> None:
         today = self.today

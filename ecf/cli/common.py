@@ -14,7 +14,11 @@ state: dict[str, str | None] = {"db": None}
 
 
 def open_app() -> App:
-    return App.open(state["db"])
+    from ecf.cli.admin_commands import check_command
+
+    app = App.open(state["db"])
+    check_command(app)  # a login without the role this command needs is told so before any work starts
+    return app
 
 
 def parse_day(text: str) -> date:

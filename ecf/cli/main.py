@@ -13,6 +13,7 @@ import typer
 
 from ecf import __version__
 from ecf.cli import common
+from ecf.cli.admin_commands import register as register_admin
 from ecf.cli.census_command import register as register_census
 from ecf.cli.common import fail, open_app, parse_day
 from ecf.cli.import_command import run_imports, show_changes
@@ -22,6 +23,7 @@ from ecf.cli.profile_commands import register as register_profiles
 from ecf.cli.profile_commands import run_check
 from ecf.cli.progression_commands import register as register_progression
 from ecf.rules.loader import RulesError
+from ecf.services.connection import explain_failure, mask
 from ecf.services.imports import AsOfRequired, changes_since, import_findings, list_imports
 from ecf.services.workforce import current_workers, database_info
 from ecf.storage.database import DatabaseError
@@ -41,6 +43,7 @@ register_progression(app)
 register_pay(app)
 register_profiles(profile_app)
 register_census(app)
+register_admin(app)
 
 FormatOption = Annotated[Format, typer.Option("--format", "-f", help="Output format: table, csv or json.")]
 DateOption = Annotated[date | None, typer.Option(parser=parse_day, metavar="DD/MM/YYYY")]
@@ -297,8 +300,12 @@ def run() -> None:
             sys.exit(exit_code)
         if os.environ.get("ECF_DEBUG"):
             raise
+        explained = explain_failure(exc)  # a refused permission or a lost connection: one plain line
+        if explained:
+            errors.print(f"[bold red]error:[/] {explained}", highlight=False, soft_wrap=True)
+            sys.exit(2)
         errors.print(
-            f"[bold red]internal error:[/] {type(exc).__name__}: {exc}. Nothing half-stored: each import is "
+            f"[bold red]internal error:[/] {type(exc).__name__}: {mask(str(exc))}. Nothing half-stored: each import is "
             "one transaction. Run again with ECF_DEBUG=1 for details."
         )
         sys.exit(3)

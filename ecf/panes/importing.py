@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import date
 from pathlib import Path
 
+from sqlalchemy.exc import DBAPIError
 from textual import on, work
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
@@ -14,6 +15,8 @@ from textual.widgets import Button, Checkbox, DirectoryTree, Input, ProgressBar,
 from ecf.cli.common import parse_day
 from ecf.domain.changes import Change
 from ecf.panes.table import VirtualTable
+from ecf.services.admin import require
+from ecf.services.connection import explain_failure
 from ecf.services.context import App as EcfApp
 from ecf.services.imports import (
     ImportRequest,
@@ -24,6 +27,7 @@ from ecf.services.imports import (
     save_report,
     snapshot_date_of,
 )
+from ecf.storage.database import DatabaseError
 from importers.mapping import MappingProfile, ProfileError
 from importers.readers import UnreadableFile
 from importers.validation import ValidatedFile
@@ -256,12 +260,16 @@ class ImportPane(Vertical):
             self.app.call_from_thread(bar.update, total=total, progress=done)
 
         try:
+            require(self.ecf, "import")  # a login without ecf_hr is told which role it needs, before any work
             request = ImportRequest(
                 path, as_of, profile, accept_valid=accept_valid, replace=replace, write_report=False
             )
             result = import_file(self.ecf, request, tick)
-        except (UnreadableFile, ProfileError, OSError) as exc:
+        except (UnreadableFile, ProfileError, OSError, DatabaseError) as exc:
             self.app.call_from_thread(self._status, str(exc), True)
+            return
+        except DBAPIError as exc:  # refused or lost on the way: one line, the import rolled back
+            self.app.call_from_thread(self._status, explain_failure(exc) or "the database refused the import", True)
             return
         if result.outcome is Outcome.IMPORTED:
             changes = len(result.changes)

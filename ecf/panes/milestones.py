@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from typing import ClassVar
 
+from sqlalchemy.exc import DBAPIError
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
@@ -20,8 +21,11 @@ from ecf.panes.choices import chosen, narrowed, offer, words
 from ecf.panes.table import VirtualTable, measure
 from ecf.progression.facts import MilestoneStatus, Outcome
 from ecf.services import progression as service
+from ecf.services.admin import require
+from ecf.services.connection import explain_failure
 from ecf.services.context import App as EcfApp
 from ecf.services.context import login_name
+from ecf.storage.database import DatabaseError
 
 # What is due comes before whose team it is, so an 80-column terminal shows it; the rows are grouped by team anyway.
 COLUMNS = ("Employee ID", "Name", "Milestone", "Due", "Status", "Team", "Manager", "How the date was worked out")
@@ -163,12 +167,17 @@ class MilestonesPane(Vertical):
             if completion is None:
                 return
             try:
+                require(self.ecf, "record")
                 service.record_milestone(
                     self.ecf, row.employee_id, f"{row.milestone.framework}.{row.milestone.key}", completion.done,
                     recorded_at=datetime.now(UTC), outcome=completion.outcome, recorded_by=login_name(),
                 )  # fmt: skip
-            except (service.BadRecord, service.UnknownWorker) as exc:
+            except (service.BadRecord, service.UnknownWorker, DatabaseError) as exc:
                 self.app.notify(str(exc), title="Not recorded", severity="error")
+                return
+            except DBAPIError as exc:
+                self.app.notify(explain_failure(exc) or "the database refused it", title="Not recorded",
+                                severity="error")  # fmt: skip
                 return
             outcome = f" ({completion.outcome.value})" if completion.outcome else ""
             self.app.notify(f"{what}: done {human(completion.done)}{outcome}", title="Recorded")

@@ -296,6 +296,9 @@ class CouncilSettings(Strict):
     # "<rule id>.<milestone key>" = false: a step the council does not track (no HR column): never overdue
     tracked: dict[str, bool] = Field(default_factory=dict)
     census: CouncilCensus = Field(default_factory=CouncilCensus)  # LA code and word maps for the census return
+    # Leavers' personal data is kept this long after they leave, then anonymised (`ecf retention`). Default: the
+    # IRMS Records Management Toolkit for Local Authorities' "termination of employment + 6 years" for personnel files.
+    retention_years: int = Field(default=6, ge=1, le=100)
 
 
 AnyRule = Annotated[

@@ -10,9 +10,9 @@ from dataclasses import dataclass
 from functools import cached_property
 
 from sqlalchemy import Engine
-from sqlalchemy.exc import OperationalError, SQLAlchemyError
+from sqlalchemy.exc import DBAPIError, OperationalError, SQLAlchemyError
 
-from ecf.storage.database import DatabaseError, DatabaseTarget, make_engine, resolve, upgrade
+from ecf.storage.database import DatabaseError, DatabaseTarget, make_engine, mask, resolve, upgrade
 from ecf.storage.unit_of_work import UnitOfWork
 
 
@@ -34,13 +34,26 @@ class App:
         try:
             upgrade(engine)
         except OperationalError as exc:
-            raise DatabaseError(f"cannot open database {self.target.display}: {exc.orig}") from exc
+            raise DatabaseError(f"cannot open database {self.target.display}: {_first_line(exc.orig)}") from exc
+        except DBAPIError as exc:
+            if getattr(exc.orig, "sqlstate", None) in ("42501", "3F000"):  # no rights on the schema, or none visible
+                raise DatabaseError(
+                    f"cannot open database {self.target.display}: this login holds no ecf role there, or the schema "
+                    "needs an upgrade only the database owner can make; ask your ecf administrator"
+                ) from exc
+            raise DatabaseError(f"cannot prepare database {self.target.display}: {_first_line(exc.orig)}") from exc
         except SQLAlchemyError as exc:
-            raise DatabaseError(f"cannot prepare database {self.target.display}: {exc}") from exc
+            raise DatabaseError(f"cannot prepare database {self.target.display}: {_first_line(exc)}") from exc
         return engine
 
     def unit_of_work(self) -> UnitOfWork:
         return UnitOfWork(self.engine)
+
+
+def _first_line(error: BaseException | None) -> str:
+    """An error's first line, any password in it masked: the rest is SQL and a link, not for the person at the
+    keyboard."""
+    return mask(str(error).strip().splitlines()[0]) if str(error).strip() else type(error).__name__
 
 
 @contextmanager

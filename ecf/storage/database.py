@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import sqlite3
 import stat
 from dataclasses import dataclass
@@ -21,6 +22,16 @@ ENV_VAR = "ECF_DATABASE_URL"
 sqlite3.register_adapter(date, date.isoformat)
 sqlite3.register_adapter(Decimal, str)
 APP_NAME = "ecf-tracker"
+
+
+_PASSWORD_IN_URL = re.compile(r"(\b[a-z][a-z0-9+.-]*://[^:/@\s]*):\S*@", re.IGNORECASE)
+_PASSWORD_SETTING = re.compile(r"\b(password\s*=\s*)('[^']*'|\S+)", re.IGNORECASE)
+
+
+def mask(message: str) -> str:
+    """The text with any password in a URL (scheme://user:secret@host) or a `password=` setting replaced by ***:
+    for every message that might quote a connection string."""
+    return _PASSWORD_SETTING.sub(r"\1***", _PASSWORD_IN_URL.sub(r"\1:***@", message))
 
 
 class DatabaseError(Exception):
@@ -64,11 +75,11 @@ def _normalise(value: str) -> str:
     if "://" not in value:  # a bare path means a SQLite file
         return f"sqlite:///{Path(value).expanduser().resolve()}"
     if value.startswith(("postgresql://", "postgres://")):
-        return "postgresql+psycopg://" + value.split("://", 1)[1]
+        value = "postgresql+psycopg://" + value.split("://", 1)[1]
     try:
         make_url(value)
-    except ArgumentError as exc:
-        raise DatabaseError(f"not a database URL: {value!r}") from exc
+    except (ArgumentError, ValueError) as exc:  # ValueError: a port that is not a number
+        raise DatabaseError(f"not a database URL: {mask(value)!r}") from exc
     return value
 
 
@@ -89,9 +100,11 @@ def make_engine(target: DatabaseTarget) -> Engine:
         except OSError as exc:
             raise DatabaseError(f"cannot create the database file {path}: {exc.strerror}") from exc
     try:
-        engine = create_engine(target.url)
+        # pre-ping: a connection the server dropped while idle (a restart, a network blip) is replaced on the next
+        # use, so a long TUI session reconnects by itself. TLS settings in the URL (?sslmode=…) reach libpq as given.
+        engine = create_engine(target.url, pool_pre_ping=make_url(target.url).get_backend_name() != "sqlite")
     except (ArgumentError, ImportError) as exc:
-        raise DatabaseError(f"cannot use database {target.display}: {exc}") from exc
+        raise DatabaseError(f"cannot use database {target.display}: {mask(str(exc))}") from exc
     if engine.dialect.name == "sqlite":
         event.listen(engine, "connect", _sqlite_pragmas)
     return engine

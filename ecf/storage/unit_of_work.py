@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from types import TracebackType
 
-from sqlalchemy import Engine
+from sqlalchemy import Connection, Engine
 from sqlalchemy.orm import Session, sessionmaker
 
 from ecf.storage.census_repository import CensusRepository
@@ -54,6 +54,11 @@ class UnitOfWork:
         self._session.rollback()  # anything not committed is undone, whatever stopped us (KeyboardInterrupt too)
         self._session.close()
         self._session = None
+
+    def connection(self) -> Connection:
+        """The transaction's connection, for statements no repository makes (grants, retention's sweep)."""
+        assert self._session is not None
+        return self._session.connection()
 
     def commit(self) -> None:
         assert self._session is not None

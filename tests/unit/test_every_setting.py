@@ -234,4 +234,6 @@ def test_every_setting_is_covered() -> None:
     # test_census.py::test_role_codes_and_the_councils_own_words and the LA code in tests/test_census_service.py.
     covered = set(RULE_SETTINGS) | set(ONCOST_SETTINGS) | WORDING | {"CouncilSettings.establishment_fte"}
     covered |= {"CouncilSettings.census"}
+    # How long leavers' personal data is kept: tests/test_retention.py (the default cut-off moves with it).
+    covered |= {"CouncilSettings.retention_years"}
     assert sorted(fields - covered) == []

@@ -6,7 +6,7 @@ from datetime import date
 
 import typer
 
-from ecf.cli.output import errors
+from ecf.cli.output import errors, markup
 from ecf.services.context import App
 from importers.parsing import CellError, parse_date
 
@@ -29,5 +29,6 @@ def parse_day(text: str) -> date:
 
 
 def fail(message: str, code: int = 2) -> typer.Exit:
-    errors.print(f"[bold red]error:[/] {message}", highlight=False, markup=True, soft_wrap=True)
+    """One line on stderr; the message may hold names or values from data, so it is shown as text, not markup."""
+    errors.print(f"[bold red]error:[/] {markup(message)}", highlight=False, markup=True, soft_wrap=True)
     return typer.Exit(code)

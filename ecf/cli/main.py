@@ -12,10 +12,10 @@ from typing import Annotated
 import typer
 
 from ecf import __version__
-from ecf.cli import common
+from ecf.cli import common, output
 from ecf.cli.common import fail, open_app, parse_day
 from ecf.cli.import_command import run_imports, show_changes
-from ecf.cli.output import Format, console, errors, human, render
+from ecf.cli.output import Format, console, errors, human, markup, render
 from ecf.cli.pay_commands import register as register_pay
 from ecf.cli.progression_commands import register as register_progression
 from ecf.rules.loader import RulesError
@@ -53,7 +53,15 @@ def main(
         ),
     ] = None,
     version: Annotated[bool, typer.Option("--version", help="Show the version and exit.")] = False,
+    width: Annotated[
+        int | None,
+        typer.Option("--width", min=20, metavar="N", help="Fit tables to N columns (default: the terminal's, or 80)."),
+    ] = None,
+    wide: Annotated[bool, typer.Option("--wide", help="Show every column of a table, however wide.")] = False,
 ) -> None:
+    output.view.update(width=width, wide=wide)
+    if width is not None:
+        console.width = width
     if version:
         console.print(f"ecf-tracker {__version__}")
         raise typer.Exit()
@@ -81,10 +89,13 @@ def import_(
     replace: Annotated[
         bool, typer.Option("--replace", help="Supersede an existing snapshot for the same date (it is kept).")
     ] = False,
+    details: Annotated[
+        bool, typer.Option("--details", help="List every finding's row, not only the counts by kind.")
+    ] = False,
 ) -> None:
     """Import monthly HR files as dated snapshots. Exit code 0 stored (or already stored), 1 errors in the data,
     2 the file cannot be read."""
-    raise typer.Exit(run_imports(files, as_of, profile, accept_valid, replace))
+    raise typer.Exit(run_imports(files, as_of, profile, accept_valid, replace, details))
 
 
 @app.command()
@@ -101,12 +112,12 @@ def workers(
             {"start": a.period.start, "end": a.period.end, "type": a.absence_type.value} for a in state.record.absences
         ]
         row.update(status=state.status, last_seen=state.last_seen)
+        row["name"] = " ".join(part for part in (state.record.forename, state.record.surname) if part)
         rows.append(row)
     columns = [*RECORD_FIELDS, "absences", "status", "last_seen"]
     shown = [
         "employee_id",
-        "surname",
-        "forename",
+        "name",
         "team",
         "role",
         "grade",
@@ -116,7 +127,8 @@ def workers(
         "start_date",
         "status",
     ]
-    render(rows, columns, fmt, table_columns=shown, title=f"{len(rows)} workers", empty="No workers stored yet.")
+    render(rows, columns, fmt, table_columns=shown, title=f"{len(rows)} workers", empty="No workers stored yet.",
+           keep=("employee_id", "name", "status"))  # fmt: skip
 
 
 @app.command()
@@ -154,7 +166,9 @@ def imports(fmt: FormatOption = Format.TABLE) -> None:
         "warnings",
         "status",
     ]
-    render(rows, columns, fmt, table_columns=shown, title="Imports", empty="No imports yet.")
+    render(rows, columns, fmt, table_columns=shown, title="Imports", empty="No imports yet.",
+           keep=("id", "file_name", "as_of", "status"), atomic=("file_name",), headers={"id": "#"},
+           drop=("imported_at", "rows_total", "warnings"))  # fmt: skip
 
 
 @app.command()
@@ -179,6 +193,9 @@ def findings(
         table_columns=shown,
         title=f"Import #{info.id}: {info.file_name}",
         empty=f"Import #{info.id} ({info.file_name}) has no findings.",
+        keep=("row_number", "code", "message"),
+        headers={"code": "Problem", "message": "What is wrong"},
+        drop=("severity",),
     )
 
 
@@ -226,7 +243,7 @@ def info(fmt: FormatOption = Format.TABLE) -> None:
     }
     for key, label in labels.items():
         if facts[key] is not None or key not in ("file_size",):
-            console.print(f"{label:<32} {human(facts[key]) or '-'}", soft_wrap=True)
+            console.print(f"{label:<32} {human(facts[key]) or '-'}", soft_wrap=True, markup=False, highlight=False)
 
 
 @profile_app.command("save")
@@ -295,14 +312,40 @@ def demo(
         EcfTui(built.app).run()
 
 
+VIEW_OPTIONS = ("--wide", "--width")
+
+
+def hoisted(args: list[str]) -> list[str]:
+    """`ecf workers --wide` as well as `ecf --wide workers`: the table options belong to the main command, so they
+    are moved in front of the subcommand wherever they are typed (the footer of a narrowed table suggests them)."""
+    front: list[str] = []
+    rest: list[str] = []
+    i = 0
+    while i < len(args):
+        arg = args[i]
+        if arg == "--":
+            rest += args[i:]
+            break
+        if arg == "--wide" or arg.startswith("--width="):
+            front.append(arg)
+        elif arg == "--width" and i + 1 < len(args):
+            front += [arg, args[i + 1]]
+            i += 1
+        else:
+            rest.append(arg)
+        i += 1
+    return front + rest
+
+
 def run() -> None:
     """Entry point: known failures become one line and an exit code, never a traceback."""
     try:
-        code = app(standalone_mode=False)  # click returns the exit code instead of exiting in this mode
+        # click returns the exit code instead of exiting in this mode
+        code = app(args=hoisted(sys.argv[1:]), prog_name="ecf", standalone_mode=False)
     except typer.Exit as exit_:
         code = exit_.exit_code
     except (UnreadableFile, AsOfRequired, ProfileError, DatabaseError, RulesError) as exc:
-        errors.print(f"[bold red]error:[/] {exc}", highlight=False, soft_wrap=True)
+        errors.print(f"[bold red]error:[/] {markup(exc)}", highlight=False, soft_wrap=True)
         sys.exit(2)
     except KeyboardInterrupt:
         errors.print("Interrupted: the import in progress was rolled back; nothing was stored.")
@@ -319,7 +362,7 @@ def run() -> None:
         if os.environ.get("ECF_DEBUG"):
             raise
         errors.print(
-            f"[bold red]internal error:[/] {type(exc).__name__}: {exc}. Nothing half-stored: each import is "
+            f"[bold red]internal error:[/] {type(exc).__name__}: {markup(exc)}. Nothing half-stored: each import is "
             "one transaction. Run again with ECF_DEBUG=1 for details."
         )
         sys.exit(3)

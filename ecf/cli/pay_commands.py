@@ -11,7 +11,7 @@ import pandas as pd
 import typer
 
 from ecf.cli.common import fail, open_app, parse_day
-from ecf.cli.output import Format, console, pounds, render
+from ecf.cli.output import Format, clean, console, markup, render
 from ecf.exports.workbook import ExportError
 from ecf.progression.calendar import uk
 from ecf.services import projection as service
@@ -51,7 +51,8 @@ def payscale_list(pay_file: PayFileOption = None, fmt: FormatOption = Format.TAB
          "confidence": s.source.confidence.value, "source": s.source.title, "origin": book.origins.get(s.id, "")}
         for s in book.scales.values()
     ]  # fmt: skip
-    render(rows, list(rows[0]), fmt, table_columns=["name", "title", "years", "points", "confidence", "origin"])
+    render(rows, list(rows[0]), fmt, table_columns=["name", "title", "years", "points", "confidence", "origin"],
+           keep=("name", "years"), drop=("origin", "title"))  # fmt: skip
 
 
 def _points(table: dict[str, dict[int, Decimal]]) -> str:
@@ -81,7 +82,8 @@ def payscale_show(
     ]
     award = next((a for a in scale.awards if a.year == wanted), None)
     if fmt is Format.TABLE:
-        console.print(f"{scale.name}, {wanted}" + (f": {award.rule} ({award.source})" if award else ""), soft_wrap=True)
+        console.print(clean(f"{scale.name}, {wanted}" + (f": {award.rule} ({award.source})" if award else "")),
+                      markup=False, highlight=False)  # fmt: skip
     render(rows, ["point", "annual_salary"], fmt)
 
 
@@ -101,17 +103,17 @@ def scenario_show(name: str, pay_file: PayFileOption = None) -> None:
         chosen = service.scenario(book, name)
     except service.UnknownName as exc:
         raise fail(str(exc)) from exc
-    console.print(f"[bold]{chosen.name}[/] ({chosen.id}): {chosen.description}", soft_wrap=True)
+    console.print(f"[bold]{markup(chosen.name)}[/] ({markup(chosen.id)}): {markup(chosen.description)}")
     console.print_json(chosen.model_dump_json(exclude={"kind", "id", "name", "description"}))
     console.print(
-        f"On-costs: {book.oncosts.name}; LGPS {book.oncosts.pension.lgps_rate}, levy {book.oncosts.levy.rate}"
+        f"On-costs: {markup(book.oncosts.name)}; LGPS {book.oncosts.pension.lgps_rate}, levy {book.oncosts.levy.rate}"
     )
     for period in book.oncosts.employer_ni:
         console.print(f"  employer NI from {uk(period.from_)}: {period.rate} above £{period.monthly_threshold}/month")
     rates = ", ".join(f"{role} £{rate}/h" for role, rate in book.agency.rates.items())
-    console.print(f"Agency: {rates}; {book.agency.hours_per_week} h x {book.agency.weeks_per_year} weeks")
+    console.print(f"Agency: {markup(rates)}; {book.agency.hours_per_week} h x {book.agency.weeks_per_year} weeks")
     console.print(f"Leaving: turnover {book.hazards.turnover}, {book.hazards.share_of_leavers_under_5_years} of "
-                  f"leavers under 5 years' service ({book.hazards.source.title})")  # fmt: skip
+                  f"leavers under 5 years' service ({markup(book.hazards.source.title)})")  # fmt: skip
 
 
 def project(
@@ -171,12 +173,15 @@ def project(
         cal = first.calibration
         console.print(
             f"From {uk(day)} for {years} years. Leaving hazard ({cal.method}): {cal.under_5:.1%} a year under 5 "
-            f"years' service, {cal.five_plus:.1%} from 5 years ({cal.source}).", soft_wrap=True, highlight=False,
+            f"years' service, {cal.five_plus:.1%} from 5 years ({markup(cal.source)}).", highlight=False,
         )  # fmt: skip
         for warning in first.warnings:
-            console.print(f"[yellow]note:[/] {warning}")
+            console.print(f"[yellow]note:[/] {markup(warning)}", highlight=False)
     shown = [c for c in columns if c not in ("grant_income", "net_total")] if fmt is Format.TABLE else None
-    render(rows, columns, fmt, table_columns=shown, title="Pay and retention projection (expected values, £)")
+    money = ("salary", "employer_ni", "pension", "levy", "agency", "total", "grant_income", "net_total")
+    render(rows, columns, fmt, table_columns=shown, title="Pay and retention projection (expected values)",
+           money=money, keep=("scenario", *keys, "total"), words=("scenario",),
+           drop=("experienced", "levy", "employer_ni", "pension", "fte", "agency", "leavers"))  # fmt: skip
 
 
 def _monte_carlo(
@@ -196,15 +201,16 @@ def _monte_carlo(
         row: dict[str, Any] = {"scenario": scenario, "runs": runs, "seed": seed, **record}
         for name in [c for c in record if c.startswith("total_")]:
             money = Decimal(str(record[name])).quantize(Decimal("0.01"))
-            row[name] = pounds(money) if fmt is Format.TABLE else money
+            row[name] = money
         for name in [c for c in record if c.startswith("leavers_")]:
             row[name] = round(float(record[name]), 2)
         rows.append(row)
     columns = ["scenario", by, "total_p10", "total_p50", "total_p90", "total_mean", "leavers_p10", "leavers_p50",
                "leavers_p90", "leavers_mean", "runs", "seed"]  # fmt: skip
     shown = [c for c in columns if c not in ("runs", "seed")]
-    render(rows, columns, fmt, table_columns=shown,
-           title=f"Monte Carlo: {runs} runs, seed {seed} (total = pay + on-costs + agency, £)")  # fmt: skip
+    render(rows, columns, fmt, table_columns=shown, money=[c for c in columns if c.startswith("total_")],
+           title=f"Monte Carlo: {runs} runs, seed {seed} (total = pay + on-costs + agency)",
+           keep=("scenario", by, "total_p50"), drop=("leavers_mean", "total_mean"))  # fmt: skip
 
 
 def _difference(
@@ -234,7 +240,7 @@ def _rows(result: Projection, table: pd.DataFrame, keys: list[str], for_people: 
         row: dict[str, Any] = {"scenario": result.scenario.id, **record}
         for name in ("salary", "employer_ni", "pension", "levy", "agency", "total", "grant_income", "net_total"):
             money = Decimal(str(record[name])).quantize(Decimal("0.01"))
-            row[name] = pounds(money) if for_people else money
+            row[name] = money
         for name in ("fte", "leavers", "experienced"):
             row[name] = Decimal(str(record[name])).quantize(Decimal("0.01"))
         rows.append(row)
@@ -276,4 +282,4 @@ def export(
         written = service.export_workbook(open_app(), requests, path, datetime.now(), pseudonymise, force)
     except (service.UnknownName, PayDataError, ExportError, ValueError) as exc:
         raise fail(str(exc)) from exc
-    console.print(f"Wrote {written} ({written.stat().st_size / 1e6:.1f} MB).")
+    console.print(f"Wrote {markup(written)} ({written.stat().st_size / 1e6:.1f} MB).", highlight=False)

@@ -243,7 +243,10 @@ def info(fmt: FormatOption = Format.TABLE) -> None:
     }
     for key, label in labels.items():
         if facts[key] is not None or key not in ("file_size",):
-            console.print(f"{label:<32} {human(facts[key]) or '-'}", soft_wrap=True, markup=False, highlight=False)
+            value = human(facts[key]) or "-"
+            # A path is never split: too long to sit beside its label, it goes on the next line.
+            line = f"{label:<32} {value}" if 33 + len(value) <= console.width else f"{label}\n  {value}"
+            console.print(line, soft_wrap=True, markup=False, highlight=False)
 
 
 @profile_app.command("save")

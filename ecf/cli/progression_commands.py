@@ -167,9 +167,12 @@ def _show_worker(detail: service.WorkerDetail) -> None:
         done += f" ({m.completed_source})" if m.completed_source else ""
         rows.append({"framework": m.framework, "milestone": m.name, "due": m.due_date, "status": m.status,
                      "completed": done, "how": m.explanation})  # fmt: skip
-    show_table(rows, ["framework", "milestone", "due", "status", "completed", "how"], title="Milestones",
-               keep=("milestone", "due", "status"), atomic=("status",), drop=("how", "framework"),
-               headers={"how": "How the date was worked out"})  # fmt: skip
+    if not rows:
+        _say("Milestones: none.")
+    else:
+        show_table(rows, ["framework", "milestone", "due", "status", "completed", "how"], title="Milestones",
+                   keep=("milestone", "due", "status"), atomic=("status",), drop=("how", "framework"),
+                   headers={"how": "How the date was worked out"})  # fmt: skip
     for item in (assessment.experienced, *assessment.agency):
         when = f"eligible from {uk(item.eligible_from)}" if item.eligible_from else "not eligible"
         flag = "yes" if item.eligible else "no"

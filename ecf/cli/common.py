@@ -3,22 +3,28 @@
 from __future__ import annotations
 
 from datetime import date
+from typing import TYPE_CHECKING
 
 import typer
 
 from ecf.cli.output import errors, markup
-from ecf.services.context import App
-from importers.parsing import CellError, parse_date
+
+if TYPE_CHECKING:
+    from ecf.services.context import App
 
 state: dict[str, str | None] = {"db": None}
 
 
 def open_app() -> App:
+    from ecf.services.context import App  # SQLAlchemy and the storage load here, when a command needs the data
+
     return App.open(state["db"])
 
 
 def parse_day(text: str) -> date:
     """A date typed by a person: ISO (2026-10-31) or UK (31/10/2026). Nothing else, to avoid surprises."""
+    from importers.parsing import CellError, parse_date  # dateutil's parser: loaded for a date option only
+
     cleaned = text.strip()
     if not cleaned or not (cleaned[:4].isdigit() or "/" in cleaned):
         raise typer.BadParameter(f"'{text}' is not a date; use dd/mm/yyyy or yyyy-mm-dd")

@@ -6,20 +6,25 @@ import sys
 from collections import Counter
 from datetime import date
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import typer
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from ecf.cli.common import open_app, parse_day
+from ecf.cli.lazy import lazy
 from ecf.cli.output import console, errors, human, markup, show_table
 from ecf.domain.changes import Change, ChangeKind
 from ecf.presentation.formats import value_words
-from ecf.services.context import App
-from ecf.services.imports import AsOfRequired, ImportRequest, ImportResult, Outcome, import_file
-from importers.asof import as_of_from_name
-from importers.mapping import ProfileError
-from importers.readers import UnreadableFile
-from importers.report import issue_rows
+
+if TYPE_CHECKING:
+    from ecf.services import imports
+    from ecf.services.context import App
+    from ecf.services.imports import ImportResult
+    from importers import asof, mapping, readers, report
+else:  # loaded by the first import, not by `ecf --help`
+    imports, asof = lazy("ecf.services.imports"), lazy("importers.asof")
+    mapping, readers, report = lazy("importers.mapping"), lazy("importers.readers"), lazy("importers.report")
 
 SHOWN_ISSUES = 20
 settings = {"details": False, "compact": False}  # --details: every finding's row, not just the counts
@@ -59,7 +64,9 @@ class _Bar:
 
 def _ask_as_of(path: Path) -> date:
     if not sys.stdin.isatty():
-        raise AsOfRequired(f"{path.name}: no date in the file name; give the snapshot date with --as-of DD/MM/YYYY")
+        raise imports.AsOfRequired(
+            f"{path.name}: no date in the file name; give the snapshot date with --as-of DD/MM/YYYY"
+        )
     text = typer.prompt(f"Snapshot date for {path.name} (dd/mm/yyyy)")
     return parse_day(text)
 
@@ -72,7 +79,7 @@ def run_imports(
     app = open_app()
     if as_of is None and len(paths) > 1:
         # Oldest first, so each snapshot's changes are reported against the month before it.
-        paths = sorted(paths, key=lambda p: (as_of_from_name(p.name) or date.max, p.name))
+        paths = sorted(paths, key=lambda p: (asof.as_of_from_name(p.name) or date.max, p.name))
     settings["compact"] = len(paths) > 1 and not details  # a year of months: a few lines each
     worst = skipped = 0
     done.clear()
@@ -85,7 +92,7 @@ def run_imports(
             continue
         try:
             code = _import_one(app, path, as_of, profile, accept_valid, replace)
-        except (UnreadableFile, ProfileError, AsOfRequired) as exc:
+        except (readers.UnreadableFile, mapping.ProfileError, imports.AsOfRequired) as exc:
             if len(paths) == 1:
                 raise
             errors.print(f"[bold red]error:[/] {markup(exc)}", highlight=False, soft_wrap=True)
@@ -105,15 +112,16 @@ def is_report(path: Path) -> bool:
 def _import_one(
     app: App, path: Path, as_of: date | None, profile: str | None, accept_valid: bool, replace: bool
 ) -> int:
-    request_as_of = as_of if as_of is not None else as_of_from_name(path.name)
+    request_as_of = as_of if as_of is not None else asof.as_of_from_name(path.name)
     if request_as_of is None:
         request_as_of = _ask_as_of(path)
     bar = _Bar()
     try:
-        result = import_file(app, ImportRequest(path, request_as_of, profile, accept_valid, replace), bar)
+        request = imports.ImportRequest(path, request_as_of, profile, accept_valid, replace)
+        result = imports.import_file(app, request, bar)
     finally:
         bar.close()
-    if settings["compact"] and result.outcome in (Outcome.IMPORTED, Outcome.ALREADY_IMPORTED):
+    if settings["compact"] and result.outcome in (imports.Outcome.IMPORTED, imports.Outcome.ALREADY_IMPORTED):
         done.append(result)  # one row of the summary table at the end
     else:
         show_result(result)
@@ -122,7 +130,7 @@ def _import_one(
 
 def show_result(result: ImportResult) -> None:
     name = markup(result.path.name)
-    if result.outcome is Outcome.ALREADY_IMPORTED:
+    if result.outcome is imports.Outcome.ALREADY_IMPORTED:
         seen = result.existing
         assert seen is not None
         console.print(
@@ -173,7 +181,7 @@ def _show_issues(result: ImportResult) -> None:
             )
     if not (settings["details"] or validated.errors):
         return
-    rows = issue_rows(result.path, validated.table.sheet, validated.issues)
+    rows = report.issue_rows(result.path, validated.table.sheet, validated.issues)
     rows.sort(key=lambda row: row[5] != "error")  # errors to fix first; each kept in row order
     shown = [
         {"row": row[2], "column": row[3], "value": row[4], "code": row[6], "message": row[7]}
@@ -187,21 +195,21 @@ def _show_issues(result: ImportResult) -> None:
 
 
 def _show_outcome(result: ImportResult) -> None:
-    if result.outcome is Outcome.REJECTED:
+    if result.outcome is imports.Outcome.REJECTED:
         console.print(
             "[bold red]Not imported:[/] the file has errors and nothing was stored. Fix the rows above, "
             "or use --accept-valid to store the valid rows and keep the rejected ones for later."
         )
-    elif result.outcome is Outcome.NO_VALID_ROWS:
+    elif result.outcome is imports.Outcome.NO_VALID_ROWS:
         console.print("[bold red]Not imported:[/] no row is valid, so nothing was stored.")
-    elif result.outcome is Outcome.CONFLICT:
+    elif result.outcome is imports.Outcome.CONFLICT:
         seen = result.existing
         assert seen is not None
         console.print(
             f"[bold red]Not imported:[/] a snapshot for {human(seen.as_of)} already exists ({markup(seen.file_name)}, "
             f"import #{seen.id}). Use --replace to supersede it with this file; the old one is kept."
         )
-    elif result.outcome is Outcome.IMPORTED:
+    elif result.outcome is imports.Outcome.IMPORTED:
         _show_imported(result)
 
 
@@ -261,7 +269,7 @@ def show_summary(results: list[ImportResult]) -> None:
     for result in results:
         counts = Counter(change.kind for change in result.changes)
         validated = result.validated
-        if result.outcome is Outcome.ALREADY_IMPORTED:
+        if result.outcome is imports.Outcome.ALREADY_IMPORTED:
             seen = result.existing
             assert seen is not None
             rows.append({"as_of": seen.as_of, "import": f"#{seen.id} (already)"})
@@ -283,7 +291,7 @@ def show_summary(results: list[ImportResult]) -> None:
     if warnings:
         codes = ", ".join(f"{code} ×{count}" for code, count in warnings.most_common())
         console.print(f"Warnings: {markup(codes)} — every row in each file's report beside it.", highlight=False)
-    newest = max((r.as_of for r in results if r.outcome is Outcome.IMPORTED and r.as_of), default=None)
+    newest = max((r.as_of for r in results if r.outcome is imports.Outcome.IMPORTED and r.as_of), default=None)
     if newest is not None:
         console.print(f"Every change, worker by worker: ecf changes --since {human(newest)}", highlight=False)
 

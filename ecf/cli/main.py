@@ -7,7 +7,7 @@ import sys
 from dataclasses import asdict
 from datetime import UTC, date, datetime
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
@@ -15,16 +15,27 @@ from ecf import __version__
 from ecf.cli import common, output
 from ecf.cli.common import fail, open_app, parse_day
 from ecf.cli.import_command import run_imports, show_changes
+from ecf.cli.lazy import lazy
 from ecf.cli.output import Format, console, errors, human, markup, render
 from ecf.cli.pay_commands import register as register_pay
 from ecf.cli.progression_commands import register as register_progression
-from ecf.rules.loader import RulesError
-from ecf.services.imports import AsOfRequired, changes_since, import_findings, list_imports
-from ecf.services.workforce import current_workers, database_info
-from ecf.storage.database import DatabaseError
-from ecf.storage.repository import RECORD_FIELDS
-from importers.mapping import ProfileError, load_profile
-from importers.readers import UnreadableFile
+
+if TYPE_CHECKING:
+    from ecf.services import imports as import_service
+    from ecf.services import workforce
+    from ecf.storage import repository
+    from importers import mapping
+else:  # storage, pandas and the readers load when a command runs: `ecf --help` is instant
+    import_service, workforce = lazy("ecf.services.imports"), lazy("ecf.services.workforce")
+    repository, mapping = lazy("ecf.storage.repository"), lazy("importers.mapping")
+
+# Failures that are the user's to fix (one line, exit 2), by module and class: a module not yet imported cannot
+# have raised one, so none is imported just to be caught.
+KNOWN_ERRORS = (
+    ("importers.readers", "UnreadableFile"), ("ecf.services.imports", "AsOfRequired"),
+    ("importers.mapping", "ProfileError"), ("ecf.storage.database", "DatabaseError"),
+    ("ecf.rules.loader", "RulesError"),
+)  # fmt: skip
 
 app = typer.Typer(
     help="ecf-tracker: the early careers of a council's children's social workers, from the monthly HR file.",
@@ -106,15 +117,15 @@ def workers(
 ) -> None:
     """The workforce now: one row per worker, from the latest snapshot each appears in."""
     rows = []
-    for state in current_workers(open_app(), include_left=all_, team=team):
-        row = {name: getattr(state.record, name) for name in RECORD_FIELDS}
+    for state in workforce.current_workers(open_app(), include_left=all_, team=team):
+        row = {name: getattr(state.record, name) for name in repository.RECORD_FIELDS}
         row["absences"] = [
             {"start": a.period.start, "end": a.period.end, "type": a.absence_type.value} for a in state.record.absences
         ]
         row.update(status=state.status, last_seen=state.last_seen)
         row["name"] = " ".join(part for part in (state.record.forename, state.record.surname) if part)
         rows.append(row)
-    columns = [*RECORD_FIELDS, "absences", "status", "last_seen"]
+    columns = [*repository.RECORD_FIELDS, "absences", "status", "last_seen"]
     shown = [
         "employee_id",
         "name",
@@ -135,7 +146,7 @@ def workers(
 def imports(fmt: FormatOption = Format.TABLE) -> None:
     """Every import: file, SHA-256, snapshot date, row counts, when."""
     rows = []
-    for info in list_imports(open_app()):
+    for info in import_service.list_imports(open_app()):
         row = asdict(info)
         row["status"] = "active" if info.active else f"superseded by #{info.superseded_by}"
         rows.append(row)
@@ -179,7 +190,7 @@ def findings(
     fmt: FormatOption = Format.TABLE,
 ) -> None:
     """The errors and warnings stored with an import: row, column, value, code and what is wrong."""
-    found = import_findings(open_app(), import_id)
+    found = import_service.import_findings(open_app(), import_id)
     if found is None:
         raise fail(f"no import #{import_id}" if import_id else "no imports yet")
     info, issues = found
@@ -213,7 +224,7 @@ def changes(
     fmt: FormatOption = Format.TABLE,
 ) -> None:
     """Joiners, leavers and changes of grade, FTE, team, contract and role between monthly snapshots."""
-    found = changes_since(open_app(), since)
+    found = import_service.changes_since(open_app(), since)
     if fmt is Format.TABLE:
         show_changes(found, f"Changes in snapshots from {human(since)}" if since else "Changes in the latest snapshot")
         return
@@ -224,7 +235,7 @@ def changes(
 @app.command()
 def info(fmt: FormatOption = Format.TABLE) -> None:
     """Which database is in use and what it holds."""
-    facts = asdict(database_info(open_app()))
+    facts = asdict(workforce.database_info(open_app()))
     if fmt is not Format.TABLE:
         render([facts], list(facts), fmt)
         return
@@ -255,7 +266,7 @@ def profile_save(
     name: Annotated[str | None, typer.Option("--name", help="Save under this name (default: the file's).")] = None,
 ) -> None:
     """Check a profile file and save it in the database, to use later as --profile NAME."""
-    profile = load_profile(file)
+    profile = mapping.load_profile(file)
     saved_as = name or profile.name
     with open_app().unit_of_work() as uow:
         uow.profiles.save(saved_as, profile.to_toml(), datetime.now(UTC))
@@ -340,6 +351,14 @@ def hoisted(args: list[str]) -> list[str]:
     return front + rest
 
 
+def known(exc: BaseException) -> bool:
+    for module_name, class_name in KNOWN_ERRORS:
+        module = sys.modules.get(module_name)
+        if module is not None and isinstance(exc, getattr(module, class_name)):
+            return True
+    return False
+
+
 def run() -> None:
     """Entry point: known failures become one line and an exit code, never a traceback."""
     try:
@@ -347,9 +366,6 @@ def run() -> None:
         code = app(args=hoisted(sys.argv[1:]), prog_name="ecf", standalone_mode=False)
     except typer.Exit as exit_:
         code = exit_.exit_code
-    except (UnreadableFile, AsOfRequired, ProfileError, DatabaseError, RulesError) as exc:
-        errors.print(f"[bold red]error:[/] {markup(exc)}", highlight=False, soft_wrap=True)
-        sys.exit(2)
     except KeyboardInterrupt:
         errors.print("Interrupted: the import in progress was rolled back; nothing was stored.")
         sys.exit(130)
@@ -357,6 +373,9 @@ def run() -> None:
         errors.print("Aborted.")
         sys.exit(130)
     except Exception as exc:  # usage errors know how to show themselves; anything else is a bug
+        if known(exc):
+            errors.print(f"[bold red]error:[/] {markup(exc)}", highlight=False, soft_wrap=True)
+            sys.exit(2)
         # Typer raises click's usage errors (vendored inside typer from 0.2x on, so matched by shape, not class).
         show, exit_code = getattr(exc, "show", None), getattr(exc, "exit_code", None)
         if callable(show) and isinstance(exit_code, int):

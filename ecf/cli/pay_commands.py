@@ -5,18 +5,18 @@ from __future__ import annotations
 from datetime import date, datetime
 from decimal import Decimal
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
-import pandas as pd
 import typer
 
 from ecf.cli.common import fail, open_app, parse_day
 from ecf.cli.output import Format, clean, console, markup, render
-from ecf.exports.workbook import ExportError
 from ecf.progression.calendar import uk
-from ecf.services import projection as service
-from payscales.loader import PayDataError
-from payscales.projection import COMPONENTS, Projection
+
+if TYPE_CHECKING:  # pandas and the pay model load when a command needs them: `ecf --help` stays instant
+    import pandas as pd
+
+    from payscales.projection import Projection
 
 FormatOption = Annotated[Format, typer.Option("--format", "-f", help="Output format: table, csv or json.")]
 PayFileOption = Annotated[
@@ -36,6 +36,8 @@ def register(app: typer.Typer) -> None:
 
 
 def _book(pay_file: Path | None) -> Any:
+    from ecf.services import projection as service
+    from payscales.loader import PayDataError
     try:
         return service.paybook(pay_file)
     except PayDataError as exc:
@@ -68,6 +70,7 @@ def payscale_show(
     fmt: FormatOption = Format.TABLE,
 ) -> None:
     """A scale's annual salaries by point for one financial year (default: the latest it has)."""
+    from ecf.services import projection as service
     book = _book(pay_file)
     try:
         scale = service.scale(book, name)
@@ -98,6 +101,7 @@ def scenario_list(pay_file: PayFileOption = None, fmt: FormatOption = Format.TAB
 @scenario_app.command("show")
 def scenario_show(name: str, pay_file: PayFileOption = None) -> None:
     """Every input of a scenario, with the on-costs, agency rates and hazards it runs with."""
+    from ecf.services import projection as service
     book = _book(pay_file)
     try:
         chosen = service.scenario(book, name)
@@ -142,6 +146,8 @@ def project(
 ) -> None:
     """Project pay, on-costs, agency cost, leavers and new experienced practitioners month by month. Table output
     sums by financial year unless --by says otherwise; csv and json give every month."""
+    from ecf.services import projection as service
+    from payscales.loader import PayDataError
     keys = [k.strip() for k in (by or ("financial_year" if fmt is Format.TABLE else "month")).split(",")]
     if monte_carlo is not None:
         _monte_carlo(scenario, years, as_of, calibrate, lgps_rate, pay_file, monte_carlo, seed, keys, fmt)
@@ -188,6 +194,9 @@ def _monte_carlo(
     scenario: str, years: int, as_of: date | None, calibrate: str, lgps_rate: float | None, pay_file: Path | None,
     runs: int, seed: int, keys: list[str], fmt: Format,
 ) -> None:  # fmt: skip
+    from ecf.services import projection as service
+    from payscales.loader import PayDataError
+
     by = "month" if "month" in keys else "financial_year"
     lgps = Decimal(str(lgps_rate)) if lgps_rate is not None else None
     request = service.ProjectionRequest(scenario, years, as_of or date.today(), calibrate, lgps, pay_file)
@@ -247,7 +256,7 @@ def _rows(result: Projection, table: pd.DataFrame, keys: list[str], for_people: 
     return rows
 
 
-__all__ = ["COMPONENTS", "register"]
+__all__ = ["register"]
 
 
 def export(
@@ -272,6 +281,9 @@ def export(
 ) -> None:
     """Write the finance workbook: cover, assumptions, summary by financial year (live formulas), monthly, by team,
     by grade and stage, workers, and charts."""
+    from ecf.exports.workbook import ExportError
+    from ecf.services import projection as service
+    from payscales.loader import PayDataError
     day = as_of or date.today()
     lgps = Decimal(str(lgps_rate)) if lgps_rate is not None else None
     requests = [

@@ -5,19 +5,24 @@ from __future__ import annotations
 from datetime import UTC, date, datetime
 from decimal import Decimal
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
 from ecf.cli.common import fail, open_app, parse_day
+from ecf.cli.lazy import lazy
 from ecf.cli.output import Format, clean, console, human, markup, render, show_table
 from ecf.presentation.formats import option_key, value_words
 from ecf.presentation.text import clean_block
 from ecf.progression.calendar import financial_year, uk
 from ecf.progression.facts import STAGE_LABELS, GrantClaim, MilestoneStatus, Outcome, Stage
-from ecf.services import progression as service
-from ecf.services.context import login_name
-from ecf.services.progression import Progress
+
+if TYPE_CHECKING:
+    from ecf.services import context
+    from ecf.services import progression as service
+    from ecf.services.progression import Progress
+else:  # the progression engine and its storage load when a command runs, not for `ecf --help`
+    service, context = lazy("ecf.services.progression"), lazy("ecf.services.context")
 
 FormatOption = Annotated[Format, typer.Option("--format", "-f", help="Output format: table, csv or json.")]
 AsOfOption = Annotated[
@@ -364,7 +369,7 @@ def record(
     try:
         event = service.record_milestone(
             open_app(), employee_id, milestone, None if withdraw else on, recorded_at=datetime.now(UTC),
-            outcome=outcome, note=note, recorded_by=login_name(),
+            outcome=outcome, note=note, recorded_by=context.login_name(),
         )  # fmt: skip
     except (service.UnknownWorker, service.BadRecord) as exc:
         raise fail(str(exc)) from exc

@@ -6,10 +6,9 @@ import sys
 from collections import Counter
 from datetime import date
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import typer
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from ecf.cli.common import open_app, parse_day
 from ecf.cli.lazy import lazy
@@ -36,13 +35,15 @@ class _Bar:
     """A progress bar that only appears for files big enough to need one."""
 
     def __init__(self) -> None:
-        self.progress: Progress | None = None
+        self.progress: Any = None  # a rich Progress, made (and imported) for a big file only
         self.tasks: dict[str, object] = {}
 
     def __call__(self, stage: str, done: int, total: int) -> None:
         if total < PROGRESS_FROM_ROWS or not console.is_terminal:
             return
         if self.progress is None:
+            from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
             self.progress = Progress(
                 TextColumn("{task.description:<11}"),
                 BarColumn(),
@@ -54,7 +55,7 @@ class _Bar:
             self.progress.start()
         if stage not in self.tasks:
             self.tasks[stage] = self.progress.add_task(stage, total=total)
-        self.progress.update(self.tasks[stage], completed=done)  # type: ignore[arg-type]
+        self.progress.update(self.tasks[stage], completed=done)
 
     def close(self) -> None:
         if self.progress is not None:

@@ -265,6 +265,11 @@ def show_summary(results: list[ImportResult]) -> None:
     details are. Files that were refused have already been shown in full."""
     if not results:
         return
+    if all(r.outcome is imports.Outcome.ALREADY_IMPORTED for r in results):
+        ids = sorted(r.existing.id for r in results if r.existing is not None)
+        console.print(f"All {len(results)} files were imported before (imports #{ids[0]} to #{ids[-1]}): nothing to "
+                      "do. ecf imports lists them.", highlight=False, markup=False)  # fmt: skip
+        return
     rows = []
     warnings: Counter[str] = Counter()
     for result in results:

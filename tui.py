@@ -22,7 +22,6 @@ from textual.screen import ModalScreen, Screen
 from textual.widgets import DataTable, Footer, Header, Input, Static, TabbedContent, TabPane
 
 import ecf
-from ecf.cli.output import human
 from ecf.domain.changes import Change
 from ecf.panes.cohorts import CohortsPane
 from ecf.panes.dashboard import DashboardPane
@@ -33,6 +32,8 @@ from ecf.panes.projection import ProjectionPane
 from ecf.panes.table import VirtualTable
 from ecf.panes.worker import WorkerScreen
 from ecf.panes.workforce import WorkforcePane, prepare_progress, prepare_workers
+from ecf.presentation.formats import human
+from ecf.presentation.text import clean, plain
 from ecf.services.context import App as EcfApp
 from ecf.services.context import collector_paused, keep_out_of_collection
 from ecf.services.dashboard import dashboard
@@ -105,12 +106,12 @@ class EcfTui(App[None]):
             with TabPane("History", id="imports"):
                 yield DataTable(id="import-list", zebra_stripes=True, cursor_type="row")
             with TabPane("Changes", id="changes"):
-                yield VirtualTable(("Employee ID", "Name", "Change", "Detail"), id="change-list")
+                yield VirtualTable(("ID", "Name", "Change", "Detail"), keep=(0, 1, 2, 3), atomic=(0,), id="change-list")
         yield Footer()
 
     def on_mount(self) -> None:
         self.query_one("#import-list", DataTable).add_columns(
-            "#", "File", "Snapshot", "Imported", "Rows", "Accepted", "Rejected", "Warnings", "Status"
+            "#", "File", "Snapshot", "Status", "Rows", "Accepted", "Rejected", "Warnings", "Imported"
         )
         self.action_refresh()
 
@@ -126,7 +127,8 @@ class EcfTui(App[None]):
                 self._read_everything()
                 keep_out_of_collection()
         except (SQLAlchemyError, DatabaseError) as exc:  # the database went away: say so, keep the app up
-            self.call_from_thread(self.notify, f"cannot read the database: {exc}", title="Database", severity="error")
+            self.call_from_thread(self.notify, f"cannot read the database: {clean(exc)}", title="Database",
+                                  severity="error", markup=False)  # fmt: skip
 
     def _read_everything(self) -> None:
         today = self.today
@@ -150,10 +152,11 @@ class EcfTui(App[None]):
         table.clear()
         for i in imports:
             status = "active" if i.active else f"superseded by #{i.superseded_by}"
-            table.add_row(str(i.id), i.file_name, human(i.as_of), human(i.imported_at), str(i.rows_total),
-                          str(i.rows_accepted), str(i.rows_rejected), str(i.warnings), status)  # fmt: skip
+            # the status beside the snapshot, where an 80-column window shows it
+            counts = (str(i.rows_total), str(i.rows_accepted), str(i.rows_rejected), str(i.warnings))
+            table.add_row(str(i.id), plain(i.file_name), human(i.as_of), status, *counts, human(i.imported_at))
         listing = self.query_one("#change-list", VirtualTable)
-        listing.set_rows([(c.employee_id, c.name, c.kind.value, c.detail) for c in changes])
+        listing.set_rows([(c.employee_id, c.name, human(c.kind), c.detail) for c in changes])
 
     @on(VirtualTable.RowSelected, "#workers")
     def _open_worker(self, event: VirtualTable.RowSelected) -> None:
@@ -193,6 +196,11 @@ class EcfTui(App[None]):
             yield SystemCommand(f"Go to {title} ({key})", purpose, partial(self.action_show_tab, tab))
         yield SystemCommand("Export to Excel (x)", "write the finance workbook", self.action_export)
         yield SystemCommand("Refresh (r)", "read the database again", self.action_refresh)
+        yield SystemCommand("Light theme", "dark text on a light background", partial(self._theme, "textual-light"))
+        yield SystemCommand("Dark theme", "light text on a dark background", partial(self._theme, "textual-dark"))
+
+    def _theme(self, name: str) -> None:
+        self.theme = name
 
     def action_help(self) -> None:
         self.push_screen(HelpScreen())

@@ -11,6 +11,7 @@ import typer
 
 from ecf.cli.common import fail, open_app, parse_day
 from ecf.cli.output import Format, clean, console, markup, render
+from ecf.presentation.formats import year_labels
 from ecf.progression.calendar import uk
 
 if TYPE_CHECKING:  # pandas and the pay model load when a command needs them: `ecf --help` stays instant
@@ -183,10 +184,15 @@ def project(
         )  # fmt: skip
         for warning in first.warnings:
             console.print(f"[yellow]note:[/] {markup(warning)}", highlight=False)
+    if fmt is Format.TABLE:  # a part year says which months it covers; csv and json keep the plain key
+        labels = months_of(tables[0][0])
+        for row in rows:
+            if "financial_year" in row:
+                row["financial_year"] = labels.get(row["financial_year"], row["financial_year"])
     shown = [c for c in columns if c not in ("grant_income", "net_total")] if fmt is Format.TABLE else None
     money = ("salary", "employer_ni", "pension", "levy", "agency", "total", "grant_income", "net_total")
     render(rows, columns, fmt, table_columns=shown, title="Pay and retention projection (expected values)",
-           money=money, keep=("scenario", *keys, "total"), words=("scenario",),
+           money=money, keep=("scenario", *keys, "total"), atomic=("scenario", "financial_year"),
            drop=("experienced", "levy", "employer_ni", "pension", "fte", "agency", "leavers"))  # fmt: skip
 
 
@@ -235,6 +241,11 @@ def _difference(
     label = f"{second.scenario.id} - {first.scenario.id}"
     difference = merged[[*group, *(c for c in other.columns if c not in group)]]
     return [{**row, "scenario": label} for row in _rows(second, difference, keys, for_people)]
+
+
+def months_of(result: Projection) -> dict[str, str]:
+    monthly = result.totals("month")
+    return year_labels(zip(monthly["financial_year"], monthly["month"], strict=True))
 
 
 def _table(result: Projection, keys: list[str]) -> pd.DataFrame:

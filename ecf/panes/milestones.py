@@ -15,16 +15,17 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, Select, Static
 
 from ecf.cli.common import parse_day
-from ecf.cli.output import human
 from ecf.panes.choices import chosen, narrowed, offer, words
 from ecf.panes.table import VirtualTable, measure
+from ecf.presentation.formats import human
 from ecf.progression.facts import MilestoneStatus, Outcome
 from ecf.services import progression as service
 from ecf.services.context import App as EcfApp
 from ecf.services.context import login_name
 
 # What is due comes before whose team it is, so an 80-column terminal shows it; the rows are grouped by team anyway.
-COLUMNS = ("Employee ID", "Name", "Milestone", "Due", "Status", "Team", "Manager", "How the date was worked out")
+COLUMNS = ("ID", "Name", "Milestone", "Due", "Status", "Team", "Manager", "How the date was worked out")
+KEY = (0, 1, 2, 3, 4)  # who, which milestone, when and its status: on screen at 80 columns
 MILESTONE, STATUS, TEAM, MANAGER = 2, 4, 5, 6
 DROP_DOWNS = (("#milestone-team", TEAM), ("#milestone-manager", MANAGER))  # each narrows to one value of its column
 
@@ -123,7 +124,7 @@ class MilestonesPane(Vertical):
             yield Select[str]([], prompt="Any team", id="milestone-team")
             yield Select[str]([], prompt="Any manager", id="milestone-manager")
         yield Static("Working out milestones…", id="milestone-count")
-        yield VirtualTable(COLUMNS, id="milestone-list")
+        yield VirtualTable(COLUMNS, keep=KEY, atomic=(0, 3, 4), id="milestone-list")
 
     def show(self, prepared: Prepared) -> None:
         self.rows = prepared.rows

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 from pathlib import Path
+from typing import Any
 
 from textual import on, work
 from textual.app import ComposeResult
@@ -12,11 +13,34 @@ from textual.containers import Horizontal, VerticalScroll
 from textual.widgets import Button, Checkbox, DataTable, Input, Label, Select, Static
 from textual_plotext import PlotextPlot
 
-from ecf.cli.output import pounds
+from ecf.presentation.formats import pounds, year_labels
+from ecf.presentation.text import clean, plain
 from ecf.services import projection as service
 from ecf.services.context import App as EcfApp
 
 NONE = "(none)"
+
+
+COLUMNS = ("Scenario", "Financial year", "Total", "Salary", "Agency", "Leavers", "FTE", "Employer NI", "Pension",
+           "Levy")  # the totals first: what an 80-column window shows without scrolling  # fmt: skip
+AMOUNTS = ("total", "salary", "agency", "leavers", "fte", "employer_ni", "pension", "levy")
+
+
+def _cells(scenario: str, labels: dict[str, str], row: dict[str, Any]) -> tuple[str, ...]:
+    year = str(row["financial_year"])
+    money = (pounds(row[c]) for c in ("total", "salary", "agency"))
+    on_costs = (pounds(row[c]) for c in ("employer_ni", "pension", "levy"))
+    return (clean(scenario), labels.get(year, year), *money, f"{row['leavers']:.1f}", f"{row['fte']:.1f}", *on_costs)
+
+
+def _fill(table: DataTable[Any], rows: list[tuple[str, ...]]) -> None:
+    """Columns as wide as their widest value, set before the rows arrive: a sum of money is never cut."""
+    table.clear(columns=True)
+    for i, heading in enumerate(COLUMNS):
+        width = max([len(heading), *(len(row[i]) for row in rows)])
+        table.add_column(heading, width=width)
+    for row in rows:
+        table.add_row(*map(plain, row))  # a scenario's name comes from a file: text, not markup
 
 
 class ProjectionPane(VerticalScroll):
@@ -48,10 +72,7 @@ class ProjectionPane(VerticalScroll):
     def on_mount(self) -> None:
         table = self.query_one("#projection-table", DataTable)
         table.can_focus = False  # nothing to pick in it; the tab itself takes the arrow keys and scrolls to the chart
-        table.add_columns(
-            "Scenario", "Financial year", "FTE", "Salary", "Employer NI", "Pension", "Levy", "Agency", "Total",
-            "Leavers",
-        )  # fmt: skip
+
 
     def on_show(self) -> None:
         """The baseline is projected the first time the tab is opened: finance sees figures at once."""
@@ -65,6 +86,13 @@ class ProjectionPane(VerticalScroll):
         text = self.query_one("#years", Input).value or "5"
         years = min(max(int(text), 1), 10)
         return [scenario, *([compare] if compare not in (NONE, scenario) else [])], years
+
+    @on(Select.Changed, "#scenario")
+    @on(Select.Changed, "#compare")
+    def _chosen(self) -> None:
+        """Choosing a scenario or one to compare projects again at once (and shows the difference rows)."""
+        if self.projected:
+            self._project()
 
     @on(Button.Pressed, "#project")
     def _project(self) -> None:
@@ -83,22 +111,25 @@ class ProjectionPane(VerticalScroll):
         self.app.call_from_thread(self._show, results, years)
 
     def _show(self, results: list[service.Projection], years: int) -> None:
-        table = self.query_one("#projection-table", DataTable)
-        table.clear()
         plot = self.query_one("#projection-chart", PlotextPlot).plt
         plot.clear_data()
         years_shown: list[str] = []
         bars: list[list[float]] = []
+        monthly = results[0].totals("month")
+        labels = year_labels(zip(monthly["financial_year"], monthly["month"], strict=True))
+        rows: list[tuple[str, ...]] = []
+        by_year = []
         for result in results:
             totals = result.totals("financial_year")
-            for row in totals.to_dict("records"):
-                table.add_row(
-                    result.scenario.id, row["financial_year"], f"{row['fte']:.1f}",
-                    *(pounds(row[c]) for c in ("salary", "employer_ni", "pension", "levy", "agency", "total")),
-                    f"{row['leavers']:.1f}",
-                )  # fmt: skip
+            by_year.append(totals.set_index("financial_year"))
+            rows += [_cells(result.scenario.id, labels, row) for row in totals.to_dict("records")]
             years_shown = list(totals["financial_year"])
             bars.append([t / 1e6 for t in totals["total"]])
+        if len(results) == 2:  # what the second scenario costs or saves against the first, year by year
+            difference = (by_year[1][list(AMOUNTS)] - by_year[0][list(AMOUNTS)]).reset_index()
+            label = f"{results[1].scenario.id} − {results[0].scenario.id}"
+            rows += [_cells(label, labels, row) for row in difference.to_dict("records")]
+        _fill(self.query_one("#projection-table", DataTable), rows)
         # side by side, one colour per scenario (a single bar series when there is nothing to compare)
         names = [r.scenario.id for r in results]
         plot.multiple_bar(years_shown, bars, labels=names)  # type: ignore[call-arg]  # the stub says label; plotext: labels

@@ -3,7 +3,7 @@ numbers as numbers, snake_case keys). The CLI's tables and the terminal UI use t
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from datetime import date, datetime
 from decimal import Decimal
 from enum import StrEnum
@@ -157,3 +157,17 @@ def formula_safe(text: str) -> str:
     """Text a spreadsheet would run as a formula (=, +, -, @) gets a leading apostrophe: names from HR sheets can
     never become formulas in a csv opened in Excel. Numbers are written as numbers and never touched."""
     return "'" + text if text.startswith(FORMULA_STARTS) else text
+
+
+def year_labels(months: Iterable[tuple[str, date]]) -> dict[str, str]:
+    """Financial years as people should read them beside each other: a year the figures cover only part of says
+    which months (`2026/27 (Dec–Mar)`), so it is never compared with a full one unawares. `months` are
+    (financial year, first day of a month) pairs, as a projection's monthly totals hold them."""
+    spans: dict[str, set[date]] = {}
+    for year, month in months:
+        spans.setdefault(year, set()).add(month.replace(day=1))
+    labels = {}
+    for year, covered in spans.items():
+        first, last = min(covered), max(covered)
+        labels[year] = year if len(covered) >= 12 else f"{year} ({first:%b}–{last:%b})"
+    return labels

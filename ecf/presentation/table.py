@@ -18,6 +18,7 @@ GAP = 2  # spaces between columns
 TEXT_MIN = 10  # a text column is not shortened below this (or its longest header word)
 ATOMIC_TEXT = 20  # a column of single words no longer than this (IDs, codes, 2026/27) is kept whole
 ELLIPSIS = "…"
+KEY_TEXT = 24  # a key text column (a name) gets this much before a column that is not key is shown
 
 
 @dataclass(frozen=True)
@@ -59,6 +60,12 @@ def _natural(column: Column, longest: int) -> int:
 def layout(columns: Sequence[Column], cells: Sequence[Sequence[str]], width: int | None) -> Layout:
     """Which columns to show and how wide, to fit `width` (None: every column at its natural width)."""
     longest = [max((cell_len(row[i]) for row in cells), default=0) for i in range(len(columns))]
+    return fit_columns(columns, longest, width)
+
+
+def fit_columns(columns: Sequence[Column], longest: Sequence[int], width: int | None) -> Layout:
+    """`layout` from each column's longest value (the terminal UI measures its rows once, off the screen's
+    thread, and fits them again whenever the window changes size)."""
     natural = [_natural(c, n) for c, n in zip(columns, longest, strict=True)]
     shown = list(range(len(columns)))
     if width is None:
@@ -74,6 +81,16 @@ def layout(columns: Sequence[Column], cells: Sequence[Sequence[str]], width: int
         if not spare:
             break  # the key columns alone are wider: the lines run long rather than split a value
         least = max(spare, key=lambda i: columns[i].drop_rank)  # max keeps the first (rightmost) of equals
+        shown.remove(least)
+        dropped.append(least)
+    # Key text (names, milestones) at a readable width comes before columns that are not key: leave those out
+    # while a key column would otherwise be shortened below KEY_TEXT.
+    while True:
+        spare = [i for i in reversed(shown) if not columns[i].keep]
+        wanted = sum(max(minimum[i], min(natural[i], KEY_TEXT)) if columns[i].keep else minimum[i] for i in shown)
+        if not spare or wanted + GAP * max(0, len(shown) - 1) <= width:
+            break
+        least = max(spare, key=lambda i: columns[i].drop_rank)
         shown.remove(least)
         dropped.append(least)
     widths = {i: minimum[i] for i in shown}

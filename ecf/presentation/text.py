@@ -7,6 +7,7 @@ from __future__ import annotations
 import re
 
 from rich.markup import escape
+from rich.text import Text
 
 # ESC-introduced sequences as terminals read them: CSI (colours, clear screen), OSC (window title, clipboard,
 # hyperlinks) up to BEL or ST, DCS/SOS/PM/APC strings, and two-character escapes; and their 8-bit C1 forms.
@@ -46,3 +47,8 @@ def markup(value: object) -> str:
     """Data to put inside a Rich markup string (a message with [bold] around it): cleaned, and its brackets
     escaped so `[/]` or `[link=…]` in a name are shown, not obeyed."""
     return escape(clean(value))
+
+
+def plain(value: object) -> Text:
+    """A cell or a line for the terminal UI: cleaned, and a Text, so neither Rich nor Textual reads markup in it."""
+    return Text(clean(value), end="")

@@ -119,3 +119,35 @@ async def test_the_palette_offers_light_and_dark_themes(app):
         commands["Dark theme"].callback()
         await pilot.pause()
         assert ui.theme == "textual-dark"
+
+
+async def test_every_tab_shows_markup_and_escape_sequences_as_text(app, tmp_path):
+    from conftest import HEADERS, write_csv
+    from test_tables import HOSTILE, hostile_rows
+    from textual.widgets import Static
+
+    from ecf.services.imports import ImportRequest, import_file
+    from tui import EcfTui
+
+    rows = hostile_rows()
+    for n, row in enumerate(rows):
+        row["Line Manager"] = HOSTILE[n] + "Boss"
+    path = write_csv(tmp_path / "hr_[b]x_2026-10-31.csv", rows, headers=[*HEADERS, "Line Manager"])
+    import_file(app, ImportRequest(path, write_report=False))
+    ui = EcfTui(app, import_folder=tmp_path)
+    async with ui.run_test(size=SIZE) as pilot:
+        await loaded(ui, pilot)
+        for key in "dmcpwihl":
+            await pilot.press(key)
+            await loaded(ui, pilot)
+        workers = ui.query_one("#workers", VirtualTable)
+        drawn = "\n".join(workers._line(row) for row in workers.rows)
+        assert "[/]For0 [/]Sur0" in drawn and "[link=http://evil" in drawn
+        assert not any(bad in drawn for bad in ("\x1b", "\x07", "\x9b", "\ufffe", "\u202e"))
+        await pilot.press("w", "slash", *"000102", "escape", "enter")  # the [link=…] worker
+        await loaded(ui, pilot)
+        facts = str(ui.screen.query_one("#worker-facts", Static).render())
+        assert "[link=http://evil]click[/link]" in facts
+        await pilot.press("escape", "w", "slash", *"000104", "escape", "enter")  # the clear-screen worker
+        await loaded(ui, pilot)
+        assert "\x1b" not in str(ui.screen.query_one("#worker-facts", Static).render())

@@ -79,6 +79,9 @@ def test_headers_and_values_in_words_and_options_take_them(sample_db):
     stages = run(sample_db, "stages", "--stage", "pre-ASYE", *AS_OF)
     assert "pre-ASYE" in stages and "pre_asye" not in stages
     assert run(sample_db, "stages", "--stage", "pre_asye", *AS_OF) == stages
+    words = run(sample_db, "milestones", "--status", "Not applicable", *AS_OF, "--format", "json")
+    assert json.loads(words) and {m["status"] for m in json.loads(words)} == {"not_applicable"}
+    assert run(sample_db, "project", "--by", "financial year", "--years", "1", *AS_OF).count("baseline") == 2
     ratios = json.loads(run(sample_db, "indicators", *AS_OF, "--format", "json"))
     assert isinstance(ratios[0]["turnover"], float) and 0 < ratios[0]["turnover"] < 1  # 0.123, not "12.3%"
 

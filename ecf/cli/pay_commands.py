@@ -11,7 +11,7 @@ import typer
 
 from ecf.cli.common import fail, open_app, parse_day
 from ecf.cli.output import Format, clean, console, markup, render
-from ecf.presentation.formats import year_labels
+from ecf.presentation.formats import option_key, year_labels
 from ecf.progression.calendar import uk
 
 if TYPE_CHECKING:  # pandas and the pay model load when a command needs them: `ecf --help` stays instant
@@ -149,7 +149,8 @@ def project(
     sums by financial year unless --by says otherwise; csv and json give every month."""
     from ecf.services import projection as service
     from payscales.loader import PayDataError
-    keys = [k.strip() for k in (by or ("financial_year" if fmt is Format.TABLE else "month")).split(",")]
+    # `financial year` as the table heads it, or `financial_year`
+    keys = [option_key(k) for k in (by or ("financial_year" if fmt is Format.TABLE else "month")).split(",")]
     if monte_carlo is not None:
         _monte_carlo(scenario, years, as_of, calibrate, lgps_rate, pay_file, monte_carlo, seed, keys, fmt)
         return

@@ -53,7 +53,7 @@ def _statuses(text: str | None) -> list[MilestoneStatus] | None:
         return None
     found = []
     for part in text.split(","):
-        name = part.strip().lower().replace("-", "_")
+        name = option_key(part)  # `not applicable` as the table shows it, or `not_applicable`
         try:
             found.append(MilestoneStatus(name))
         except ValueError:
@@ -245,6 +245,7 @@ def cohorts(
     fmt: FormatOption = Format.TABLE,
 ) -> None:
     """Intake cohorts (academic year of ASYE/ECDP start): stage, outcomes, progress and retention so far."""
+    by = option_key(by)
     if by not in ("intake", "team", "manager"):
         raise typer.BadParameter("--by must be intake, team or manager")
     progress, found = service.intake_cohorts(open_app(), _as_of(as_of), by, rules)  # type: ignore[arg-type]

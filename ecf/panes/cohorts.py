@@ -39,8 +39,8 @@ class CohortsPane(Vertical):
 
     def on_mount(self) -> None:
         self.query_one("#cohort-list", DataTable).add_columns(
-            "Intake", "Size", "In post", "ASYE", "ECF year 2", "ECF years 3-5", "Passed", "Failed", "Progress",
-            "Overdue", "Kept 12m", "Kept 24m", "Kept 36m",
+            "Intake", "Size", "In post", "Progress", "Kept 12m", "Kept 24m", "Kept 36m", "ASYE", "ECF year 2",
+            "ECF years 3-5", "Passed", "Failed", "Overdue",
         )  # fmt: skip
         self.query_one("#cohort-members", DataTable).add_columns("ID", "Name", "Team", "Stage now")
 
@@ -53,10 +53,10 @@ class CohortsPane(Vertical):
         for index, c in enumerate(cohorts):
             retention = [f"{share(r.rate)} of {r.reached}" if r.reached else "" for r in c.retention]
             table.add_row(
-                c.intake, str(c.size), str(c.in_post), str(c.stages.get(Stage.ASYE, 0)),
-                str(c.stages.get(Stage.ECF_YEAR_2, 0)), str(c.stages.get(Stage.ECF_YEARS_3_5, 0)),
-                str(c.outcomes.get("passed", 0)), str(c.outcomes.get("failed", 0)), share(c.progress), str(c.overdue),
-                *retention, key=str(index),
+                c.intake, str(c.size), str(c.in_post), share(c.progress), *retention,  # what 80 columns show
+                str(c.stages.get(Stage.ASYE, 0)), str(c.stages.get(Stage.ECF_YEAR_2, 0)),
+                str(c.stages.get(Stage.ECF_YEARS_3_5, 0)), str(c.outcomes.get("passed", 0)),
+                str(c.outcomes.get("failed", 0)), str(c.overdue), key=str(index),
             )  # fmt: skip
         self.query_one("#cohorts-status", Static).update(
             f"{len(cohorts)} intakes (academic years of the ASYE/ECDP start). Enter lists an intake's members."

@@ -18,6 +18,7 @@ from ecf.cli.common import parse_day
 from ecf.panes.choices import chosen, narrowed, offer, words
 from ecf.panes.table import VirtualTable, measure
 from ecf.presentation.formats import human
+from ecf.presentation.text import clean, plain
 from ecf.progression.facts import MilestoneStatus, Outcome
 from ecf.services import progression as service
 from ecf.services.context import App as EcfApp
@@ -52,7 +53,7 @@ class RecordDialog(ModalScreen[Completion | None]):
 
     def compose(self) -> ComposeResult:
         with Vertical(id="record-dialog"):
-            yield Label(f"Record as done: {self.what}")
+            yield Label(plain(f"Record as done: {self.what}"))  # names from the data and rules: text, not markup
             today: date = self.app.today  # type: ignore[attr-defined]
             yield Input(value=today.strftime("%d/%m/%Y"), placeholder="dd/mm/yyyy", id="record-date")
             if self.with_outcome:
@@ -169,10 +170,10 @@ class MilestonesPane(Vertical):
                     recorded_at=datetime.now(UTC), outcome=completion.outcome, recorded_by=login_name(),
                 )  # fmt: skip
             except (service.BadRecord, service.UnknownWorker) as exc:
-                self.app.notify(str(exc), title="Not recorded", severity="error")
+                self.app.notify(clean(exc), title="Not recorded", severity="error", markup=False)
                 return
             outcome = f" ({completion.outcome.value})" if completion.outcome else ""
-            self.app.notify(f"{what}: done {human(completion.done)}{outcome}", title="Recorded")
+            self.app.notify(clean(f"{what}: done {human(completion.done)}{outcome}"), title="Recorded", markup=False)
             self.app.action_refresh()  # type: ignore[attr-defined]  # every tab, off the screen's thread
 
         self.app.push_screen(RecordDialog(what, with_outcome=row.ends_programme), store)

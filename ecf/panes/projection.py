@@ -106,7 +106,8 @@ class ProjectionPane(VerticalScroll):
         try:
             results = [service.run_projection(self.ecf, service.ProjectionRequest(n, years, today)) for n in names]
         except (service.UnknownName, service.PayDataError, ValueError) as exc:
-            self.app.call_from_thread(self.app.notify, str(exc), title="Projection failed", severity="error")
+            self.app.call_from_thread(self.app.notify, clean(exc), title="Projection failed", severity="error",
+                                      markup=False)  # fmt: skip
             return
         self.app.call_from_thread(self._show, results, years)
 
@@ -162,6 +163,7 @@ class ProjectionPane(VerticalScroll):
         try:
             written = service.export_workbook(self.ecf, requests, target, datetime.now(), pseudonymise=pseudonymise)
         except (service.ExportError, service.PayDataError, ValueError) as exc:
-            self.app.call_from_thread(self.app.notify, str(exc), title="Export failed", severity="error")
+            self.app.call_from_thread(self.app.notify, clean(exc), title="Export failed", severity="error",
+                                      markup=False)  # fmt: skip
             return
-        self.app.call_from_thread(self.app.notify, f"Wrote {written}", title="Finance workbook")
+        self.app.call_from_thread(self.app.notify, f"Wrote {clean(written)}", title="Finance workbook", markup=False)

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 
 import typer
 
-from ecf.cli.output import errors, markup
+from ecf.cli.output import clean, errors, markup
 
 if TYPE_CHECKING:
     from ecf.services.context import App
@@ -27,11 +27,11 @@ def parse_day(text: str) -> date:
 
     cleaned = text.strip()
     if not cleaned or not (cleaned[:4].isdigit() or "/" in cleaned):
-        raise typer.BadParameter(f"'{text}' is not a date; use dd/mm/yyyy or yyyy-mm-dd")
+        raise typer.BadParameter(f"'{clean(text)}' is not a date; use dd/mm/yyyy or yyyy-mm-dd")
     try:
         return parse_date(cleaned)
     except CellError as exc:
-        raise typer.BadParameter(f"'{text}' is not a date; use dd/mm/yyyy or yyyy-mm-dd") from exc
+        raise typer.BadParameter(f"'{clean(text)}' is not a date; use dd/mm/yyyy or yyyy-mm-dd") from exc
 
 
 def fail(message: str, code: int = 2) -> typer.Exit:

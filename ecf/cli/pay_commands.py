@@ -156,7 +156,7 @@ def project(
         return
     unknown = [k for k in keys if k not in BY_CHOICES]
     if unknown:
-        raise typer.BadParameter(f"--by {unknown[0]}: choose from {', '.join(BY_CHOICES)}")
+        raise typer.BadParameter(f"--by {clean(unknown[0])}: choose from {', '.join(BY_CHOICES)}")
     if calibrate not in ("national", "own"):
         raise typer.BadParameter("--calibrate must be national or own")
     app = open_app()

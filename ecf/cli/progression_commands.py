@@ -57,8 +57,8 @@ def _statuses(text: str | None) -> list[MilestoneStatus] | None:
         try:
             found.append(MilestoneStatus(name))
         except ValueError:
-            choices = ", ".join(s.value for s in MilestoneStatus)
-            raise typer.BadParameter(f"unknown status '{part.strip()}' (choose from {choices})") from None
+            choices = ", ".join(value_words(s.value) for s in MilestoneStatus)
+            raise typer.BadParameter(f"unknown status '{clean(part.strip())}' (choose from {choices})") from None
     return found
 
 
@@ -213,7 +213,7 @@ def stages(
         stage = option_key(stage)  # `pre-ASYE` as the table shows it, or `pre_asye`
         if stage not in {s.value for s in Stage}:
             choices = ", ".join(STAGE_LABELS[s] for s in Stage)
-            raise typer.BadParameter(f"unknown stage '{markup(stage)}' (choose from {choices})")
+            raise typer.BadParameter(f"unknown stage '{clean(stage)}' (choose from {choices})")
     progress = service.assess_workforce(open_app(), _as_of(as_of), team=team, rules_file=rules)
     rows = []
     for item in progress.workers:

@@ -90,7 +90,7 @@ async def test_the_dashboard_shows_stages_milestones_and_indicators(app):
         labels = {stages.get_row_at(i)[0] for i in range(stages.row_count)}
         assert {"ASYE", "experienced"} <= labels
         indicators = ui.query_one("#indicators", DataTable)
-        assert indicators.get_row_at(0)[0] == "Turnover (12 months)" and indicators.get_row_at(0)[1].endswith("%")
+        assert indicators.get_row_at(0)[0] == "Turnover (12m)" and indicators.get_row_at(0)[1].endswith("%")
         trends = [indicators.get_row_at(i)[2] for i in range(indicators.row_count)]
         assert all(len(trend) == 3 for trend in trends if trend)  # one mark per snapshot
 

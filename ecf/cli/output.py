@@ -33,6 +33,7 @@ class Format(StrEnum):
 
 console = Console()
 errors = Console(stderr=True)
+LONGEST = 400  # characters of one cell a table shows, even with --wide (csv and json give it whole)
 # --width N and --wide (set by the main callback): how wide tables are drawn. None: the terminal's, 80 when piped.
 view: dict[str, int | bool | None] = {"width": None, "wide": False}
 
@@ -67,6 +68,8 @@ def _cell(value: Any, money: bool, ratio: bool, words: bool) -> str:
         return pounds(value)
     if ratio:
         return percent(value)
+    if isinstance(value, str) and len(value) > LONGEST:
+        value = value[: LONGEST - 1] + "…"  # a 5 MB cell from a hostile file is not measured or printed whole
     if words and isinstance(value, str):
         return value_words(clean(value))
     return human(value)

@@ -245,7 +245,10 @@ def show_changes(changes: list[Change], title: str, limit: int | None = None, fu
         {"as_of": c.as_of, "employee_id": c.employee_id, "name": c.name, "change": c.kind, "detail": c.detail}
         for c in shown
     ]
-    show_table(rows, ["as_of", "employee_id", "name", "change", "detail"], keep=("employee_id", "change"))
+    one_date = len({c.as_of for c in shown}) == 1  # one snapshot's changes: its date is in the title already
+    columns = ["employee_id", "name", "change", "detail"] if one_date else ["as_of", "employee_id", "name", "change",
+                                                                           "detail"]  # fmt: skip
+    show_table(rows, columns, keep=("employee_id", "change"))
     if len(shown) < len(changes):
         console.print(
             f"  … and {len(changes) - len(shown):,} more: {full or 'ecf changes'} lists them all "

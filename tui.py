@@ -23,7 +23,6 @@ from textual.widgets import DataTable, Footer, Header, Input, Static, TabbedCont
 
 import ecf
 from ecf.census.presentation import deadline_line
-from ecf.cli.output import human
 from ecf.domain.changes import Change
 from ecf.panes.census import CensusScreen
 from ecf.panes.cohorts import CohortsPane
@@ -35,6 +34,8 @@ from ecf.panes.projection import ProjectionPane
 from ecf.panes.table import VirtualTable
 from ecf.panes.worker import WorkerScreen
 from ecf.panes.workforce import WorkforcePane, prepare_progress, prepare_workers
+from ecf.presentation.formats import human
+from ecf.presentation.text import clean, plain
 from ecf.services.census import census_reminder
 from ecf.services.connection import explain_failure, is_lost_connection, mask
 from ecf.services.context import App as EcfApp
@@ -110,12 +111,12 @@ class EcfTui(App[None]):
             with TabPane("History", id="imports"):
                 yield DataTable(id="import-list", zebra_stripes=True, cursor_type="row")
             with TabPane("Changes", id="changes"):
-                yield VirtualTable(("Employee ID", "Name", "Change", "Detail"), id="change-list")
+                yield VirtualTable(("ID", "Name", "Change", "Detail"), keep=(0, 1, 2, 3), atomic=(0,), id="change-list")
         yield Footer()
 
     def on_mount(self) -> None:
         self.query_one("#import-list", DataTable).add_columns(
-            "#", "File", "Snapshot", "Imported", "Rows", "Accepted", "Rejected", "Warnings", "Status"
+            "#", "File", "Snapshot", "Status", "Rows", "Accepted", "Rejected", "Warnings", "Imported"
         )
         self.action_refresh()
 
@@ -135,8 +136,8 @@ class EcfTui(App[None]):
             except (SQLAlchemyError, DatabaseError) as exc:  # the database went away: say so, keep the app up
                 if attempt == 1 and is_lost_connection(exc):
                     continue  # the pool dropped the dead connection: read again on a new one
-                message = explain_failure(exc) or f"cannot read the database: {mask(str(exc).splitlines()[0])}"
-                self.call_from_thread(self.notify, message, title="Database", severity="error")
+                message = explain_failure(exc) or f"cannot read the database: {clean(mask(str(exc).splitlines()[0]))}"
+                self.call_from_thread(self.notify, message, title="Database", severity="error", markup=False)
                 return
 
     def _read_everything(self) -> None:
@@ -164,10 +165,11 @@ class EcfTui(App[None]):
         table.clear()
         for i in imports:
             status = "active" if i.active else f"superseded by #{i.superseded_by}"
-            table.add_row(str(i.id), i.file_name, human(i.as_of), human(i.imported_at), str(i.rows_total),
-                          str(i.rows_accepted), str(i.rows_rejected), str(i.warnings), status)  # fmt: skip
+            # the status beside the snapshot, where an 80-column window shows it
+            counts = (str(i.rows_total), str(i.rows_accepted), str(i.rows_rejected), str(i.warnings))
+            table.add_row(str(i.id), plain(i.file_name), human(i.as_of), status, *counts, human(i.imported_at))
         listing = self.query_one("#change-list", VirtualTable)
-        listing.set_rows([(c.employee_id, c.name, c.kind.value, c.detail) for c in changes])
+        listing.set_rows([(c.employee_id, c.name, human(c.kind), c.detail) for c in changes])
 
     @on(VirtualTable.RowSelected, "#workers")
     def _open_worker(self, event: VirtualTable.RowSelected) -> None:
@@ -209,6 +211,11 @@ class EcfTui(App[None]):
         yield SystemCommand("Census (s)", "the workforce census return: what is missing, checks, figures",
                             self.action_census)  # fmt: skip
         yield SystemCommand("Refresh (r)", "read the database again", self.action_refresh)
+        yield SystemCommand("Light theme", "dark text on a light background", partial(self._theme, "textual-light"))
+        yield SystemCommand("Dark theme", "light text on a dark background", partial(self._theme, "textual-dark"))
+
+    def _theme(self, name: str) -> None:
+        self.theme = name
 
     def action_census(self) -> None:
         self.push_screen(CensusScreen(self.ecf, self.today))

@@ -29,7 +29,8 @@ def ecf(db_url: str, *args: str, stdin: str | None = None) -> subprocess.Complet
 def test_import_then_list_workers_and_imports_as_csv_and_json(db_url):
     done = ecf(db_url, "import", *map(str, MONTHS[-2:]))
     assert done.returncode == 0, done.stderr
-    assert "Imported as #2" in done.stdout and "Changes since 30/09/2026" in done.stdout
+    assert "2 files:" in done.stdout and "31/10/2026  #2" in done.stdout  # many files: one row each
+    assert "ecf changes --since 31/10/2026" in done.stdout
     rows = list(csv.DictReader(io.StringIO(ecf(db_url, "workers", "--format", "csv").stdout)))
     assert rows and {"employee_id", "date_qualified", "fte", "contract_type", "status", "last_seen"} <= set(rows[0])
     assert all(row["employee_id"].isdigit() and len(row["employee_id"]) == 6 for row in rows)  # leading zeros kept

@@ -106,4 +106,4 @@ async def test_the_projection_tab_compares_inputs_and_draws_a_tornado(app):
         assert "each assumption moved one at a time" in str(ui.query_one("#projection-status", Static).render())
         await pilot.click("#project")
         await loaded(ui, pilot)
-        assert table.get_row_at(0)[0] == "baseline"
+        assert str(table.get_row_at(0)[0]) == "baseline"

@@ -140,8 +140,8 @@ async def test_the_tui_projects_and_exports_with_the_stored_pay_and_offers_store
         await loaded(ui, pilot)
         table = ui.query_one("#projection-table", DataTable)
         rows = [table.get_row_at(i) for i in range(table.row_count)]
-        assert [r[0] for r in rows] == ["tight"] * len(engine)
-        assert [r[8] for r in rows] == [pounds(t) for t in engine["total"]]  # with the stored pay settings
+        assert [str(r[0]) for r in rows] == ["tight"] * len(engine)
+        assert [str(r[2]) for r in rows] == [pounds(t) for t in engine["total"]]  # with the stored pay settings
         await pilot.click("#export")
         await loaded(ui, pilot)
     written = next(tmp_path.glob("ecf-projection-tight-*.xlsx"))

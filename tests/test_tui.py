@@ -90,7 +90,7 @@ async def test_the_dashboard_shows_stages_milestones_and_indicators(app):
         labels = {stages.get_row_at(i)[0] for i in range(stages.row_count)}
         assert {"ASYE", "experienced"} <= labels
         indicators = ui.query_one("#indicators", DataTable)
-        assert indicators.get_row_at(0)[0] == "Turnover (12 months)" and indicators.get_row_at(0)[1].endswith("%")
+        assert indicators.get_row_at(0)[0] == "Turnover (12m)" and indicators.get_row_at(0)[1].endswith("%")
         trends = [indicators.get_row_at(i)[2] for i in range(indicators.row_count)]
         assert all(len(trend) == 3 for trend in trends if trend)  # one mark per snapshot
 
@@ -212,9 +212,10 @@ async def test_the_projection_tab_projects_the_baseline_when_opened_and_scrolls_
         await pilot.press("p")
         await loaded(ui, pilot)
         table = ui.query_one("#projection-table", DataTable)
-        assert [table.get_row_at(i)[:2] for i in range(table.row_count)] == [
-            ["baseline", year] for year in ("2026/27", "2027/28", "2028/29", "2029/30", "2030/31", "2031/32")
-        ]
+        assert [[str(c) for c in table.get_row_at(i)[:2]] for i in range(table.row_count)] == [
+            ["baseline", year]
+            for year in ("2026/27 (Dec–Mar)", "2027/28", "2028/29", "2029/30", "2030/31", "2031/32 (Apr–Nov)")
+        ]  # the part years at either end say which months they cover
         pane = ui.query_one("#projection-pane")
         assert ui.focused is pane and pane.scroll_y == 0
         await pilot.press("end")
@@ -233,8 +234,9 @@ async def test_the_projection_tab_projects_two_scenarios_and_draws_them(app, tmp
         await pilot.click("#project")
         await loaded(ui, pilot)
         table = ui.query_one("#projection-table", DataTable)
-        scenarios = {table.get_row_at(i)[0] for i in range(table.row_count)}
-        assert scenarios == {"baseline", "retention"} and table.get_row_at(0)[8].startswith("£")
+        scenarios = {str(table.get_row_at(i)[0]) for i in range(table.row_count)}
+        assert scenarios == {"baseline", "retention", "retention − baseline"}  # with the difference rows
+        assert str(table.get_row_at(0)[2]).startswith("£")  # the total
         assert "leaving hazard" in str(ui.query_one("#projection-status", Static).render())
         await pilot.click("#export")
         await loaded(ui, pilot)

@@ -5,16 +5,21 @@ from __future__ import annotations
 
 from datetime import date, datetime
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from ecf.cli import common
 from ecf.cli.common import fail, open_app, parse_day
+from ecf.cli.lazy import lazy
 from ecf.cli.output import console
 from ecf.progression.calendar import uk
-from ecf.services import admin
-from ecf.services.context import App
+
+if TYPE_CHECKING:
+    from ecf.services import admin
+    from ecf.services.context import App
+else:  # SQLAlchemy loads with the first command that needs the database, not with `ecf --help`
+    admin = lazy("ecf.services.admin")
 
 admin_app = typer.Typer(help="Roles and grants on a shared PostgreSQL database (run by the database owner).")
 

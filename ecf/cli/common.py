@@ -3,18 +3,21 @@
 from __future__ import annotations
 
 from datetime import date
+from typing import TYPE_CHECKING
 
 import typer
 
-from ecf.cli.output import errors
-from ecf.services.context import App
-from importers.parsing import CellError, parse_date
+from ecf.cli.output import clean, errors, markup
+
+if TYPE_CHECKING:
+    from ecf.services.context import App
 
 state: dict[str, str | None] = {"db": None}
 
 
 def open_app() -> App:
     from ecf.cli.admin_commands import check_command
+    from ecf.services.context import App  # SQLAlchemy and the storage load here, when a command needs the data
 
     app = App.open(state["db"])
     check_command(app)  # a login without the role this command needs is told so before any work starts
@@ -23,15 +26,18 @@ def open_app() -> App:
 
 def parse_day(text: str) -> date:
     """A date typed by a person: ISO (2026-10-31) or UK (31/10/2026). Nothing else, to avoid surprises."""
+    from importers.parsing import CellError, parse_date  # dateutil's parser: loaded for a date option only
+
     cleaned = text.strip()
     if not cleaned or not (cleaned[:4].isdigit() or "/" in cleaned):
-        raise typer.BadParameter(f"'{text}' is not a date; use dd/mm/yyyy or yyyy-mm-dd")
+        raise typer.BadParameter(f"'{clean(text)}' is not a date; use dd/mm/yyyy or yyyy-mm-dd")
     try:
         return parse_date(cleaned)
     except CellError as exc:
-        raise typer.BadParameter(f"'{text}' is not a date; use dd/mm/yyyy or yyyy-mm-dd") from exc
+        raise typer.BadParameter(f"'{clean(text)}' is not a date; use dd/mm/yyyy or yyyy-mm-dd") from exc
 
 
 def fail(message: str, code: int = 2) -> typer.Exit:
-    errors.print(f"[bold red]error:[/] {message}", highlight=False, markup=True, soft_wrap=True)
+    """One line on stderr; the message may hold names or values from data, so it is shown as text, not markup."""
+    errors.print(f"[bold red]error:[/] {markup(message)}", highlight=False, markup=True, soft_wrap=True)
     return typer.Exit(code)

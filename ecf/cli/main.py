@@ -7,29 +7,39 @@ import sys
 from dataclasses import asdict
 from datetime import date
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from ecf import __version__
-from ecf.cli import common
+from ecf.cli import common, output
 from ecf.cli.admin_commands import register as register_admin
 from ecf.cli.census_command import register as register_census
 from ecf.cli.common import fail, open_app, parse_day
 from ecf.cli.import_command import run_imports, show_changes
-from ecf.cli.output import Format, console, errors, human, render
+from ecf.cli.lazy import lazy
+from ecf.cli.output import Format, console, errors, human, markup, render
 from ecf.cli.pay_commands import register as register_pay
 from ecf.cli.profile_commands import register as register_profiles
 from ecf.cli.profile_commands import run_check
 from ecf.cli.progression_commands import register as register_progression
-from ecf.rules.loader import RulesError
-from ecf.services.connection import explain_failure, mask
-from ecf.services.imports import AsOfRequired, changes_since, import_findings, list_imports
-from ecf.services.workforce import current_workers, database_info
-from ecf.storage.database import DatabaseError
-from ecf.storage.repository import RECORD_FIELDS
-from importers.mapping import ProfileError
-from importers.readers import UnreadableFile
+
+if TYPE_CHECKING:
+    from ecf.services import imports as import_service
+    from ecf.services import workforce
+    from ecf.storage import repository
+    from importers import mapping
+else:  # storage, pandas and the readers load when a command runs: `ecf --help` is instant
+    import_service, workforce = lazy("ecf.services.imports"), lazy("ecf.services.workforce")
+    repository, mapping = lazy("ecf.storage.repository"), lazy("importers.mapping")
+
+# Failures that are the user's to fix (one line, exit 2), by module and class: a module not yet imported cannot
+# have raised one, so none is imported just to be caught.
+KNOWN_ERRORS = (
+    ("importers.readers", "UnreadableFile"), ("ecf.services.imports", "AsOfRequired"),
+    ("importers.mapping", "ProfileError"), ("ecf.storage.database", "DatabaseError"),
+    ("ecf.rules.loader", "RulesError"),
+)  # fmt: skip
 
 app = typer.Typer(
     help="ecf-tracker: the early careers of a council's children's social workers, from the monthly HR file.",
@@ -61,7 +71,15 @@ def main(
         ),
     ] = None,
     version: Annotated[bool, typer.Option("--version", help="Show the version and exit.")] = False,
+    width: Annotated[
+        int | None,
+        typer.Option("--width", min=20, metavar="N", help="Fit tables to N columns (default: the terminal's, or 80)."),
+    ] = None,
+    wide: Annotated[bool, typer.Option("--wide", help="Show every column of a table, however wide.")] = False,
 ) -> None:
+    output.view.update(width=width, wide=wide)
+    if width is not None:
+        console.width = width
     if version:
         console.print(f"ecf-tracker {__version__}")
         raise typer.Exit()
@@ -93,12 +111,15 @@ def import_(
     check: Annotated[
         bool, typer.Option("--check", help="Show the mapping and every finding; store nothing.")
     ] = False,
+    details: Annotated[
+        bool, typer.Option("--details", help="List every finding's row, not only the counts by kind.")
+    ] = False,
 ) -> None:
     """Import monthly HR files (or census XML returns) as dated snapshots. Exit code 0 stored (or already stored),
     1 errors in the data, 2 the file cannot be read."""
     if check:
         raise typer.Exit(run_check(files, as_of, profile))
-    raise typer.Exit(run_imports(files, as_of, profile, accept_valid, replace))
+    raise typer.Exit(run_imports(files, as_of, profile, accept_valid, replace, details))
 
 
 @app.command()
@@ -109,18 +130,18 @@ def workers(
 ) -> None:
     """The workforce now: one row per worker, from the latest snapshot each appears in."""
     rows = []
-    for state in current_workers(open_app(), include_left=all_, team=team):
-        row = {name: getattr(state.record, name) for name in RECORD_FIELDS}
+    for state in workforce.current_workers(open_app(), include_left=all_, team=team):
+        row = {name: getattr(state.record, name) for name in repository.RECORD_FIELDS}
         row["absences"] = [
             {"start": a.period.start, "end": a.period.end, "type": a.absence_type.value} for a in state.record.absences
         ]
         row.update(status=state.status, last_seen=state.last_seen)
+        row["name"] = " ".join(part for part in (state.record.forename, state.record.surname) if part)
         rows.append(row)
-    columns = [*RECORD_FIELDS, "absences", "status", "last_seen"]
+    columns = [*repository.RECORD_FIELDS, "absences", "status", "last_seen"]
     shown = [
         "employee_id",
-        "surname",
-        "forename",
+        "name",
         "team",
         "role",
         "grade",
@@ -130,14 +151,15 @@ def workers(
         "start_date",
         "status",
     ]
-    render(rows, columns, fmt, table_columns=shown, title=f"{len(rows)} workers", empty="No workers stored yet.")
+    render(rows, columns, fmt, table_columns=shown, title=f"{len(rows)} workers", empty="No workers stored yet.",
+           keep=("employee_id", "name", "status"))  # fmt: skip
 
 
 @app.command()
 def imports(fmt: FormatOption = Format.TABLE) -> None:
     """Every import: file, SHA-256, snapshot date, row counts, when."""
     rows = []
-    for info in list_imports(open_app()):
+    for info in import_service.list_imports(open_app()):
         row = asdict(info)
         row["status"] = "active" if info.active else f"superseded by #{info.superseded_by}"
         rows.append(row)
@@ -168,7 +190,9 @@ def imports(fmt: FormatOption = Format.TABLE) -> None:
         "warnings",
         "status",
     ]
-    render(rows, columns, fmt, table_columns=shown, title="Imports", empty="No imports yet.")
+    render(rows, columns, fmt, table_columns=shown, title="Imports", empty="No imports yet.",
+           keep=("id", "file_name", "as_of", "status"), atomic=("file_name",), headers={"id": "#"},
+           drop=("imported_at", "rows_total", "warnings"))  # fmt: skip
 
 
 @app.command()
@@ -179,7 +203,7 @@ def findings(
     fmt: FormatOption = Format.TABLE,
 ) -> None:
     """The errors and warnings stored with an import: row, column, value, code and what is wrong."""
-    found = import_findings(open_app(), import_id)
+    found = import_service.import_findings(open_app(), import_id)
     if found is None:
         raise fail(f"no import #{import_id}" if import_id else "no imports yet")
     info, issues = found
@@ -193,6 +217,9 @@ def findings(
         table_columns=shown,
         title=f"Import #{info.id}: {info.file_name}",
         empty=f"Import #{info.id} ({info.file_name}) has no findings.",
+        keep=("row_number", "code", "message"),
+        headers={"code": "Problem", "message": "What is wrong"},
+        drop=("severity",),
     )
 
 
@@ -210,7 +237,7 @@ def changes(
     fmt: FormatOption = Format.TABLE,
 ) -> None:
     """Joiners, leavers and changes of grade, FTE, team, contract and role between monthly snapshots."""
-    found = changes_since(open_app(), since)
+    found = import_service.changes_since(open_app(), since)
     if fmt is Format.TABLE:
         show_changes(found, f"Changes in snapshots from {human(since)}" if since else "Changes in the latest snapshot")
         return
@@ -221,7 +248,7 @@ def changes(
 @app.command()
 def info(fmt: FormatOption = Format.TABLE) -> None:
     """Which database is in use and what it holds."""
-    facts = asdict(database_info(open_app()))
+    facts = asdict(workforce.database_info(open_app()))
     if fmt is not Format.TABLE:
         render([facts], list(facts), fmt)
         return
@@ -240,7 +267,10 @@ def info(fmt: FormatOption = Format.TABLE) -> None:
     }
     for key, label in labels.items():
         if facts[key] is not None or key not in ("file_size",):
-            console.print(f"{label:<32} {human(facts[key]) or '-'}", soft_wrap=True)
+            value = human(facts[key]) or "-"
+            # A path is never split: too long to sit beside its label, it goes on the next line.
+            line = f"{label:<32} {value}" if 33 + len(value) <= console.width else f"{label}\n  {value}"
+            console.print(line, soft_wrap=True, markup=False, highlight=False)
 
 
 @app.command()
@@ -277,15 +307,46 @@ def demo(
         EcfTui(built.app).run()
 
 
+VIEW_OPTIONS = ("--wide", "--width")
+
+
+def hoisted(args: list[str]) -> list[str]:
+    """`ecf workers --wide` as well as `ecf --wide workers`: the table options belong to the main command, so they
+    are moved in front of the subcommand wherever they are typed (the footer of a narrowed table suggests them)."""
+    front: list[str] = []
+    rest: list[str] = []
+    i = 0
+    while i < len(args):
+        arg = args[i]
+        if arg == "--":
+            rest += args[i:]
+            break
+        if arg == "--wide" or arg.startswith("--width="):
+            front.append(arg)
+        elif arg == "--width" and i + 1 < len(args):
+            front += [arg, args[i + 1]]
+            i += 1
+        else:
+            rest.append(arg)
+        i += 1
+    return front + rest
+
+
+def known(exc: BaseException) -> bool:
+    for module_name, class_name in KNOWN_ERRORS:
+        module = sys.modules.get(module_name)
+        if module is not None and isinstance(exc, getattr(module, class_name)):
+            return True
+    return False
+
+
 def run() -> None:
     """Entry point: known failures become one line and an exit code, never a traceback."""
     try:
-        code = app(standalone_mode=False)  # click returns the exit code instead of exiting in this mode
+        # click returns the exit code instead of exiting in this mode
+        code = app(args=hoisted(sys.argv[1:]), prog_name="ecf", standalone_mode=False)
     except typer.Exit as exit_:
         code = exit_.exit_code
-    except (UnreadableFile, AsOfRequired, ProfileError, DatabaseError, RulesError) as exc:
-        errors.print(f"[bold red]error:[/] {exc}", highlight=False, soft_wrap=True)
-        sys.exit(2)
     except KeyboardInterrupt:
         errors.print("Interrupted: the import in progress was rolled back; nothing was stored.")
         sys.exit(130)
@@ -293,6 +354,9 @@ def run() -> None:
         errors.print("Aborted.")
         sys.exit(130)
     except Exception as exc:  # usage errors know how to show themselves; anything else is a bug
+        if known(exc):
+            errors.print(f"[bold red]error:[/] {markup(exc)}", highlight=False, soft_wrap=True)
+            sys.exit(2)
         # Typer raises click's usage errors (vendored inside typer from 0.2x on, so matched by shape, not class).
         show, exit_code = getattr(exc, "show", None), getattr(exc, "exit_code", None)
         if callable(show) and isinstance(exit_code, int):
@@ -300,13 +364,15 @@ def run() -> None:
             sys.exit(exit_code)
         if os.environ.get("ECF_DEBUG"):
             raise
+        from ecf.services.connection import explain_failure, mask
+
         explained = explain_failure(exc)  # a refused permission or a lost connection: one plain line
         if explained:
-            errors.print(f"[bold red]error:[/] {explained}", highlight=False, soft_wrap=True)
+            errors.print(f"[bold red]error:[/] {markup(explained)}", highlight=False, soft_wrap=True)
             sys.exit(2)
         errors.print(
-            f"[bold red]internal error:[/] {type(exc).__name__}: {mask(str(exc))}. Nothing half-stored: each import is "
-            "one transaction. Run again with ECF_DEBUG=1 for details."
+            f"[bold red]internal error:[/] {type(exc).__name__}: {markup(mask(str(exc)))}. Nothing half-stored: each "
+            "import is one transaction. Run again with ECF_DEBUG=1 for details."
         )
         sys.exit(3)
     sys.exit(code if isinstance(code, int) else 0)

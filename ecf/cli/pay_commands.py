@@ -5,18 +5,19 @@ from __future__ import annotations
 from datetime import date, datetime
 from decimal import Decimal
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
-import pandas as pd
 import typer
 
 from ecf.cli.common import fail, open_app, parse_day
-from ecf.cli.output import Format, console, pounds, render
-from ecf.exports.workbook import ExportError
+from ecf.cli.output import Format, clean, console, markup, render
+from ecf.presentation.formats import option_key, year_labels
 from ecf.progression.calendar import uk
-from ecf.services import projection as service
-from payscales.loader import PayDataError
-from payscales.projection import COMPONENTS, Projection
+
+if TYPE_CHECKING:  # pandas and the pay model load when a command needs them: `ecf --help` stays instant
+    import pandas as pd
+
+    from payscales.projection import Projection
 
 FormatOption = Annotated[Format, typer.Option("--format", "-f", help="Output format: table, csv or json.")]
 PayFileOption = Annotated[
@@ -39,6 +40,8 @@ def register(app: typer.Typer) -> None:
 
 
 def _book(pay_file: Path | None) -> Any:
+    from ecf.services import projection as service
+    from payscales.loader import PayDataError
     try:
         return service.paybook(open_app(), pay_file)
     except PayDataError as exc:
@@ -54,7 +57,8 @@ def payscale_list(pay_file: PayFileOption = None, fmt: FormatOption = Format.TAB
          "confidence": s.source.confidence.value, "source": s.source.title, "origin": book.origins.get(s.id, "")}
         for s in book.scales.values()
     ]  # fmt: skip
-    render(rows, list(rows[0]), fmt, table_columns=["name", "title", "years", "points", "confidence", "origin"])
+    render(rows, list(rows[0]), fmt, table_columns=["name", "title", "years", "points", "confidence", "origin"],
+           keep=("name", "years"), drop=("origin", "title"))  # fmt: skip
 
 
 def _points(table: dict[str, dict[int, Decimal]]) -> str:
@@ -70,6 +74,7 @@ def payscale_show(
     fmt: FormatOption = Format.TABLE,
 ) -> None:
     """A scale's annual salaries by point for one financial year (default: the latest it has)."""
+    from ecf.services import projection as service
     book = _book(pay_file)
     try:
         scale = service.scale(book, name)
@@ -84,7 +89,8 @@ def payscale_show(
     ]
     award = next((a for a in scale.awards if a.year == wanted), None)
     if fmt is Format.TABLE:
-        console.print(f"{scale.name}, {wanted}" + (f": {award.rule} ({award.source})" if award else ""), soft_wrap=True)
+        console.print(clean(f"{scale.name}, {wanted}" + (f": {award.rule} ({award.source})" if award else "")),
+                      markup=False, highlight=False)  # fmt: skip
     render(rows, ["point", "annual_salary"], fmt)
 
 
@@ -100,23 +106,24 @@ def scenario_list(pay_file: PayFileOption = None, fmt: FormatOption = Format.TAB
 @scenario_app.command("show")
 def scenario_show(name: str, pay_file: PayFileOption = None) -> None:
     """Every input of a scenario, with the on-costs, agency rates and hazards it runs with."""
+    from ecf.services import projection as service
     book = _book(pay_file)
     try:
         chosen = service.scenario(book, name)
     except service.UnknownName as exc:
         raise fail(str(exc)) from exc
-    console.print(f"[bold]{chosen.name}[/] ({chosen.id}): {chosen.description}", soft_wrap=True)
-    console.print(f"From: {book.origins.get(chosen.id, 'shipped')}", highlight=False, soft_wrap=True)
+    console.print(f"[bold]{markup(chosen.name)}[/] ({markup(chosen.id)}): {markup(chosen.description)}", soft_wrap=True)
+    console.print(f"From: {markup(book.origins.get(chosen.id, 'shipped'))}", highlight=False, soft_wrap=True)
     console.print_json(chosen.model_dump_json(exclude={"kind", "id", "name", "description"}))
     console.print(
-        f"On-costs: {book.oncosts.name}; LGPS {book.oncosts.pension.lgps_rate}, levy {book.oncosts.levy.rate}"
+        f"On-costs: {markup(book.oncosts.name)}; LGPS {book.oncosts.pension.lgps_rate}, levy {book.oncosts.levy.rate}"
     )
     for period in book.oncosts.employer_ni:
         console.print(f"  employer NI from {uk(period.from_)}: {period.rate} above £{period.monthly_threshold}/month")
     rates = ", ".join(f"{role} £{rate}/h" for role, rate in book.agency.rates.items())
-    console.print(f"Agency: {rates}; {book.agency.hours_per_week} h x {book.agency.weeks_per_year} weeks")
+    console.print(f"Agency: {markup(rates)}; {book.agency.hours_per_week} h x {book.agency.weeks_per_year} weeks")
     console.print(f"Leaving: turnover {book.hazards.turnover}, {book.hazards.share_of_leavers_under_5_years} of "
-                  f"leavers under 5 years' service ({book.hazards.source.title})")  # fmt: skip
+                  f"leavers under 5 years' service ({markup(book.hazards.source.title)})")  # fmt: skip
 
 
 def project(
@@ -153,13 +160,16 @@ def project(
 
         run_sensitivity(scenario, years, as_of or date.today(), fmt, calibrate)
         return
-    keys = [k.strip() for k in (by or ("financial_year" if fmt is Format.TABLE else "month")).split(",")]
+    from ecf.services import projection as service
+    from payscales.loader import PayDataError
+    # `financial year` as the table heads it, or `financial_year`
+    keys = [option_key(k) for k in (by or ("financial_year" if fmt is Format.TABLE else "month")).split(",")]
     if monte_carlo is not None:
         _monte_carlo(scenario, years, as_of, calibrate, lgps_rate, pay_file, monte_carlo, seed, keys, fmt)
         return
     unknown = [k for k in keys if k not in BY_CHOICES]
     if unknown:
-        raise typer.BadParameter(f"--by {unknown[0]}: choose from {', '.join(BY_CHOICES)}")
+        raise typer.BadParameter(f"--by {clean(unknown[0])}: choose from {', '.join(BY_CHOICES)}")
     if calibrate not in ("national", "own"):
         raise typer.BadParameter("--calibrate must be national or own")
     app = open_app()
@@ -184,18 +194,29 @@ def project(
         cal = first.calibration
         console.print(
             f"From {uk(day)} for {years} years. Leaving hazard ({cal.method}): {cal.under_5:.1%} a year under 5 "
-            f"years' service, {cal.five_plus:.1%} from 5 years ({cal.source}).", soft_wrap=True, highlight=False,
+            f"years' service, {cal.five_plus:.1%} from 5 years ({markup(cal.source)}).", highlight=False,
         )  # fmt: skip
         for warning in first.warnings:
-            console.print(f"[yellow]note:[/] {warning}")
+            console.print(f"[yellow]note:[/] {markup(warning)}", highlight=False)
+    if fmt is Format.TABLE:  # a part year says which months it covers; csv and json keep the plain key
+        labels = months_of(tables[0][0])
+        for row in rows:
+            if "financial_year" in row:
+                row["financial_year"] = labels.get(row["financial_year"], row["financial_year"])
     shown = [c for c in columns if c not in ("grant_income", "net_total")] if fmt is Format.TABLE else None
-    render(rows, columns, fmt, table_columns=shown, title="Pay and retention projection (expected values, £)")
+    money = ("salary", "employer_ni", "pension", "levy", "agency", "total", "grant_income", "net_total")
+    render(rows, columns, fmt, table_columns=shown, title="Pay and retention projection (expected values)",
+           money=money, keep=("scenario", *keys, "total"), atomic=("scenario", "financial_year"),
+           drop=("experienced", "levy", "employer_ni", "pension", "fte", "agency", "leavers"))  # fmt: skip
 
 
 def _monte_carlo(
     scenario: str, years: int, as_of: date | None, calibrate: str, lgps_rate: float | None, pay_file: Path | None,
     runs: int, seed: int, keys: list[str], fmt: Format,
 ) -> None:  # fmt: skip
+    from ecf.services import projection as service
+    from payscales.loader import PayDataError
+
     by = "month" if "month" in keys else "financial_year"
     lgps = Decimal(str(lgps_rate)) if lgps_rate is not None else None
     request = service.ProjectionRequest(scenario, years, as_of or date.today(), calibrate, lgps, pay_file)
@@ -209,15 +230,16 @@ def _monte_carlo(
         row: dict[str, Any] = {"scenario": scenario, "runs": runs, "seed": seed, **record}
         for name in [c for c in record if c.startswith("total_")]:
             money = Decimal(str(record[name])).quantize(Decimal("0.01"))
-            row[name] = pounds(money) if fmt is Format.TABLE else money
+            row[name] = money
         for name in [c for c in record if c.startswith("leavers_")]:
             row[name] = round(float(record[name]), 2)
         rows.append(row)
     columns = ["scenario", by, "total_p10", "total_p50", "total_p90", "total_mean", "leavers_p10", "leavers_p50",
                "leavers_p90", "leavers_mean", "runs", "seed"]  # fmt: skip
     shown = [c for c in columns if c not in ("runs", "seed")]
-    render(rows, columns, fmt, table_columns=shown,
-           title=f"Monte Carlo: {runs} runs, seed {seed} (total = pay + on-costs + agency, £)")  # fmt: skip
+    render(rows, columns, fmt, table_columns=shown, money=[c for c in columns if c.startswith("total_")],
+           title=f"Monte Carlo: {runs} runs, seed {seed} (total = pay + on-costs + agency)",
+           keep=("scenario", by, "total_p50"), drop=("leavers_mean", "total_mean"))  # fmt: skip
 
 
 def _difference(
@@ -235,6 +257,11 @@ def _difference(
     return [{**row, "scenario": label} for row in _rows(second, difference, keys, for_people)]
 
 
+def months_of(result: Projection) -> dict[str, str]:
+    monthly = result.totals("month")
+    return year_labels(zip(monthly["financial_year"], monthly["month"], strict=True))
+
+
 def _table(result: Projection, keys: list[str]) -> pd.DataFrame:
     group = ["month", "financial_year"] if "month" in keys else keys
     group += [k for k in keys if k not in group]
@@ -247,14 +274,14 @@ def _rows(result: Projection, table: pd.DataFrame, keys: list[str], for_people: 
         row: dict[str, Any] = {"scenario": result.scenario.id, **record}
         for name in ("salary", "employer_ni", "pension", "levy", "agency", "total", "grant_income", "net_total"):
             money = Decimal(str(record[name])).quantize(Decimal("0.01"))
-            row[name] = pounds(money) if for_people else money
+            row[name] = money
         for name in ("fte", "leavers", "experienced"):
             row[name] = Decimal(str(record[name])).quantize(Decimal("0.01"))
         rows.append(row)
     return rows
 
 
-__all__ = ["COMPONENTS", "register"]
+__all__ = ["register"]
 
 
 def export(
@@ -282,6 +309,9 @@ def export(
 ) -> None:
     """Write the finance workbook: cover, assumptions, summary by financial year (live formulas), monthly, by team,
     by grade and stage, workers, and charts."""
+    from ecf.exports.workbook import ExportError
+    from ecf.services import projection as service
+    from payscales.loader import PayDataError
     day = as_of or date.today()
     lgps = Decimal(str(lgps_rate)) if lgps_rate is not None else None
     requests = [
@@ -298,4 +328,4 @@ def export(
         written = service.export_workbook(app, requests, path, datetime.now(), pseudonymise, force, tornado)
     except (service.UnknownName, PayDataError, ExportError, ValueError) as exc:
         raise fail(str(exc)) from exc
-    console.print(f"Wrote {written} ({written.stat().st_size / 1e6:.1f} MB).")
+    console.print(f"Wrote {markup(written)} ({written.stat().st_size / 1e6:.1f} MB).", highlight=False)

@@ -5,19 +5,24 @@ from __future__ import annotations
 from datetime import UTC, date, datetime
 from decimal import Decimal
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
-from rich.markup import escape
-from rich.table import Table
 
 from ecf.cli.common import fail, open_app, parse_day
-from ecf.cli.output import Format, console, human, percent, render
+from ecf.cli.lazy import lazy
+from ecf.cli.output import Format, clean, console, human, markup, render, show_table
+from ecf.presentation.formats import option_key, value_words
+from ecf.presentation.text import clean_block
 from ecf.progression.calendar import financial_year, uk
 from ecf.progression.facts import STAGE_LABELS, GrantClaim, MilestoneStatus, Outcome, Stage
-from ecf.services import progression as service
-from ecf.services.context import login_name
-from ecf.services.progression import Progress
+
+if TYPE_CHECKING:
+    from ecf.services import context
+    from ecf.services import progression as service
+    from ecf.services.progression import Progress
+else:  # the progression engine and its storage load when a command runs, not for `ecf --help`
+    service, context = lazy("ecf.services.progression"), lazy("ecf.services.context")
 
 FormatOption = Annotated[Format, typer.Option("--format", "-f", help="Output format: table, csv or json.")]
 AsOfOption = Annotated[
@@ -65,12 +70,12 @@ def _statuses(text: str | None) -> list[MilestoneStatus] | None:
         return None
     found = []
     for part in text.split(","):
-        name = part.strip().lower().replace("-", "_")
+        name = option_key(part)  # `not applicable` as the table shows it, or `not_applicable`
         try:
             found.append(MilestoneStatus(name))
         except ValueError:
-            choices = ", ".join(s.value for s in MilestoneStatus)
-            raise typer.BadParameter(f"unknown status '{part.strip()}' (choose from {choices})") from None
+            choices = ", ".join(value_words(s.value) for s in MilestoneStatus)
+            raise typer.BadParameter(f"unknown status '{clean(part.strip())}' (choose from {choices})") from None
     return found
 
 
@@ -116,7 +121,8 @@ def milestones(
                "milestone_name", "completed_source", "name", "team", "line_manager", "stage"]  # fmt: skip
     shown = ["employee_id", "name", "team", "milestone_name", "due_date", "status", "completed_date", "explanation"]
     render(rows, columns, fmt, table_columns=shown, title=f"{len(rows)} milestones, {_caption(progress)}",
-           empty="No milestones match.")  # fmt: skip
+           empty="No milestones match.", keep=("employee_id", "name", "milestone_name", "due_date", "status"),
+           drop=("explanation", "team", "completed_date"), atomic=("status",))  # fmt: skip
     if progress.without_qualified_date and fmt is Format.TABLE:
         console.print(f"{progress.without_qualified_date} workers have no qualification date yet (their source lacked "
                       "it) and are left out of milestones until an HR import supplies it.")  # fmt: skip
@@ -134,7 +140,6 @@ def worker(
     except service.UnknownWorker as exc:
         raise fail(str(exc)) from exc
     assessment = detail.assessed.assessment
-    record = detail.assessed.state.record
     if fmt is not Format.TABLE:
         rows = [
             {
@@ -157,46 +162,57 @@ def worker(
         ]
         render(rows, list(rows[0]), fmt)
         return
-    name = _name(record.forename, record.surname) or record.employee_id
-    console.print(
-        f"[bold]{name}[/] ({record.employee_id}) - {record.role or 'role not given'}, {record.team or 'no team'}"
-    )
-    if detail.assessed.state.facts_from is not None:
-        console.print(
-            f"[yellow]The {uk(detail.assessed.state.last_seen)} import rejected this worker's row: the facts below are "
-            f"those of {uk(detail.assessed.state.facts_from)} until it is fixed.[/]"
-        )
-    console.print(
-        f"Facts from the snapshot of {uk(detail.assessed.state.last_seen)} ({detail.assessed.state.status.value}); "
-        f"qualified {uk(record.date_qualified)}, here since {uk(record.start_date)}, {human(record.fte)} FTE, "
-        f"{record.contract_type.value.replace('_', '-')}"
-    )
-    console.print(f"Programme: {assessment.programme or 'none'} - {assessment.programme_reason}")
+    _show_worker(detail)
+
+
+def _say(text: str) -> None:
+    """A line of prose whose data parts are already passed through `markup`."""
+    console.print(text, highlight=False, soft_wrap=False)
+
+
+def _show_worker(detail: service.WorkerDetail) -> None:
+    assessment = detail.assessed.assessment
+    state = detail.assessed.state
+    record = state.record
+    name = markup(_name(record.forename, record.surname) or record.employee_id)
+    _say(f"[bold]{name}[/] ({markup(record.employee_id)}) - {markup(record.role or 'role not given')}, "
+         f"{markup(record.team or 'no team')}")  # fmt: skip
+    if state.facts_from is not None:
+        _say(f"[yellow]The {uk(state.last_seen)} import rejected this worker's row: the facts below are "
+             f"those of {uk(state.facts_from)} until it is fixed.[/]")  # fmt: skip
+    _say(f"Facts from the snapshot of {uk(state.last_seen)} ({human(state.status)}); qualified "
+         f"{uk(record.date_qualified)}, here since {uk(record.start_date)}, {human(record.fte)} FTE, "
+         f"{human(record.contract_type)}")  # fmt: skip
+    _say(f"Programme: {markup(human(assessment.programme) or 'none')} - {markup(assessment.programme_reason)}")
     changes = "; ".join(f"{STAGE_LABELS[c.stage]} from {uk(c.on)}" for c in assessment.stage_changes) or "none ahead"
-    console.print(f"Stage on {uk(assessment.as_of)}: [bold]{STAGE_LABELS[assessment.stage]}[/]; next: {changes}")
-    console.print(f"PQE on {uk(assessment.as_of)}: {assessment.pqe_months} months")
-    console.print(_census_line(employee_id), highlight=False, markup=False)
-    table = Table(title="Milestones", header_style="bold", title_justify="left")
-    for column in ("framework", "milestone", "due", "status", "completed", "how the date was worked out"):
-        table.add_column(column, overflow="fold")
+    _say(f"Stage on {uk(assessment.as_of)}: [bold]{STAGE_LABELS[assessment.stage]}[/]; next: {changes}")
+    _say(f"PQE on {uk(assessment.as_of)}: {assessment.pqe_months} months")
+    console.print(clean(_census_line(record.employee_id)), highlight=False, markup=False)
+    rows = []
     for m in assessment.milestones:
         done = uk(m.completed_date) or ("date not recorded" if m.completed_source else "")
         done += f" ({m.completed_source})" if m.completed_source else ""
-        table.add_row(m.framework, m.name, uk(m.due_date), m.status.value, done, m.explanation)
-    console.print(table)
+        rows.append({"framework": m.framework, "milestone": m.name, "due": m.due_date, "status": m.status,
+                     "completed": done, "how": m.explanation})  # fmt: skip
+    if not rows:
+        _say("Milestones: none.")
+    else:
+        show_table(rows, ["framework", "milestone", "due", "status", "completed", "how"], title="Milestones",
+                   keep=("milestone", "due", "status"), atomic=("status",), drop=("how", "framework"),
+                   headers={"how": "How the date was worked out"})  # fmt: skip
     for item in (assessment.experienced, *assessment.agency):
         when = f"eligible from {uk(item.eligible_from)}" if item.eligible_from else "not eligible"
         flag = "yes" if item.eligible else "no"
-        console.print(escape(f"{item.name} [{item.status}]: {flag} - {when}. {item.explanation}"), soft_wrap=True)
+        _say(markup(f"{item.name} [{value_words(item.status)}]: {flag} - {when}. {item.explanation}"))
     for claim in assessment.grants:
-        console.print(f"Grant: {claim.claim} £{claim.amount:,.2f} claimable from {uk(claim.claimable_from)} "
-                      f"(FY {claim.financial_year}) - {claim.explanation}")  # fmt: skip
+        _say(markup(f"Grant: {claim.claim} £{claim.amount:,.2f} claimable from {uk(claim.claimable_from)} "
+                    f"(FY {claim.financial_year}) - {claim.explanation}"))  # fmt: skip
     for alert in assessment.alerts:
-        console.print(f"[yellow]Alert[/] {alert.code}: {alert.message}")
+        _say(f"[yellow]Alert[/] {markup(alert.code)}: {markup(alert.message)}")
     for event in detail.events:
         what = f"completed {uk(event.completed_on)}" if event.completed_on else "record withdrawn"
-        console.print(f"Recorded {human(event.recorded_at)}: {event.framework}.{event.milestone} {what}"
-                      f"{' - ' + event.outcome if event.outcome else ''}")  # fmt: skip
+        outcome = f" - {event.outcome}" if event.outcome else ""
+        _say(markup(f"Recorded {human(event.recorded_at)}: {event.framework}.{event.milestone} {what}{outcome}"))
 
 
 def stages(
@@ -215,8 +231,11 @@ def stages(
     fmt: FormatOption = Format.TABLE,
 ) -> None:
     """Who is at which stage, when they become experienced practitioners and agency-eligible, what changes next."""
-    if stage is not None and stage not in {s.value for s in Stage}:
-        raise typer.BadParameter(f"unknown stage '{stage}' (choose from {', '.join(s.value for s in Stage)})")
+    if stage is not None:
+        stage = option_key(stage)  # `pre-ASYE` as the table shows it, or `pre_asye`
+        if stage not in {s.value for s in Stage}:
+            choices = ", ".join(STAGE_LABELS[s] for s in Stage)
+            raise typer.BadParameter(f"unknown stage '{clean(stage)}' (choose from {choices})")
     progress = service.assess_workforce(open_app(), _as_of(as_of), team=team, rules_file=rules)
     rows = []
     for item in progress.workers:
@@ -236,7 +255,9 @@ def stages(
         })  # fmt: skip
     columns = ["employee_id", "name", "team", "stage", "programme", "pqe_months", "experienced_from",
                "agency_eligible_from", "next_stage", "next_stage_on"]  # fmt: skip
-    render(rows, columns, fmt, title=f"{len(rows)} workers, {_caption(progress)}", empty="No workers match.")
+    render(rows, columns, fmt, title=f"{len(rows)} workers, {_caption(progress)}", empty="No workers match.",
+           keep=("employee_id", "name", "stage"), words=("programme",),
+           drop=("agency_eligible_from", "programme", "team", "pqe_months"))  # fmt: skip
 
 
 def cohorts(
@@ -246,6 +267,7 @@ def cohorts(
     fmt: FormatOption = Format.TABLE,
 ) -> None:
     """Intake cohorts (academic year of ASYE/ECDP start): stage, outcomes, progress and retention so far."""
+    by = option_key(by)
     if by not in ("intake", "team", "manager"):
         raise typer.BadParameter("--by must be intake, team or manager")
     progress, found = service.intake_cohorts(open_app(), _as_of(as_of), by, rules)  # type: ignore[arg-type]
@@ -257,18 +279,20 @@ def cohorts(
         for outcome in ("in_progress", "passed", "failed", "extended"):
             row[outcome] = c.outcomes.get(outcome, 0)
         row.update(milestones_done=c.milestones_done, milestones_due_so_far=c.milestones_due_so_far,
-                   progress=percent(c.progress), overdue=c.overdue)  # fmt: skip
+                   progress=c.progress, overdue=c.overdue)  # fmt: skip
         for r in c.retention:
             row[f"retained_{r.months}m"] = f"{r.retained}/{r.reached}" if r.reached else ""
-            row[f"retention_{r.months}m"] = percent(r.rate)
+            row[f"retention_{r.months}m"] = r.rate
         rows.append(row)
     columns = list(rows[0]) if rows else ["intake"]
     stage_columns = [s.value for s in (Stage.ASYE, Stage.ECDP, Stage.ECF_YEAR_2, Stage.ECF_YEARS_3_5)
                      if any(row[s.value] for row in rows)]  # fmt: skip
     shown = ["intake", *(["group"] if by != "intake" else []), "size", "in_post", *stage_columns, "passed",
              "failed", "progress", "overdue", "retention_12m", "retention_24m", "retention_36m"]  # fmt: skip
+    ratios = ["progress", *(c for c in columns if c.startswith("retention_"))]
     render(rows, columns, fmt, table_columns=shown, title=f"Intake cohorts, {_caption(progress)}",
-           empty="No one has started an ASYE or ECDP yet.")  # fmt: skip
+           empty="No one has started an ASYE or ECDP yet.", ratio=ratios, keep=("intake", "group", "size"),
+           drop=("retention_36m", "retention_24m", "failed", "passed"))  # fmt: skip
 
 
 def indicators(
@@ -289,21 +313,24 @@ def indicators(
     rows = [
         {
             "scope": i.scope, "snapshot": i.snapshot, "headcount": i.headcount, "fte": i.fte,
-            "agency_headcount": i.agency_headcount, "agency_fte": i.agency_fte, "agency_rate": percent(i.agency_rate),
+            "agency_headcount": i.agency_headcount, "agency_fte": i.agency_fte, "agency_rate": i.agency_rate,
             "leavers": i.leavers, "leavers_fte": i.leavers_fte, "leavers_without_date": i.leavers_without_date,
-            "turnover": percent(i.turnover), "early_leavers": i.early_leavers,
-            "early_leaver_share": percent(i.early_leaver_share), "establishment_fte": i.establishment_fte,
-            "vacancy_fte": i.vacancy_fte, "vacancy_rate": percent(i.vacancy_rate), "caseload": i.caseload,
-            "service_2_plus": percent(i.service_2_plus), "service_5_plus": percent(i.service_5_plus),
-            "service_8_plus": percent(i.service_8_plus),
+            "turnover": i.turnover, "early_leavers": i.early_leavers,
+            "early_leaver_share": i.early_leaver_share, "establishment_fte": i.establishment_fte,
+            "vacancy_fte": i.vacancy_fte, "vacancy_rate": i.vacancy_rate, "caseload": i.caseload,
+            "service_2_plus": i.service_2_plus, "service_5_plus": i.service_5_plus,
+            "service_8_plus": i.service_8_plus,
         }
         for i in found
     ]  # fmt: skip
     columns = list(rows[0]) if rows else ["scope"]
     shown = ["scope", "snapshot", "fte", "agency_rate", "turnover", "leavers", "early_leavers", "vacancy_rate",
              "caseload", "service_2_plus", "service_5_plus", "service_8_plus"]  # fmt: skip
+    ratios = ("agency_rate", "turnover", "early_leaver_share", "vacancy_rate", "service_2_plus", "service_5_plus",
+              "service_8_plus")  # fmt: skip
     render(rows, columns, fmt, table_columns=shown, title="Workforce indicators (12 months to the snapshot)",
-           empty="No snapshots on or before that date.")  # fmt: skip
+           empty="No snapshots on or before that date.", ratio=ratios, keep=("scope", "snapshot"),
+           headers={"early_leavers": "Leavers under 2 years"})  # fmt: skip
 
 
 def grants(
@@ -325,7 +352,9 @@ def grants(
     rows.sort(key=lambda r: (r["claimable_from"], r["employee_id"]))
     total = sum((w.amount for w in _claims(progress, year)), Decimal(0))
     columns = ["employee_id", "team", "grant", "claim", "amount", "claimable_from", "financial_year", "explanation"]
-    render(rows, columns, fmt, title=f"{len(rows)} grant claims, £{total:,.2f} in all", empty="No grant claims.")
+    render(rows, columns, fmt, title=f"{len(rows)} grant claims, £{total:,.2f} in all", empty="No grant claims.",
+           money=("amount",), keep=("employee_id", "claim", "amount", "claimable_from"), words=("claim",),
+           drop=("explanation", "grant", "team"))  # fmt: skip
 
 
 def _claims(progress: Progress, year: str | None) -> list[GrantClaim]:
@@ -341,7 +370,8 @@ def frameworks(rules: RulesOption = None, fmt: FormatOption = Format.TABLE) -> N
     council = book.council
     title = f"Rules for {council.name} (five-year ECF {'on' if council.runs_five_year_ecf else 'off'}, due window " \
             f"{council.due_window_days} days)"  # fmt: skip
-    render(rows, columns, fmt, table_columns=shown, title=title)
+    render(rows, columns, fmt, table_columns=shown, title=title, keep=("id", "status", "in_use"),
+           words=("status", "kind", "confidence"), headers={"id": "Rule"}, atomic=("status",))  # fmt: skip
 
 
 def record(
@@ -362,20 +392,20 @@ def record(
     try:
         event = service.record_milestone(
             open_app(), employee_id, milestone, None if withdraw else on, recorded_at=datetime.now(UTC),
-            outcome=outcome, note=note, recorded_by=login_name(),
+            outcome=outcome, note=note, recorded_by=context.login_name(),
         )  # fmt: skip
     except (service.UnknownWorker, service.BadRecord) as exc:
         raise fail(str(exc)) from exc
     what = f"completed {uk(event.completed_on)}" if event.completed_on else "withdrawn"
-    console.print(f"Recorded {event.framework}.{event.milestone} for {event.employee_id}: {what}.")
+    console.print(markup(f"Recorded {event.framework}.{event.milestone} for {event.employee_id}: {what}."))
 
 
 @rules_app.command("set")
 def rules_set(file: Annotated[Path, typer.Argument(help="The council's rules file (TOML).")]) -> None:
     """Check the council's rules file and store it: every user of this database then works to it."""
     book = service.save_rules(open_app(), file, datetime.now(UTC))
-    console.print(f"Stored {file.name}: {book.council.name}, {len(book.rules)} rules, five-year ECF "
-                  f"{'on' if book.council.runs_five_year_ecf else 'off'}.")  # fmt: skip
+    console.print(markup(f"Stored {file.name}: {book.council.name}, {len(book.rules)} rules, five-year ECF "
+                         f"{'on' if book.council.runs_five_year_ecf else 'off'}."))  # fmt: skip
 
 
 @rules_app.command("show")
@@ -385,8 +415,8 @@ def rules_show() -> None:
     if saved is None:
         console.print("No council rules file stored: the shipped rules apply (see ecf frameworks).")
         return
-    console.print(f"# {saved.file_name}, stored {human(saved.saved_at)}", highlight=False, markup=False)
-    console.print(saved.content or "", highlight=False, markup=False)
+    console.print(f"# {clean(saved.file_name)}, stored {human(saved.saved_at)}", highlight=False, markup=False)
+    console.print(clean_block(saved.content or ""), highlight=False, markup=False)
 
 
 @rules_app.command("clear")

@@ -28,7 +28,9 @@ from xlsxwriter.workbook import Workbook
 from xlsxwriter.worksheet import Worksheet
 
 from ecf.exports.assumptions import write_assumptions
+from ecf.exports.printing import Print, set_up
 from ecf.exports.sensitivity_sheet import write_sensitivity
+from ecf.presentation.formats import year_labels
 from ecf.progression.calendar import uk
 from payscales.projection import Projection
 from payscales.rules import PayBook
@@ -41,6 +43,12 @@ HEADINGS = {
     "ASYE grant income", "net_total": "Net cost", "experienced": "New experienced practitioners",
 }  # fmt: skip
 DETAIL = ("fte", *MONEY_COLUMNS, "leavers", "grant_income", "experienced")
+# Charts print whole, two to a landscape A4 page and never beside a table: each is 15 rows high (288 px at 20 px
+# a row, and a margin), the second of a page 16 rows below the first, and the third starts a page of its own.
+CHART_ROWS = 16
+CHART_SIZE = {"x_scale": 1.6, "y_scale": 1.0}
+CHART_AT = (0, CHART_ROWS, 2 * CHART_ROWS)
+CHART_PAGES = (2 * CHART_ROWS,)
 
 
 class ExportError(Exception):
@@ -114,6 +122,7 @@ class _Writer:
             "percent": self.book.add_format({"num_format": "0.0%"}),
             "date": self.book.add_format({"num_format": "dd/mm/yyyy"}),
             "text": self.book.add_format({"text_wrap": True, "valign": "top"}),
+            "label": self.book.add_format({"bold": True, "text_wrap": True, "valign": "top"}),
         }
         self.monthly_rows: dict[str, tuple[int, int]] = {}  # scenario -> first and last data row (0-based)
 
@@ -138,6 +147,15 @@ class _Writer:
         self._charts(charts)
         if tornado is not None and self.content.sensitivity is not None:
             write_sensitivity(self.book, tornado, self.content.sensitivity)
+        as_of = uk(self.content.data_as_of) if self.content.data_as_of else "no data"
+        for sheet, layout in (
+            (cover, Print()), (assumptions, Print((0, 0))), (summary, Print((0, 1))), (monthly, Print((0, 0))),
+            (teams, Print((0, 0))), (grades, Print((0, 0))),
+            (workers, Print((0, 0), personal=True, area=False)),  # IDs or codes for them: personal data either way
+            (charts, Print(page_breaks=CHART_PAGES, last_row=CHART_AT[-1] + CHART_ROWS, last_column=11)),
+            *([(tornado, Print((0, 0)))] if tornado is not None else []),
+        ):  # fmt: skip
+            set_up(sheet, as_of, layout)
         self.book.close()
         _splice_workers(self.path, self.workers_pending)
 
@@ -164,8 +182,8 @@ class _Writer:
 
     def _cover(self, sheet: Worksheet) -> None:
         content, first = self.content, self.content.projections[0]
-        sheet.set_column(0, 0, 30)
-        sheet.set_column(1, 1, 100)
+        sheet.set_column(0, 0, COVER_WIDTHS[0])
+        sheet.set_column(1, 1, COVER_WIDTHS[1])
         self._text(sheet, 0, 0, f"{content.council}: children's social work pay projection", self.formats["title"])
         lines: list[tuple[str, str]] = [
             ("Council", content.council),
@@ -189,7 +207,8 @@ class _Writer:
              "names shown; no special-category fields are ever exported"),
         ]  # fmt: skip
         for row, (label, value) in enumerate(lines, start=2):
-            self._text(sheet, row, 0, label, self.formats["bold"])
+            sheet.set_row(row, cover_height(label, value))  # wrapped text gets its lines: nothing overlaps in print
+            self._text(sheet, row, 0, label, self.formats["label"])
             self._text(sheet, row, 1, value, self.formats["text"])
 
     def _assumptions(self, sheet: Worksheet) -> None:
@@ -236,9 +255,10 @@ class _Writer:
             scenario = projection.scenario.id
             first, last = (r + 1 for r in self.monthly_rows[scenario])
             self._text(sheet, row, 0, f"{projection.scenario.name} ({scenario})", self.formats["bold"])
+            labels = _year_labels(projection)
             for col, year in enumerate(years, start=1):
-                self._text(sheet, row, col, year, self.formats["heading"])
-                sheet.set_column(col, col, 15)
+                self._text(sheet, row, col, labels.get(year, year), self.formats["heading"])
+                sheet.set_column(col, col, 17)
             top = row + 1
             for offset, (name, label) in enumerate(lines):
                 r = top + offset
@@ -267,8 +287,9 @@ class _Writer:
         if len(blocks) == 2:
             (first_id, first_top, years), (second_id, second_top, _) = blocks
             self._text(sheet, row, 0, f"Difference: {second_id} less {first_id}", self.formats["bold"])
+            labels = _year_labels(self.content.projections[0])
             for col, year in enumerate(years, start=1):
-                self._text(sheet, row, col, year, self.formats["heading"])
+                self._text(sheet, row, col, labels.get(year, year), self.formats["heading"])
             base = self.content.projections[0].totals("financial_year").set_index("financial_year")
             other = self.content.projections[1].totals("financial_year").set_index("financial_year")
             for offset, (name, label) in enumerate(lines):
@@ -373,14 +394,14 @@ class _Writer:
             })  # fmt: skip
         by_year.set_title({"name": "Total cost by financial year"})
         by_year.set_y_axis({"num_format": "£#,##0"})
-        sheet.insert_chart("A1", by_year, {"x_scale": 1.6, "y_scale": 1.2})
+        sheet.insert_chart(CHART_AT[0], 0, by_year, CHART_SIZE)
         fte = self.book.add_chart({"type": "line"})
         for scenario, (first, last) in self.monthly_rows.items():
             fte.add_series({"name": scenario, "categories": ["Monthly", first, 1, last, 1],
                             "values": ["Monthly", first, 3, last, 3]})  # fmt: skip
         fte.set_title({"name": "FTE over time"})
         fte.set_x_axis({"date_axis": True, "num_format": "mmm yy"})
-        sheet.insert_chart("A20", fte, {"x_scale": 1.6, "y_scale": 1.2})
+        sheet.insert_chart(CHART_AT[1], 0, fte, CHART_SIZE)
         split = self.book.add_chart({"type": "column", "subtype": "stacked"})
         scenario, top, years = blocks[0]
         for offset, (name, label) in enumerate(lines):
@@ -389,7 +410,7 @@ class _Writer:
                                   "values": ["Summary", top + offset, 1, top + offset, len(years)]})  # fmt: skip
         split.set_title({"name": f"Cost by component ({scenario})"})
         split.set_y_axis({"num_format": "£#,##0"})
-        sheet.insert_chart("A39", split, {"x_scale": 1.6, "y_scale": 1.2})
+        sheet.insert_chart(CHART_AT[2], 0, split, CHART_SIZE)
 
 
 WORKERS_SHEET = "xl/worksheets/sheet7.xml"  # the seventh sheet added: Workers
@@ -410,6 +431,21 @@ class _Block:
 
 
 STREAM_ROWS = 5000  # Workers rows turned into XML at a time: memory stays flat however many rows there are
+
+
+COVER_WIDTHS = (34, 96)  # label and text columns: together one landscape A4 page wide
+
+
+def cover_height(label: str, value: str) -> float:
+    """Points for a Cover row: a line (15 pt) for each line its wrapped label or text takes."""
+    lines = max(-(-len(label) // (COVER_WIDTHS[0] - 2)), -(-len(value) // (COVER_WIDTHS[1] - 4)), 1)
+    return 15.0 * lines
+
+
+def _year_labels(projection: Projection) -> dict[str, str]:
+    """`2026/27 (Dec–Mar)` for a financial year the projection covers only part of."""
+    monthly = projection.totals("month")
+    return year_labels(zip(monthly["financial_year"], monthly["month"], strict=True))
 
 
 def _splice_workers(path: Path, blocks: list[_Block]) -> None:

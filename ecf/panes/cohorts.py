@@ -8,6 +8,7 @@ from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.widgets import DataTable, Static
 
+from ecf.presentation.text import plain
 from ecf.progression.cohorts import Cohort
 from ecf.progression.facts import STAGE_LABELS, Stage
 from ecf.services.progression import Progress
@@ -15,6 +16,13 @@ from ecf.services.progression import Progress
 
 def share(value: float | None) -> str:
     return "" if value is None else f"{value:.0%}"
+
+
+NAME_WIDTH = 30  # a 46-character surname is cut here (the worker screen shows it whole)
+
+
+def shorten(text: str, width: int = NAME_WIDTH) -> str:
+    return text if len(text) <= width else text[: width - 1] + "…"
 
 
 class CohortsPane(Vertical):
@@ -31,23 +39,24 @@ class CohortsPane(Vertical):
 
     def on_mount(self) -> None:
         self.query_one("#cohort-list", DataTable).add_columns(
-            "Intake", "Size", "In post", "ASYE", "ECF year 2", "ECF years 3-5", "Passed", "Failed", "Progress",
-            "Overdue", "Kept 12m", "Kept 24m", "Kept 36m",
+            "Intake", "Size", "In post", "Progress", "Kept 12m", "Kept 24m", "Kept 36m", "ASYE", "ECF year 2",
+            "ECF years 3-5", "Passed", "Failed", "Overdue",
         )  # fmt: skip
-        self.query_one("#cohort-members", DataTable).add_columns("Employee ID", "Stage now")
+        self.query_one("#cohort-members", DataTable).add_columns("ID", "Name", "Team", "Stage now")
 
     def show(self, cohorts: list[Cohort], progress: Progress) -> None:
         self.cohorts = cohorts
         self.stage_of = {w.state.record.employee_id: STAGE_LABELS[w.assessment.stage] for w in progress.workers}
+        self.who = {w.state.record.employee_id: w.state.record for w in progress.workers}  # names and teams
         table = self.query_one("#cohort-list", DataTable)
         table.clear()
         for index, c in enumerate(cohorts):
             retention = [f"{share(r.rate)} of {r.reached}" if r.reached else "" for r in c.retention]
             table.add_row(
-                c.intake, str(c.size), str(c.in_post), str(c.stages.get(Stage.ASYE, 0)),
-                str(c.stages.get(Stage.ECF_YEAR_2, 0)), str(c.stages.get(Stage.ECF_YEARS_3_5, 0)),
-                str(c.outcomes.get("passed", 0)), str(c.outcomes.get("failed", 0)), share(c.progress), str(c.overdue),
-                *retention, key=str(index),
+                c.intake, str(c.size), str(c.in_post), share(c.progress), *retention,  # what 80 columns show
+                str(c.stages.get(Stage.ASYE, 0)), str(c.stages.get(Stage.ECF_YEAR_2, 0)),
+                str(c.stages.get(Stage.ECF_YEARS_3_5, 0)), str(c.outcomes.get("passed", 0)),
+                str(c.outcomes.get("failed", 0)), str(c.overdue), key=str(index),
             )  # fmt: skip
         self.query_one("#cohorts-status", Static).update(
             f"{len(cohorts)} intakes (academic years of the ASYE/ECDP start). Enter lists an intake's members."
@@ -60,4 +69,8 @@ class CohortsPane(Vertical):
         members = self.query_one("#cohort-members", DataTable)
         members.clear()
         for employee_id in cohort.members:
-            members.add_row(employee_id, self.stage_of.get(employee_id, "left"))
+            record = self.who.get(employee_id)
+            name = " ".join(p for p in (record.forename, record.surname) if p) if record else ""
+            team = (record.team or "") if record else ""
+            members.add_row(employee_id, plain(shorten(name)), plain(shorten(team)),
+                            self.stage_of.get(employee_id, "left"))  # fmt: skip

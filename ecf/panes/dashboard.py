@@ -19,10 +19,10 @@ from ecf.services.dashboard import Dashboard
 BLOCKS = "▁▂▃▄▅▆▇█"
 # (label, the indicator's value, how to show it)
 INDICATORS: tuple[tuple[str, Callable[[Indicators], Decimal | int | None], Callable[[Any], str]], ...] = (
-    ("Turnover (12 months)", lambda i: i.turnover, percent),
+    ("Turnover (12m)", lambda i: i.turnover, percent),  # labels and values short: the trend fits at 80 columns
     ("Agency rate", lambda i: i.agency_rate, percent),
-    ("Vacancy rate", lambda i: i.vacancy_rate, lambda v: percent(v) or "no establishment given"),
-    ("Leavers under 2 years", lambda i: i.early_leavers, str),
+    ("Vacancy rate", lambda i: i.vacancy_rate, lambda v: percent(v) or "not set"),  # no establishment
+    ("Leavers < 2 years", lambda i: i.early_leavers, str),
     ("Caseload", lambda i: i.caseload, human),
     ("2+ years' service", lambda i: i.service_2_plus, percent),
     ("5+ years' service", lambda i: i.service_5_plus, percent),

@@ -15,6 +15,8 @@ from textual.widgets import Button, Checkbox, DirectoryTree, Input, ProgressBar,
 from ecf.cli.common import parse_day
 from ecf.domain.changes import Change
 from ecf.panes.table import VirtualTable
+from ecf.presentation.formats import human
+from ecf.presentation.text import clean, plain
 from ecf.services.admin import require
 from ecf.services.connection import explain_failure
 from ecf.services.context import App as EcfApp
@@ -241,7 +243,7 @@ class ImportPane(Vertical):
         except OSError as exc:
             self.app.call_from_thread(self.app.notify, f"cannot write the report: {exc}", severity="error")
             return
-        self.app.call_from_thread(self.app.notify, f"Wrote {written}", title="Error report")
+        self.app.call_from_thread(self.app.notify, f"Wrote {clean(written)}", title="Error report", markup=False)
 
     @on(Button.Pressed, "#import-go")
     def _go(self) -> None:
@@ -276,7 +278,7 @@ class ImportPane(Vertical):
             text = f"Imported {path.name} as #{result.import_id}: {counted(changes, 'change')} since the month before."
             text += f" {result.carried_note}." if result.carried_forward else ""
             self.app.call_from_thread(self._show_changes, result.changes)
-            self.app.call_from_thread(self.app.notify, text, title="Import")
+            self.app.call_from_thread(self.app.notify, clean(text), title="Import", markup=False)
             self.app.call_from_thread(self.app.action_refresh)  # type: ignore[attr-defined]
         else:
             text = f"{path.name}: {NOT_STORED.get(result.outcome, result.outcome.value)}; nothing stored."
@@ -284,10 +286,10 @@ class ImportPane(Vertical):
         self.app.call_from_thread(self._status, text, result.outcome is not Outcome.IMPORTED)
 
     def _show_changes(self, changes: list[Change]) -> None:
-        cells = [(c.employee_id, c.name, c.kind.value, c.detail) for c in changes]
+        cells = [(c.employee_id, c.name, human(c.kind), c.detail) for c in changes]
         self.query_one("#import-findings", VirtualTable).set_rows(cells, columns=CHANGES)
 
     def _status(self, text: str, error: bool = False) -> None:
         status = self.query_one("#import-status", Static)
-        status.update(text)
+        status.update(plain(text))  # file names and cell values are text, never markup
         status.set_class(error, "error")

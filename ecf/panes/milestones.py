@@ -16,9 +16,10 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, Select, Static
 
 from ecf.cli.common import parse_day
-from ecf.cli.output import human
 from ecf.panes.choices import chosen, narrowed, offer, words
 from ecf.panes.table import VirtualTable, measure
+from ecf.presentation.formats import human
+from ecf.presentation.text import clean, plain
 from ecf.progression.facts import MilestoneStatus, Outcome
 from ecf.services import progression as service
 from ecf.services.admin import require
@@ -28,7 +29,8 @@ from ecf.services.context import login_name
 from ecf.storage.database import DatabaseError
 
 # What is due comes before whose team it is, so an 80-column terminal shows it; the rows are grouped by team anyway.
-COLUMNS = ("Employee ID", "Name", "Milestone", "Due", "Status", "Team", "Manager", "How the date was worked out")
+COLUMNS = ("ID", "Name", "Milestone", "Due", "Status", "Team", "Manager", "How the date was worked out")
+KEY = (0, 1, 2, 3, 4)  # who, which milestone, when and its status: on screen at 80 columns
 MILESTONE, STATUS, TEAM, MANAGER = 2, 4, 5, 6
 DROP_DOWNS = (("#milestone-team", TEAM), ("#milestone-manager", MANAGER))  # each narrows to one value of its column
 
@@ -55,7 +57,7 @@ class RecordDialog(ModalScreen[Completion | None]):
 
     def compose(self) -> ComposeResult:
         with Vertical(id="record-dialog"):
-            yield Label(f"Record as done: {self.what}")
+            yield Label(plain(f"Record as done: {self.what}"))  # names from the data and rules: text, not markup
             today: date = self.app.today  # type: ignore[attr-defined]
             yield Input(value=today.strftime("%d/%m/%Y"), placeholder="dd/mm/yyyy", id="record-date")
             if self.with_outcome:
@@ -127,7 +129,7 @@ class MilestonesPane(Vertical):
             yield Select[str]([], prompt="Any team", id="milestone-team")
             yield Select[str]([], prompt="Any manager", id="milestone-manager")
         yield Static("Working out milestones…", id="milestone-count")
-        yield VirtualTable(COLUMNS, id="milestone-list")
+        yield VirtualTable(COLUMNS, keep=KEY, atomic=(0, 3, 4), id="milestone-list")
 
     def show(self, prepared: Prepared) -> None:
         self.rows = prepared.rows
@@ -173,14 +175,14 @@ class MilestonesPane(Vertical):
                     recorded_at=datetime.now(UTC), outcome=completion.outcome, recorded_by=login_name(),
                 )  # fmt: skip
             except (service.BadRecord, service.UnknownWorker, DatabaseError) as exc:
-                self.app.notify(str(exc), title="Not recorded", severity="error")
+                self.app.notify(clean(exc), title="Not recorded", severity="error", markup=False)
                 return
             except DBAPIError as exc:
                 self.app.notify(explain_failure(exc) or "the database refused it", title="Not recorded",
                                 severity="error")  # fmt: skip
                 return
             outcome = f" ({completion.outcome.value})" if completion.outcome else ""
-            self.app.notify(f"{what}: done {human(completion.done)}{outcome}", title="Recorded")
+            self.app.notify(clean(f"{what}: done {human(completion.done)}{outcome}"), title="Recorded", markup=False)
             self.app.action_refresh()  # type: ignore[attr-defined]  # every tab, off the screen's thread
 
         self.app.push_screen(RecordDialog(what, with_outcome=row.ends_programme), store)

@@ -14,16 +14,34 @@ from textual.containers import Horizontal, VerticalScroll
 from textual.widgets import Button, Checkbox, DataTable, Input, Label, Select, Static
 from textual_plotext import PlotextPlot
 
-from ecf.cli.output import pounds
+from ecf.presentation.formats import pounds, year_labels
+from ecf.presentation.text import clean, plain
 from ecf.services import comparison
 from ecf.services import projection as service
 from ecf.services.context import App as EcfApp
 from payscales.sensitivity import Sensitivity
 
 NONE = "(none)"
-PROJECTION_COLUMNS = (
-    "Scenario", "Financial year", "FTE", "Salary", "Employer NI", "Pension", "Levy", "Agency", "Total", "Leavers",
-)  # fmt: skip
+COLUMNS = ("Scenario", "Financial year", "Total", "Salary", "Agency", "Leavers", "FTE", "Employer NI", "Pension",
+           "Levy")  # the totals first: what an 80-column window shows without scrolling  # fmt: skip
+AMOUNTS = ("total", "salary", "agency", "leavers", "fte", "employer_ni", "pension", "levy")
+
+
+def _cells(scenario: str, labels: dict[str, str], row: dict[str, Any]) -> tuple[str, ...]:
+    year = str(row["financial_year"])
+    money = (pounds(row[c]) for c in ("total", "salary", "agency"))
+    on_costs = (pounds(row[c]) for c in ("employer_ni", "pension", "levy"))
+    return (clean(scenario), labels.get(year, year), *money, f"{row['leavers']:.1f}", f"{row['fte']:.1f}", *on_costs)
+
+
+def _fill(table: DataTable[Any], rows: list[tuple[str, ...]]) -> None:
+    """Columns as wide as their widest value, set before the rows arrive: a sum of money is never cut."""
+    table.clear(columns=True)
+    for i, heading in enumerate(COLUMNS):
+        width = max([len(heading), *(len(row[i]) for row in rows)])
+        table.add_column(heading, width=width)
+    for row in rows:
+        table.add_row(*map(plain, row))  # a scenario's name comes from a file: text, not markup
 
 
 class ProjectionPane(VerticalScroll):
@@ -60,10 +78,10 @@ class ProjectionPane(VerticalScroll):
     def on_mount(self) -> None:
         table = self.query_one("#projection-table", DataTable)
         table.can_focus = False  # nothing to pick in it; the tab itself takes the arrow keys and scrolls to the chart
-        self._columns(table, PROJECTION_COLUMNS)
 
     def _columns(self, table: DataTable[Any], names: tuple[str, ...]) -> None:
-        """The table shows a projection, a comparison of inputs or a sensitivity: each with its own columns."""
+        """The table shows a comparison of inputs or a sensitivity: each with its own columns (a projection's are
+        laid by _fill)."""
         if tuple(str(c.label) for c in table.columns.values()) != names:
             table.clear(columns=True)
             table.add_columns(*names)
@@ -94,6 +112,13 @@ class ProjectionPane(VerticalScroll):
         years = min(max(int(text), 1), 10)
         return [scenario, *([compare] if compare not in (NONE, scenario) else [])], years
 
+    @on(Select.Changed, "#scenario")
+    @on(Select.Changed, "#compare")
+    def _chosen(self) -> None:
+        """Choosing a scenario or one to compare projects again at once (and shows the difference rows)."""
+        if self.projected:
+            self._project()
+
     @on(Button.Pressed, "#project")
     def _project(self) -> None:
         names, years = self._choice()
@@ -106,28 +131,31 @@ class ProjectionPane(VerticalScroll):
         try:
             results = [service.run_projection(self.ecf, service.ProjectionRequest(n, years, today)) for n in names]
         except (service.UnknownName, service.PayDataError, ValueError) as exc:
-            self.app.call_from_thread(self.app.notify, str(exc), title="Projection failed", severity="error")
+            self.app.call_from_thread(self.app.notify, clean(exc), title="Projection failed", severity="error",
+                                      markup=False)  # fmt: skip
             return
         self.app.call_from_thread(self._show, results, years)
 
     def _show(self, results: list[service.Projection], years: int) -> None:
-        table = self.query_one("#projection-table", DataTable)
-        self._columns(table, PROJECTION_COLUMNS)
-        table.clear()
         plot = self.query_one("#projection-chart", PlotextPlot).plt
         plot.clear_figure()  # ticks too: the chart shows years, or assumptions (tornado)
         years_shown: list[str] = []
         bars: list[list[float]] = []
+        monthly = results[0].totals("month")
+        labels = year_labels(zip(monthly["financial_year"], monthly["month"], strict=True))
+        rows: list[tuple[str, ...]] = []
+        by_year = []
         for result in results:
             totals = result.totals("financial_year")
-            for row in totals.to_dict("records"):
-                table.add_row(
-                    result.scenario.id, row["financial_year"], f"{row['fte']:.1f}",
-                    *(pounds(row[c]) for c in ("salary", "employer_ni", "pension", "levy", "agency", "total")),
-                    f"{row['leavers']:.1f}",
-                )  # fmt: skip
+            by_year.append(totals.set_index("financial_year"))
+            rows += [_cells(result.scenario.id, labels, row) for row in totals.to_dict("records")]
             years_shown = list(totals["financial_year"])
             bars.append([t / 1e6 for t in totals["total"]])
+        if len(results) == 2:  # what the second scenario costs or saves against the first, year by year
+            difference = (by_year[1][list(AMOUNTS)] - by_year[0][list(AMOUNTS)]).reset_index()
+            label = f"{results[1].scenario.id} − {results[0].scenario.id}"
+            rows += [_cells(label, labels, row) for row in difference.to_dict("records")]
+        _fill(self.query_one("#projection-table", DataTable), rows)
         # side by side, one colour per scenario (a single bar series when there is nothing to compare)
         names = [r.scenario.id for r in results]
         plot.multiple_bar(years_shown, bars, labels=names)  # type: ignore[call-arg]  # the stub says label; plotext: labels
@@ -160,9 +188,11 @@ class ProjectionPane(VerticalScroll):
         try:
             written = service.export_workbook(self.ecf, requests, target, datetime.now(), pseudonymise=pseudonymise)
         except (service.ExportError, service.PayDataError, ValueError) as exc:
-            self.app.call_from_thread(self.app.notify, str(exc), title="Export failed", severity="error")
+            self.app.call_from_thread(self.app.notify, clean(exc), title="Export failed", severity="error",
+                                      markup=False)  # fmt: skip
             return
-        self.app.call_from_thread(self.app.notify, f"Wrote {written}", title="Finance workbook")
+        self.app.call_from_thread(self.app.notify, f"Wrote {clean(written)}", title="Finance workbook",
+                                  markup=False)  # fmt: skip
 
     # --- inputs side by side, and sensitivity --------------------------------------------------------------------
 
@@ -181,7 +211,8 @@ class ProjectionPane(VerticalScroll):
         try:
             found = comparison.compare(self.ecf, names, years, today)
         except (service.UnknownName, service.PayDataError, ValueError) as exc:
-            self.app.call_from_thread(self.app.notify, str(exc), title="Compare failed", severity="error")
+            self.app.call_from_thread(self.app.notify, clean(exc), title="Compare failed", severity="error",
+                                      markup=False)  # fmt: skip
             return
         self.app.call_from_thread(self._show_comparison, found)
 
@@ -192,7 +223,8 @@ class ProjectionPane(VerticalScroll):
         table.clear()
         for row in found.settings:
             style = "bold yellow" if row.differs else ""
-            table.add_row("*" if row.differs else "", Text(row.label, style), *(Text(v, style) for v in row.values))
+            cells = (Text(clean(v), style) for v in row.values)
+            table.add_row("*" if row.differs else "", Text(clean(row.label), style), *cells)
         for index, year in enumerate(found.years):
             table.add_row("", f"Total {year}", *(pounds(found.totals[n][index]) for n in found.names))
             table.add_row(
@@ -221,7 +253,8 @@ class ProjectionPane(VerticalScroll):
         try:
             found = comparison.sensitivity(self.ecf, name, years, today)
         except (service.UnknownName, service.PayDataError, ValueError) as exc:
-            self.app.call_from_thread(self.app.notify, str(exc), title="Sensitivity failed", severity="error")
+            self.app.call_from_thread(self.app.notify, clean(exc), title="Sensitivity failed",
+                                      severity="error", markup=False)  # fmt: skip
             return
         self.app.call_from_thread(self._show_sensitivity, found)
 

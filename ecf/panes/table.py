@@ -21,8 +21,11 @@ from textual.reactive import reactive
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
+from ecf.presentation.table import Column, fit_columns
+from ecf.presentation.text import clean
+
 Row = tuple[str, ...]
-MAX_WIDTH = 48  # a long explanation is cut here; the worker screen shows it whole
+MAX_WIDTH = 48  # a long explanation (or a 46-character surname) is cut here; the worker screen shows it whole
 GAP = 2  # spaces between columns
 
 
@@ -107,13 +110,28 @@ class VirtualTable(ScrollView, can_focus=True):
         def control(self) -> VirtualTable:
             return self.table
 
-    def __init__(self, columns: Sequence[str] = (), *, right: Sequence[int] = (), **kwargs: object) -> None:
+    def __init__(
+        self,
+        columns: Sequence[str] = (),
+        *,
+        right: Sequence[int] = (),
+        keep: Sequence[int] = (),
+        atomic: Sequence[int] = (),
+        drop: Sequence[int] = (),
+        **kwargs: object,
+    ) -> None:
+        """`right`: numbers and money, aligned right (and never shortened); `atomic`: other columns never shortened
+        (IDs, dates); `keep`: key columns, always on screen; `drop`: the columns to leave out first when the window
+        is narrow (then the rightmost). The rest are shortened with an ellipsis to fit, as the CLI's tables are."""
         super().__init__(**kwargs)  # type: ignore[arg-type]
         self.columns: tuple[str, ...] = tuple(columns)
         self.right = frozenset(right)  # columns aligned right (numbers, money)
+        self.keep, self.atomic, self.drop = frozenset(keep), frozenset(atomic) | self.right, tuple(drop)
         self.rows: list[Row] = []
         self.shown: Sequence[int] = ()
-        self.widths: list[int] = [cell_len(c) for c in self.columns]
+        self.natural: list[int] = [cell_len(c) for c in self.columns]
+        self.on_screen: list[int] = list(range(len(self.columns)))  # the columns on screen, fitted to the width
+        self.widths: list[int] = list(self.natural)  # their widths
         self.sorted_by: tuple[int, bool] | None = None
 
     # -- data --------------------------------------------------------------------------------------------------------
@@ -126,9 +144,27 @@ class VirtualTable(ScrollView, can_focus=True):
         if columns is not None:
             self.columns = tuple(columns)
         self.rows = list(rows)
-        self.widths = widths or measure(self.columns, rows)
+        self.natural = widths or measure(self.columns, rows)
         self.sorted_by = None
+        self.fit()
         self.show(range(len(rows)))
+
+    def fit(self) -> None:
+        """Choose the columns and widths for the window's width: key columns stay, text is shortened, the least
+        important columns go (they are on the worker screen, or in a wider window)."""
+        specs = [
+            Column(heading, i in self.atomic, i in self.right, i in self.keep,
+                   len(self.drop) - self.drop.index(i) if i in self.drop else 0)
+            for i, heading in enumerate(self.columns)
+        ]  # fmt: skip
+        inside = self.scrollable_content_region.width  # less the vertical scrollbar
+        room = inside - 1 if inside > 1 else None  # a leading space; before the first layout, every column
+        chosen = fit_columns(specs, self.natural, room)
+        self.on_screen, self.widths = chosen.shown, chosen.widths
+
+    def on_resize(self, event: events.Resize) -> None:
+        self.fit()
+        self.show(self.shown)
 
     def show(self, indices: Sequence[int]) -> None:
         """Show these rows (indices into the rows), in this order."""
@@ -160,8 +196,11 @@ class VirtualTable(ScrollView, can_focus=True):
     # -- drawing -----------------------------------------------------------------------------------------------------
 
     def _line(self, cells: Row) -> str:
+        """One line of the visible columns; text from the data is cleaned here, as it is drawn (escape sequences and
+        control characters would otherwise reach the terminal)."""
         parts = []
-        for column, (cell, width) in enumerate(zip(cells, self.widths, strict=False)):
+        for column, width in zip(self.on_screen, self.widths, strict=True):
+            cell = clean(cells[column]) if column < len(cells) else ""
             text = cell if cell_len(cell) <= width else set_cell_size(cell, width - 1) + "…"
             parts.append(text.rjust(width) if column in self.right else set_cell_size(text, width))
         return (" " * GAP).join(parts)
@@ -235,7 +274,7 @@ class VirtualTable(ScrollView, can_focus=True):
 
     def _column_at(self, x: int) -> int | None:
         left = 0
-        for column, width in enumerate(self.widths):
+        for column, width in zip(self.on_screen, self.widths, strict=True):
             if left <= x < left + width + GAP:
                 return column
             left += width + GAP

@@ -13,7 +13,8 @@ from textual.containers import VerticalScroll
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Static
 
-from ecf.cli.output import human, pounds
+from ecf.presentation.formats import human, pounds
+from ecf.presentation.text import clean, markup, plain
 from ecf.progression.facts import STAGE_LABELS
 from ecf.services.context import App as EcfApp
 from ecf.services.progression import UnknownWorker, worker_detail
@@ -48,15 +49,16 @@ class WorkerScreen(Screen[None]):
             return
         record, assessment = detail.assessed.state.record, detail.assessed.assessment
         name = " ".join(p for p in (record.forename, record.surname) if p) or record.employee_id
-        self.title = f"{name} ({record.employee_id})"
+        self.title = clean(f"{name} ({record.employee_id})")
         changes = "; ".join(f"{STAGE_LABELS[c.stage]} from {human(c.on)}" for c in assessment.stage_changes)
         self.query_one("#worker-facts", Static).update(
-            f"[b]{name}[/b] · {record.role or 'no role'} · {record.team or 'no team'} · {record.grade or ''} "
-            f"SCP {human(record.spinal_point)} · {human(record.fte)} FTE · {record.contract_type.value}\n"
-            f"From the snapshot of {human(detail.assessed.state.last_seen)} ({detail.assessed.state.status.value}"
+            f"[b]{markup(name)}[/b] · {markup(record.role or 'no role')} · {markup(record.team or 'no team')} · "
+            f"{markup(record.grade or '')} SCP {human(record.spinal_point)} · {human(record.fte)} FTE · "
+            f"{human(record.contract_type)}\n"
+            f"From the snapshot of {human(detail.assessed.state.last_seen)} ({human(detail.assessed.state.status)}"
             f"{_carried(detail.assessed.state.facts_from)}); "
             f"qualified {human(record.date_qualified)}, here since {human(record.start_date)}\n"
-            f"Programme: {assessment.programme or 'none'} - {assessment.programme_reason}\n"
+            f"Programme: {markup(human(assessment.programme) or 'none')} - {markup(assessment.programme_reason)}\n"
             f"Stage: [b]{STAGE_LABELS[assessment.stage]}[/b]; next: {changes or 'none ahead'}; "
             f"PQE {assessment.pqe_months} months\n{escape(_census_line(self.ecf, record.employee_id))}"
         )
@@ -64,11 +66,12 @@ class WorkerScreen(Screen[None]):
         table.add_columns("Framework", "Milestone", "Due", "Status", "Done", "How the date was worked out")
         for m in assessment.milestones:
             done = human(m.completed_date) + (f" ({m.completed_source})" if m.completed_source else "")
-            table.add_row(m.framework, m.name, human(m.due_date), m.status.value, done, m.explanation)
+            table.add_row(plain(m.framework), plain(m.name), human(m.due_date), human(m.status), plain(done),
+                          plain(m.explanation))  # fmt: skip
         lines = []
         for item in (assessment.experienced, *assessment.agency):
-            lines.append(f"{item.name}: {_eligibility(item.eligible, item.eligible_from)}")
-        lines += [f"Alert: {a.message}" for a in assessment.alerts]
+            lines.append(markup(f"{item.name}: {_eligibility(item.eligible, item.eligible_from)}"))
+        lines += [markup(f"Alert: {a.message}") for a in assessment.alerts]
         self.query_one("#worker-eligibility", Static).update("\n".join(lines))
         projected = worker_pay(detail.assessed, today, app=self.ecf)
         now = pay_now(detail.assessed, today, self.ecf)

@@ -18,18 +18,20 @@ from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.widgets import Input, Select, Static
 
-from ecf.cli.output import human
 from ecf.panes.choices import chosen, narrowed, offer, words
 from ecf.panes.table import Row, VirtualTable, measure
+from ecf.presentation.formats import human
 from ecf.progression.facts import STAGE_LABELS
 from ecf.services.progression import Assessed, Progress
 from ecf.services.workforce import WorkerState
 
 # What a workforce lead reads first comes first; the facts behind it follow.
-COLUMNS = ("Employee ID", "Name", "Team", "Stage", "Milestones", "Next milestone", "Due",
+COLUMNS = ("ID", "Name", "Team", "Stage", "Milestones", "Next milestone", "Due",
            "Contract", "Grade", "SCP", "FTE", "Role", "Start", "Status")  # fmt: skip
 TEAM, STAGE, MILESTONES, CONTRACT = 2, 3, 4, 7
 NUMBERS = (9, 10)  # SCP and FTE, aligned right
+KEY = (0, 1, 2, 3, 5, 6)  # ID, name, team, stage, next milestone and its date: on screen at 80 columns
+WHOLE = (0, 6, 12)  # the ID and dates are never shortened
 PENDING = "…"  # stage and milestones while the assessment is still being worked out
 # each drop-down narrows the table to one value of its column
 CHOICES = {
@@ -49,15 +51,15 @@ def cells(state: WorkerState, item: Assessed | None = None) -> Row:
     r = state.record
     name = f"{r.forename} {r.surname}" if r.forename and r.surname else r.forename or r.surname or ""
     progress = progress_cells(item) if item is not None else (PENDING,) * 4
-    return (r.employee_id, name, r.team or "", *progress, r.contract_type.value, r.grade or "",
-            text(r.spinal_point), text(r.fte), r.role or "", text(r.start_date), state.status.value)  # fmt: skip
+    return (r.employee_id, name, r.team or "", *progress, text(r.contract_type), r.grade or "",
+            text(r.spinal_point), text(r.fte), r.role or "", text(r.start_date), text(state.status))  # fmt: skip
 
 
 def progress_cells(item: Assessed) -> tuple[str, str, str, str]:
     assessment = item.assessment
     upcoming = assessment.next_milestone
     status = assessment.milestone_status
-    return (STAGE_LABELS[assessment.stage], status.value if status else "none",
+    return (STAGE_LABELS[assessment.stage], human(status) if status else "none",
             upcoming.name if upcoming else "", human(upcoming.due_date) if upcoming else "")  # fmt: skip
 
 
@@ -102,7 +104,7 @@ class WorkforcePane(Vertical):
             for select_id, (_, prompt) in CHOICES.items():
                 yield Select[str]([], prompt=prompt, id=select_id)
         yield Static(id="workforce-count")
-        yield VirtualTable(COLUMNS, right=NUMBERS, id="workers")
+        yield VirtualTable(COLUMNS, right=NUMBERS, keep=KEY, atomic=WHOLE, id="workers")
 
     @property
     def table(self) -> VirtualTable:

@@ -38,6 +38,7 @@ CODES: dict[str, tuple[Severity, str]] = {
     "asye-start-missing": (Severity.WARNING, "ASYE status given without an ASYE start date"),
     "fte-from-hours": (Severity.WARNING, "FTE and contracted hours disagree; FTE column used"),
     "absence-type-missing": (Severity.WARNING, "absence with no type; recorded as 'other'"),
+    "month-first-dates": (Severity.WARNING, "a date column read month-first: its values are only valid that way"),
 }
 
 

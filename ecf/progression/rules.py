@@ -252,6 +252,9 @@ class CouncilSettings(Strict):
     runs_five_year_ecf: bool = False
     due_window_days: int = Field(default=28, ge=0, le=366)  # a milestone is "due" this many days ahead
     establishment_fte: dict[str, Decimal] = Field(default_factory=dict)  # by team, for the vacancy rate
+    # An import in which more than this share of the previous snapshot's workers in post vanish without a leaving
+    # date is refused (a partial file imported as a whole month); --allow-drop overrides. A local setting.
+    max_vanished_share: Decimal = Field(default=Decimal("0.10"), ge=0, le=1)
 
 
 AnyRule = Annotated[

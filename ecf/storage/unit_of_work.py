@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from types import TracebackType
 
-from sqlalchemy import Engine
+from sqlalchemy import Engine, text
 from sqlalchemy.orm import Session, sessionmaker
 
 from ecf.storage.repository import (
@@ -17,6 +17,8 @@ from ecf.storage.repository import (
     SnapshotRepository,
 )
 
+SNAPSHOT_LOCK = 0x45434631  # "ECF1": the advisory lock key for changes to the snapshots
+
 
 class UnitOfWork:
     imports: ImportRepository
@@ -26,13 +28,16 @@ class UnitOfWork:
     rules: RulesRepository
     audit: AuditRepository
 
-    def __init__(self, engine: Engine) -> None:
+    def __init__(self, engine: Engine, write: bool = False) -> None:
         self.engine = engine
+        self.write = write
         self._factory = sessionmaker(bind=engine, expire_on_commit=False)
         self._session: Session | None = None
 
     def __enter__(self) -> UnitOfWork:
         self._session = self._factory()
+        if self.write:
+            self._lock_for_changes(self._session)
         self.imports = ImportRepository(self._session)
         self.snapshots = SnapshotRepository(self._session)
         self.profiles = ProfileRepository(self._session)
@@ -48,6 +53,17 @@ class UnitOfWork:
         self._session.rollback()  # anything not committed is undone, whatever stopped us (KeyboardInterrupt too)
         self._session.close()
         self._session = None
+
+    @staticmethod
+    def _lock_for_changes(session: Session) -> None:
+        """Changes to the snapshots (import, correction, undo, restore) take one lock the database holds until the
+        transaction ends, so each sees the state the one before it left: SQLite's write lock, taken at BEGIN, or a
+        PostgreSQL transaction-level advisory lock. The unique indexes on imports stand behind it."""
+        from ecf.storage.database import WRITE_OPTION
+
+        connection = session.connection(execution_options={WRITE_OPTION: True})
+        if connection.dialect.name == "postgresql":
+            connection.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": SNAPSHOT_LOCK})
 
     def commit(self) -> None:
         assert self._session is not None

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import sys
 from collections import Counter
+from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
@@ -17,6 +18,7 @@ from ecf.domain.changes import Change, ChangeKind
 from ecf.services.context import App
 from ecf.services.imports import AsOfRequired, ImportRequest, ImportResult, Outcome, import_file
 from importers.asof import as_of_from_name
+from importers.dates import DateOrder
 from importers.mapping import ProfileError
 from importers.readers import UnreadableFile
 from importers.report import issue_rows
@@ -62,18 +64,30 @@ def _ask_as_of(path: Path) -> date:
     return parse_day(text)
 
 
-def run_imports(paths: list[Path], as_of: date | None, profile: str | None, accept_valid: bool, replace: bool) -> int:
+@dataclass(frozen=True)
+class ImportOptions:
+    accept_valid: bool = False
+    replace: bool = False
+    correct: bool = False
+    allow_drop: bool = False
+    dates: DateOrder = DateOrder.AUTO
+
+
+def run_imports(paths: list[Path], as_of: date | None, profile: str | None, options: ImportOptions) -> int:
     app = open_app()
     if as_of is None and len(paths) > 1:
         # Oldest first, so each snapshot's changes are reported against the month before it.
         paths = sorted(paths, key=lambda p: (as_of_from_name(p.name) or date.max, p.name))
     worst = 0
     for path in paths:
-        if is_report(path):
-            console.print(f"[dim]{path.name}: skipped, it is an ecf error report[/]")
+        if is_report(path) and not options.correct:
+            console.print(
+                f"[dim]{path.name}: skipped, it is an ecf error report. Once its 'Rows to fix' are corrected, "
+                "import it with --correct to apply them to the month.[/]"
+            )
             continue
         try:
-            code = _import_one(app, path, as_of, profile, accept_valid, replace)
+            code = _import_one(app, path, as_of, profile, options)
         except (UnreadableFile, ProfileError, AsOfRequired) as exc:
             if len(paths) == 1:
                 raise
@@ -87,15 +101,17 @@ def is_report(path: Path) -> bool:
     return path.name.lower().endswith((".errors.xlsx", ".errors.csv"))
 
 
-def _import_one(
-    app: App, path: Path, as_of: date | None, profile: str | None, accept_valid: bool, replace: bool
-) -> int:
+def _import_one(app: App, path: Path, as_of: date | None, profile: str | None, options: ImportOptions) -> int:
     request_as_of = as_of if as_of is not None else as_of_from_name(path.name)
     if request_as_of is None:
         request_as_of = _ask_as_of(path)
     bar = _Bar()
     try:
-        result = import_file(app, ImportRequest(path, request_as_of, profile, accept_valid, replace), bar)
+        request = ImportRequest(
+            path, request_as_of, profile, options.accept_valid, options.replace, correct=options.correct,
+            allow_drop=options.allow_drop, dates=options.dates,
+        )  # fmt: skip
+        result = import_file(app, request, bar)
     finally:
         bar.close()
     show_result(result)
@@ -112,6 +128,14 @@ def show_result(result: ImportResult) -> None:
             f"{human(seen.as_of)} (import #{seen.id}); nothing to do."
         )
         return
+    if result.outcome is Outcome.NOT_ACTIVE:
+        seen = result.existing
+        assert seen is not None
+        console.print(
+            f"[yellow]{name}: imported before[/] as #{seen.id} for {human(seen.as_of)}, now {seen.status}; nothing "
+            f"stored. To make it the month's snapshot again: ecf imports restore {seen.id}"
+        )
+        return
     validated = result.validated
     assert validated is not None
     table = validated.table
@@ -121,6 +145,8 @@ def show_result(result: ImportResult) -> None:
         console.print(f"  [yellow]duplicate column[/] {note}")
     if validated.columns.ignored:
         console.print(f"  columns not used: {', '.join(validated.columns.ignored)}")
+    for header in validated.month_first:
+        console.print(f"  [yellow]column '{header}' read month-first[/] (mm/dd/yyyy): its dates are only valid so")
     _show_issues(result)
     errors, warnings = len(validated.errors), len(validated.warnings)
     console.print(
@@ -167,13 +193,48 @@ def _show_outcome(result: ImportResult) -> None:
             f"[bold red]Not imported:[/] a snapshot for {human(seen.as_of)} already exists ({seen.file_name}, "
             f"import #{seen.id}). Use --replace to supersede it with this file; the old one is kept."
         )
+    elif result.outcome is Outcome.NEEDS_CORRECT:
+        console.print(
+            "[bold red]Not imported:[/] this is the 'Rows to fix' sheet of an error report. Once the rows are "
+            "corrected, import it with --correct: each row replaces that worker's row in the month, and no one else "
+            "changes."
+        )
+    elif result.outcome is Outcome.NOTHING_TO_CORRECT:
+        console.print(f"[bold red]Not imported:[/] there is no snapshot for {human(result.as_of)} to correct.")
+    elif result.outcome is Outcome.TOO_MANY_VANISH:
+        _show_vanished(result)
     elif result.outcome is Outcome.IMPORTED:
         _show_imported(result)
+    if result.missing_months:
+        months = ", ".join(day.strftime("%m/%Y") for day in result.missing_months)
+        console.print(f"  [yellow]Warning:[/] no snapshot for {months} (between the months stored).")
+
+
+def _show_vanished(result: ImportResult) -> None:
+    found = result.shrinkage
+    assert found is not None and result.max_share is not None
+    console.print(
+        f"[bold red]Not imported:[/] {len(found.vanished)} of the {found.in_post} workers in post on "
+        f"{human(found.as_of)} are missing from this file without a leaving date ({found.share:.0%}; the limit is "
+        f"{result.max_share:.0%}). If it corrects a few rows, import it with --correct; if they really went, use "
+        "--allow-drop. Nothing was stored."
+    )
 
 
 def _show_imported(result: ImportResult) -> None:
     validated = result.validated
     assert validated is not None
+    if result.correction:
+        base = result.existing
+        assert base is not None
+        added = len(validated.records) - result.corrected
+        console.print(
+            f"[bold green]Imported correction[/] #{result.import_id} of import #{base.id} for {human(result.as_of)}: "
+            f"{result.corrected} workers' rows replaced" + (f", {added} added" if added else "") + "; no one else "
+            f"changes. To undo it: ecf imports undo {result.import_id}"
+        )
+        show_changes(result.changes, "Changes made by the correction")
+        return
     replaced = f", replacing import #{result.replaced.id}" if result.replaced else ""
     rejected = f"; {len(validated.rejected)} rejected rows kept for fixing" if validated.rejected else ""
     console.print(
@@ -183,6 +244,8 @@ def _show_imported(result: ImportResult) -> None:
     )
     if result.carried_forward:
         console.print(f"  {result.carried_note}.")
+    if result.possibly_rejected:
+        console.print(f"  {result.possibly_note}.")
     if result.newer_as_of is not None:
         console.print(f"  A newer snapshot ({human(result.newer_as_of)}) exists: the current state is unchanged.")
     if result.previous_as_of is None:

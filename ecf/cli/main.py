@@ -14,15 +14,17 @@ import typer
 from ecf import __version__
 from ecf.cli import common
 from ecf.cli.common import fail, open_app, parse_day
-from ecf.cli.import_command import run_imports, show_changes
+from ecf.cli.import_command import ImportOptions, run_imports, show_changes
+from ecf.cli.lifecycle_commands import register as register_lifecycle
 from ecf.cli.output import Format, console, errors, human, render
 from ecf.cli.pay_commands import register as register_pay
 from ecf.cli.progression_commands import register as register_progression
 from ecf.rules.loader import RulesError
-from ecf.services.imports import AsOfRequired, changes_since, import_findings, list_imports
+from ecf.services.imports import AsOfRequired, changes_since, import_findings
 from ecf.services.workforce import current_workers, database_info
 from ecf.storage.database import DatabaseError
 from ecf.storage.repository import RECORD_FIELDS
+from importers.dates import DateOrder
 from importers.mapping import ProfileError, load_profile
 from importers.readers import UnreadableFile
 
@@ -36,6 +38,7 @@ profile_app = typer.Typer(help="Saved header mappings for HR systems whose expor
 app.add_typer(profile_app, name="profile")
 register_progression(app)
 register_pay(app)
+register_lifecycle(app)
 
 FormatOption = Annotated[Format, typer.Option("--format", "-f", help="Output format: table, csv or json.")]
 DateOption = Annotated[date | None, typer.Option(parser=parse_day, metavar="DD/MM/YYYY")]
@@ -81,10 +84,21 @@ def import_(
     replace: Annotated[
         bool, typer.Option("--replace", help="Supersede an existing snapshot for the same date (it is kept).")
     ] = False,
+    correct: Annotated[
+        bool,
+        typer.Option("--correct", help="Apply a partial file to the month's snapshot: only the workers in it change."),
+    ] = False,
+    allow_drop: Annotated[
+        bool, typer.Option("--allow-drop", help="Store it even if many workers vanish without a leaving date.")
+    ] = False,
+    dates: Annotated[
+        DateOrder, typer.Option("--dates", help="Date order of d/m/y text: auto (per column), dmy or mdy.")
+    ] = DateOrder.AUTO,
 ) -> None:
     """Import monthly HR files as dated snapshots. Exit code 0 stored (or already stored), 1 errors in the data,
     2 the file cannot be read."""
-    raise typer.Exit(run_imports(files, as_of, profile, accept_valid, replace))
+    options = ImportOptions(accept_valid, replace, correct, allow_drop, dates)
+    raise typer.Exit(run_imports(files, as_of, profile, options))
 
 
 @app.command()
@@ -117,44 +131,6 @@ def workers(
         "status",
     ]
     render(rows, columns, fmt, table_columns=shown, title=f"{len(rows)} workers", empty="No workers stored yet.")
-
-
-@app.command()
-def imports(fmt: FormatOption = Format.TABLE) -> None:
-    """Every import: file, SHA-256, snapshot date, row counts, when."""
-    rows = []
-    for info in list_imports(open_app()):
-        row = asdict(info)
-        row["status"] = "active" if info.active else f"superseded by #{info.superseded_by}"
-        rows.append(row)
-    columns = [
-        "id",
-        "file_name",
-        "as_of",
-        "imported_at",
-        "sheet",
-        "profile",
-        "rows_total",
-        "rows_accepted",
-        "rows_rejected",
-        "warnings",
-        "accept_valid",
-        "status",
-        "sha256",
-        "superseded_by",
-    ]
-    shown = [
-        "id",
-        "file_name",
-        "as_of",
-        "imported_at",
-        "rows_total",
-        "rows_accepted",
-        "rows_rejected",
-        "warnings",
-        "status",
-    ]
-    render(rows, columns, fmt, table_columns=shown, title="Imports", empty="No imports yet.")
 
 
 @app.command()
@@ -221,6 +197,7 @@ def info(fmt: FormatOption = Format.TABLE) -> None:
         "imports": "Imports",
         "snapshots": "Monthly snapshots",
         "latest_as_of": "Latest snapshot date",
+        "missing_months": "Months without a snapshot",
         "rejected_rows": "Rejected rows kept",
         "file_size": "File size (bytes)",
     }

@@ -382,7 +382,9 @@ class SnapshotRepository:
             found.update(self._absences_from(query.where(a.import_id.in_(import_ids[first : first + 500]))))
         return found
 
-    def _absences_from(self, query: Select[int, str, date, date | None, str]) -> dict[tuple[int, str], tuple[Absence, ...]]:
+    def _absences_from(
+        self, query: Select[int, str, date, date | None, str]
+    ) -> dict[tuple[int, str], tuple[Absence, ...]]:
         a = AbsenceRow
         found: defaultdict[tuple[int, str], list[Absence]] = defaultdict(list)
         imports, employees, starts, ends, kinds = _fetch_columns(self.session, query.order_by(a.start_date, a.id))

@@ -71,8 +71,8 @@ def _audit_details(result: ImportResult, header: NewImport) -> dict[str, object]
     }  # fmt: skip
     if result.replaced is not None:
         details["replaced"] = result.replaced.id
-    if header.base_id is not None:
-        details.update(corrects=header.base_id, workers_replaced=result.corrected)
+    if result.correction and result.existing is not None:
+        details.update(corrects=result.existing.id, workers_replaced=result.corrected)
     if result.carried_forward:
         details["carried_forward"] = result.carried_forward
     return details

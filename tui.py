@@ -19,13 +19,14 @@ from textual import on
 from textual.app import App, ComposeResult, SystemCommand
 from textual.binding import Binding, BindingType
 from textual.screen import ModalScreen, Screen
-from textual.widgets import DataTable, Footer, Header, Input, Static, TabbedContent, TabPane
+from textual.widgets import Footer, Header, Input, Static, TabbedContent, TabPane
 
 import ecf
 from ecf.cli.output import human
 from ecf.domain.changes import Change
 from ecf.panes.cohorts import CohortsPane
 from ecf.panes.dashboard import DashboardPane
+from ecf.panes.history import HistoryPane
 from ecf.panes.importing import ImportPane
 from ecf.panes.milestones import MilestonesPane
 from ecf.panes.milestones import prepare as prepare_milestones
@@ -103,15 +104,12 @@ class EcfTui(App[None]):
             with TabPane("Import", id="import"):
                 yield ImportPane(self.ecf, self.import_folder, id="import-pane")
             with TabPane("History", id="imports"):
-                yield DataTable(id="import-list", zebra_stripes=True, cursor_type="row")
+                yield HistoryPane(self.ecf, id="history-pane")
             with TabPane("Changes", id="changes"):
                 yield VirtualTable(("Employee ID", "Name", "Change", "Detail"), id="change-list")
         yield Footer()
 
     def on_mount(self) -> None:
-        self.query_one("#import-list", DataTable).add_columns(
-            "#", "File", "Snapshot", "Imported", "Rows", "Accepted", "Rejected", "Warnings", "Status"
-        )
         self.action_refresh()
 
     def action_refresh(self) -> None:
@@ -146,12 +144,7 @@ class EcfTui(App[None]):
         latest = human(max((i.as_of for i in active), default=None)) or "none yet"
         self.sub_title = f"Latest snapshot: {latest} · In post: {len(states)} · Imports: {len(imports)}"
         self.states = states
-        table = self.query_one("#import-list", DataTable)
-        table.clear()
-        for i in imports:
-            status = "active" if i.active else f"superseded by #{i.superseded_by}"
-            table.add_row(str(i.id), i.file_name, human(i.as_of), human(i.imported_at), str(i.rows_total),
-                          str(i.rows_accepted), str(i.rows_rejected), str(i.warnings), status)  # fmt: skip
+        self.query_one(HistoryPane).show(imports)
         listing = self.query_one("#change-list", VirtualTable)
         listing.set_rows([(c.employee_id, c.name, c.kind.value, c.detail) for c in changes])
 

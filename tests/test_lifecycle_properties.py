@@ -4,16 +4,17 @@ and latest-row pointers the changes keep are never out of step). SQLite, and Pos
 
 from __future__ import annotations
 
+import contextlib
 import itertools
 import tempfile
 from datetime import date
 from pathlib import Path
 
+from conftest import PG_URL, worker, write_csv
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import create_engine, select, text
 
-from conftest import PG_URL, worker, write_csv
 from ecf.services.context import App
 from ecf.services.imports import ImportRequest, import_file
 from ecf.services.lifecycle import LifecycleError, restore, undo
@@ -52,10 +53,8 @@ def apply(app: App, folder: Path, number: int, op: tuple[str, int, frozenset[str
                                 write_report=False)  # fmt: skip
         import_file(app, request)
         return
-    try:
+    with contextlib.suppress(LifecycleError):  # no such import, or nothing to do: the state must still hold
         (undo if kind == "undo" else restore)(app, value)
-    except LifecycleError:
-        pass  # no such import, or nothing to do: the state must still hold
 
 
 def recomputed(app: App) -> tuple[dict[date, dict[str, str | None]], dict[str, tuple[date, str | None]]]:

@@ -336,3 +336,29 @@ def test_every_change_is_an_audit_event_with_who_and_when(app, xlsx, tmp_path):
     assert all(e.actor and e.at for e in found)
     assert found[1].details is not None and found[1].details["corrects"] == 1
     assert not any("Surname" in str(e.details) for e in found)  # never a person's name
+
+
+# --- the migration ---------------------------------------------------------------------------------------------------
+
+
+def test_the_migration_fills_in_statuses_rows_in_effect_and_latest_rows_from_existing_data(app, xlsx):
+    from alembic import command
+    from alembic.config import Config
+
+    stored(app, month(xlsx, SEP))
+    stored(app, month(xlsx, OCT, ids=TEN[:9]), allow_drop=True)
+    stored(app, month(xlsx, OCT, name="again_2026-10-31.xlsx", **{"000101": {"Grade": "SP"}}), replace=True)
+    with app.unit_of_work() as uow:
+        before = repr(uow.snapshots.latest_records())
+    config = Config()
+    config.set_main_option("script_location", str(Path(__file__).parent.parent / "ecf" / "storage" / "migrations"))
+    with app.engine.begin() as connection:
+        config.attributes["connection"] = connection
+        command.downgrade(config, "0005")
+    with app.engine.begin() as connection:
+        config.attributes["connection"] = connection
+        command.upgrade(config, "head")
+    with app.unit_of_work() as uow:
+        assert repr(uow.snapshots.latest_records()) == before
+        assert [(i.id, i.status) for i in uow.imports.all()] == [(1, "active"), (2, "superseded"), (3, "active")]
+        assert uow.snapshots.snapshot(OCT)["000101"].grade == "SP"

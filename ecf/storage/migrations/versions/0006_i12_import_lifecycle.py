@@ -17,17 +17,21 @@ depends_on = None
 ACTIVE_MONTH = sa.text("kind = 'import' AND status = 'active'")
 
 
+def _sqlite() -> bool:
+    return op.get_bind().dialect.name == "sqlite"
+
+
 def upgrade() -> None:
-    with op.batch_alter_table("imports") as batch:
-        batch.add_column(sa.Column("kind", sa.String(20), nullable=False, server_default="import"))
-        batch.add_column(sa.Column("status", sa.String(20), nullable=False, server_default="active"))
-        batch.add_column(sa.Column("base_id", sa.Integer(), nullable=True))
-        batch.add_column(sa.Column("read_key", sa.String(64), nullable=False, server_default=""))
-        batch.add_column(sa.Column("seq", sa.Integer(), nullable=False, server_default="0"))
-        batch.create_foreign_key("fk_imports_base_id", "imports", ["base_id"], ["id"])
-    with op.batch_alter_table("worker_snapshots") as batch:
-        batch.add_column(sa.Column("in_effect", sa.Boolean(), nullable=False, server_default=sa.true()))
-        batch.add_column(sa.Column("carried_reason", sa.String(20), nullable=True))
+    # Plain ADD COLUMN (no table rebuild): on SQLite, rebuilding `imports` would drop a table the snapshots refer to.
+    op.add_column("imports", sa.Column("kind", sa.String(20), nullable=False, server_default="import"))
+    op.add_column("imports", sa.Column("status", sa.String(20), nullable=False, server_default="active"))
+    op.add_column("imports", sa.Column("base_id", sa.Integer(), nullable=True))
+    op.add_column("imports", sa.Column("read_key", sa.String(64), nullable=False, server_default=""))
+    op.add_column("imports", sa.Column("seq", sa.Integer(), nullable=False, server_default="0"))
+    if not _sqlite():  # SQLite cannot add a constraint to a table in place (the application keeps base_id right)
+        op.create_foreign_key("fk_imports_base_id", "imports", "imports", ["base_id"], ["id"])
+    op.add_column("worker_snapshots", sa.Column("in_effect", sa.Boolean(), nullable=False, server_default=sa.true()))
+    op.add_column("worker_snapshots", sa.Column("carried_reason", sa.String(20), nullable=True))
     op.execute("UPDATE imports SET status = 'superseded' WHERE superseded_by IS NOT NULL")
     # Two imports racing before this revision could leave two active imports for one date, or one file twice: keep
     # the newest active, and tell the copies apart, so the constraints below can hold.
@@ -70,10 +74,12 @@ def downgrade() -> None:
     op.drop_index("ix_absences_import_employee", table_name="absences")
     op.drop_index("ux_imports_active_month", table_name="imports")
     op.drop_index("ux_imports_identity", table_name="imports")
-    with op.batch_alter_table("worker_snapshots") as batch:
-        batch.drop_column("carried_reason")
-        batch.drop_column("in_effect")
-    with op.batch_alter_table("imports") as batch:
-        batch.drop_constraint("fk_imports_base_id", type_="foreignkey")
-        for column in ("seq", "read_key", "base_id", "status", "kind"):
-            batch.drop_column(column)
+    if not _sqlite():
+        op.drop_constraint("fk_imports_base_id", "imports", type_="foreignkey")
+    for table, column in (("worker_snapshots", "carried_reason"), ("worker_snapshots", "in_effect"),
+                          ("imports", "seq"), ("imports", "read_key"), ("imports", "base_id"), ("imports", "status"),
+                          ("imports", "kind")):  # fmt: skip
+        if _sqlite():  # SQLite 3.35+ drops a column in place (no rebuild of a table others refer to)
+            op.execute(f"ALTER TABLE {table} DROP COLUMN {column}")
+        else:
+            op.drop_column(table, column)

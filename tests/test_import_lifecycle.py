@@ -362,3 +362,47 @@ def test_the_migration_fills_in_statuses_rows_in_effect_and_latest_rows_from_exi
         assert repr(uow.snapshots.latest_records()) == before
         assert [(i.id, i.status) for i in uow.imports.all()] == [(1, "active"), (2, "superseded"), (3, "active")]
         assert uow.snapshots.snapshot(OCT)["000101"].grade == "SP"
+
+
+# --- the commands ----------------------------------------------------------------------------------------------------
+
+
+def ecf(db_url: str, *args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "ecf.cli.main", "--db", db_url, *args],
+        capture_output=True, text=True, env={"COLUMNS": "200", "PATH": "/usr/bin:/bin"}, timeout=120,
+    )  # fmt: skip
+
+
+def test_the_commands_correct_guard_undo_restore_and_audit(db_url, xlsx):
+    import json
+
+    october = month(xlsx, OCT)
+    assert ecf(db_url, "import", str(october)).returncode == 0
+    short = month(xlsx, NOV, ids=TEN[:5])
+    done = ecf(db_url, "import", str(short))
+    assert done.returncode == 1 and "5 of the 10 workers in post on 31/10/2026 are missing" in done.stdout
+    assert "--correct" in done.stdout and "--allow-drop" in done.stdout and "Traceback" not in done.stderr
+    fix = xlsx("fix.xlsx", [worker("000102", Team="Fostering")])
+    done = ecf(db_url, "import", str(fix), "--correct", "--as-of", "31/10/2026")
+    assert done.returncode == 0 and "Imported correction #2 of import #1" in done.stdout
+    listed = json.loads(ecf(db_url, "imports", "--format", "json").stdout)
+    assert [(i["id"], i["kind"], i["status"], i["base_id"]) for i in listed] == [
+        (1, "import", "active", None), (2, "correction", "active", 1)]  # fmt: skip
+    done = ecf(db_url, "imports", "undo", "1")
+    assert done.returncode == 0 and "no snapshot for 31/10/2026" in done.stdout
+    again = ecf(db_url, "import", str(october))
+    assert again.returncode == 1 and "ecf imports restore 1" in again.stdout
+    assert ecf(db_url, "imports", "restore", "1").returncode == 0
+    assert ecf(db_url, "imports", "restore", "1").returncode == 1  # already active: one line, exit 1
+    audit = json.loads(ecf(db_url, "audit", "--format", "json").stdout)
+    assert [e["action"] for e in audit] == ["import", "correction", "undo", "restore"]
+    assert ecf(db_url, "audit", "--since", "01/01/2099").stdout.strip() == "No audited changes yet."
+
+
+def test_the_dates_option_and_a_mixed_column_on_the_command_line(db_url, tmp_path):
+    path = write_csv(tmp_path / "mixed_2026-10-31.csv", us_rows(["13/04/2015", "09/13/2015"]))
+    done = ecf(db_url, "import", str(path))
+    assert done.returncode == 2 and "column 'Date Qualified' mixes" in done.stderr and "Traceback" not in done.stderr
+    done = ecf(db_url, "import", str(path), "--dates", "mdy", "--accept-valid")
+    assert done.returncode == 0, done.stdout

@@ -131,6 +131,12 @@ def show_result(result: ImportResult) -> None:
     if result.outcome is Outcome.NOT_ACTIVE:
         seen = result.existing
         assert seen is not None
+        if seen.active:  # a correction whose import is not in effect
+            console.print(
+                f"[yellow]{name}: imported before[/] as correction #{seen.id} of import #{seen.base_id}, which is not "
+                f"in effect; nothing stored. To bring them back: ecf imports restore {seen.base_id}"
+            )
+            return
         console.print(
             f"[yellow]{name}: imported before[/] as #{seen.id} for {human(seen.as_of)}, now {seen.status}; nothing "
             f"stored. To make it the month's snapshot again: ecf imports restore {seen.id}"

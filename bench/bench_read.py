@@ -58,6 +58,27 @@ def database_size(app: object) -> int:
         return int(connection.execute(text("SELECT pg_database_size(current_database())")).scalar_one())
 
 
+def best_of_imports(app: object, store: Callable[[], int], repeat: int) -> float:
+    """The new month stored `repeat` times: between runs it is undone and its rows removed (not timed), so the same
+    file is new again each time."""
+    from sqlalchemy import delete
+
+    from ecf.services.lifecycle import undo
+    from ecf.storage.models import ImportRow
+
+    times = []
+    for run in range(repeat):
+        started = time.perf_counter()
+        import_id = store()
+        times.append(time.perf_counter() - started)
+        if run < repeat - 1:
+            undo(app, import_id)  # type: ignore[arg-type]
+            with app.unit_of_work(write=True) as uow:  # type: ignore[attr-defined]
+                uow.imports.session.execute(delete(ImportRow).where(ImportRow.id == import_id))
+                uow.commit()
+    return min(times)
+
+
 def measure(url: str, files: list[Path], repeat: int) -> dict[str, float]:
     """Store all but the last file, time the reads, then time storing the last file (a new month)."""
     from ecf.services.context import App
@@ -66,9 +87,10 @@ def measure(url: str, files: list[Path], repeat: int) -> dict[str, float]:
 
     app = App.open(url)
 
-    def store(path: Path) -> None:
-        outcome = import_file(app, ImportRequest(path, write_report=False)).outcome
-        assert outcome is Outcome.IMPORTED, (path, outcome)
+    def store(path: Path) -> int:
+        result = import_file(app, ImportRequest(path, write_report=False))
+        assert result.outcome is Outcome.IMPORTED and result.import_id is not None, (path, result.outcome)
+        return result.import_id
 
     *held, new = files
     for number, path in enumerate(held, start=1):  # oldest first, as a council would have imported them
@@ -93,9 +115,7 @@ def measure(url: str, files: list[Path], repeat: int) -> dict[str, float]:
         "snapshot": best_of(repeat, snapshot),
     }
     size = database_size(app)
-    started = time.perf_counter()
-    store(new)
-    results["new import"] = time.perf_counter() - started
+    results["new import"] = best_of_imports(app, lambda: store(new), repeat)
     results["MB per month"] = size / len(held) / 1e6
     app.engine.dispose()
     return results

@@ -169,7 +169,8 @@ def test_undoing_a_correction_and_its_base_restored_brings_its_corrections(app, 
     assert snapshot(app, OCT)["000101"].team == "Child Protection"
     restore(app, 2)
     assert snapshot(app, OCT)["000101"].team == "Fostering"
-    stored(app, month(xlsx, OCT, name="b_2026-10-31.xlsx"), replace=True)  # import 3: its own month, no correction
+    other = month(xlsx, OCT, name="b_2026-10-31.xlsx", **{"000102": {"Grade": "SP"}})
+    assert stored(app, other, replace=True) is Outcome.IMPORTED  # import 3: its own month, no correction
     assert snapshot(app, OCT)["000101"].team == "Child Protection"
     restore(app, 1)  # the base comes back with its correction
     assert snapshot(app, OCT)["000101"].team == "Fostering"

@@ -93,8 +93,8 @@ class WorkerSnapshotRow(Base):
     carried_reason: Mapped[str | None] = mapped_column(String(20))
     # The row is part of its month's current state: its import is active and no active correction replaces it.
     in_effect: Mapped[bool] = mapped_column(Boolean, default=True, server_default=true())
-
-    __table_args__ = (Index("ix_worker_snapshots_employee_as_of", "employee_id", "as_of"),)
+    # No index by worker: one would grow with every month and each month's rows would land all over it. Reads by
+    # worker use the primary key (one lookup per month) or worker_latest.
 
 
 class WorkerLatestRow(Base):

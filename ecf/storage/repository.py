@@ -274,16 +274,25 @@ class SnapshotRepository:
         return dict(zip(employees, zip(dates, imports, strict=True), strict=True))
 
     def latest_in_effect(self, employee_ids: Sequence[str]) -> dict[str, tuple[date, int]]:
-        """Worked out from the rows themselves: each worker's newest row in effect (for the few whose pointer moved
-        back)."""
+        """Worked out from the rows themselves: each worker's newest row in effect (for those whose pointer moved
+        back). A few workers: primary-key lookups, one per active import; many (a month undone): one pass."""
         w = WorkerSnapshotRow
+        wanted = set(employee_ids)
+        if not wanted:
+            return {}
+        queries = [select(w.employee_id, w.as_of, w.import_id).where(w.in_effect)]
+        if len(wanted) <= 2000:
+            active = list(self.session.scalars(select(ImportRow.id).where(ImportRow.status == "active")))
+            ids = sorted(wanted)
+            queries = [
+                queries[0].where(w.import_id.in_(active), w.employee_id.in_(ids[first : first + 500]))
+                for first in range(0, len(ids), 500)
+            ]
         found: dict[str, tuple[date, int]] = {}
-        for first in range(0, len(employee_ids), 500):
-            batch = employee_ids[first : first + 500]
-            query = select(w.employee_id, w.as_of, w.import_id).where(w.employee_id.in_(batch), w.in_effect)
+        for query in queries:
             employees, dates, imports = _fetch_columns(self.session, query)
             for employee_id, as_of, import_id in zip(employees, dates, imports, strict=True):
-                if employee_id not in found or found[employee_id][0] < as_of:
+                if employee_id in wanted and (employee_id not in found or found[employee_id][0] < as_of):
                     found[employee_id] = (as_of, import_id)
         return found
 
@@ -321,7 +330,8 @@ class SnapshotRepository:
     def carried_from(self, employee_id: str, as_of: date) -> date | None:
         """When a partial import rejected this worker's row for `as_of`: the date of the facts it kept instead."""
         w = WorkerSnapshotRow
-        query = select(w.carried_from).where(w.in_effect, w.as_of == as_of, w.employee_id == employee_id)
+        months = self._month_imports(as_of)
+        query = select(w.carried_from).where(w.import_id.in_(months), w.employee_id == employee_id, w.in_effect)
         return self.session.scalar(query)
 
     def carried_reasons(self, as_of: date) -> dict[str, str]:
@@ -341,8 +351,9 @@ class SnapshotRepository:
             .where(w.in_effect)
             .group_by(w.employee_id, w.start_date)
         )
-        if employee_id is not None:
-            query = query.where(w.employee_id == employee_id)
+        if employee_id is not None:  # one primary-key lookup per active import
+            active = select(ImportRow.id).where(ImportRow.status == "active")
+            query = query.where(w.import_id.in_(active), w.employee_id == employee_id)
         found: dict[str, list[Period]] = defaultdict(list)
         for employee_id, start, leaving in self.session.execute(query):
             found[employee_id].append(Period(start, leaving if leaving is None or leaving >= start else start))

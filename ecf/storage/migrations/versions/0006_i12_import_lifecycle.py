@@ -54,6 +54,9 @@ def upgrade() -> None:
         sqlite_where=ACTIVE_MONTH, postgresql_where=ACTIVE_MONTH,
     )  # fmt: skip
     op.create_index("ix_absences_import_employee", "absences", ["import_id", "employee_id"])
+    # An index by worker grows with every month, and each month's rows land all over it: storing a month rewrote most
+    # of it. Reads by worker go through the primary key, one lookup per month, or worker_latest.
+    op.drop_index("ix_worker_snapshots_employee_as_of", table_name="worker_snapshots")
     op.create_table(
         "worker_latest",
         sa.Column("employee_id", sa.String(40), nullable=False),
@@ -72,6 +75,7 @@ def upgrade() -> None:
 def downgrade() -> None:
     op.drop_table("worker_latest")
     op.drop_index("ix_absences_import_employee", table_name="absences")
+    op.create_index("ix_worker_snapshots_employee_as_of", "worker_snapshots", ["employee_id", "as_of"])
     op.drop_index("ux_imports_active_month", table_name="imports")
     op.drop_index("ux_imports_identity", table_name="imports")
     if not _sqlite():

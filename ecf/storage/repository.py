@@ -307,25 +307,57 @@ class SnapshotRepository:
     def latest_records(self, employee_id: str | None = None) -> list[tuple[date, WorkerRecord]]:
         """Each worker's most recent row in effect (or one worker's), with its as-of date.
 
-        worker_latest points at it (kept exact by every change to the snapshots), so this is one pass over the
-        workforce joined by primary key, whatever the number of months stored.
+        worker_latest points at it (kept exact by every change to the snapshots). The rows are read import by import
+        through the primary key: the whole range of an import most workers point at (the newest, usually), lookups for
+        the few gone from later sheets. No join for a planner to get wrong on stale statistics (PostgreSQL chose to
+        scan every month's rows), so the cost is the workforce's, not the history's.
         """
-        w, p = WorkerSnapshotRow, WorkerLatestRow
-        joined = (w.import_id == p.import_id) & (w.employee_id == p.employee_id)
-        query = select(w.import_id, w.as_of, *_RECORD_COLUMNS).join(p, joined).order_by(p.employee_id)
-        a = AbsenceRow
-        absence_query = select(a.import_id, a.employee_id, a.start_date, a.end_date, a.absence_type).join(
-            p, (a.import_id == p.import_id) & (a.employee_id == p.employee_id)
-        )
+        p = WorkerLatestRow
+        query = select(p.employee_id, p.import_id).order_by(p.employee_id)  # the database's own order of IDs
         if employee_id is not None:
             query = query.where(p.employee_id == employee_id)
-            absence_query = absence_query.where(p.employee_id == employee_id)
-        import_ids, as_of, *columns = _fetch_columns(self.session, query)
+        order, pointed = _fetch_columns(self.session, query)
+        by_import: defaultdict[int, list[str]] = defaultdict(list)
+        for worker_id, import_id in zip(order, pointed, strict=True):
+            by_import[import_id].append(worker_id)
+        rows: dict[str, tuple[Any, ...]] = {}
+        absences: dict[tuple[int, str], tuple[Absence, ...]] = {}
+        for import_id, employees in by_import.items():
+            self._read_import_rows(import_id, employees, rows, absences)
+        ordered = [rows[worker_id] for worker_id in order if worker_id in rows]
+        if not ordered:
+            return []
+        import_ids, as_of, *columns = zip(*ordered, strict=True)
         # Each row takes the absences reported with it: the same absence is repeated in every monthly sheet.
-        absences = self._absences_from(absence_query)
         keys = zip(import_ids, columns[_EMPLOYEE_ID], strict=True)
         records = _records(columns, map(absences.get, keys, repeat(())))
         return list(zip(as_of, records, strict=True))
+
+    def _read_import_rows(
+        self, import_id: int, employees: list[str], rows: dict[str, tuple[Any, ...]],
+        absences: dict[tuple[int, str], tuple[Absence, ...]],
+    ) -> None:  # fmt: skip
+        """These workers' rows of one import (and their absences), into `rows` by employee ID."""
+        w, a = WorkerSnapshotRow, AbsenceRow
+        row_query = select(w.import_id, w.as_of, *_RECORD_COLUMNS).where(w.import_id == import_id)
+        absence_query = select(a.import_id, a.employee_id, a.start_date, a.end_date, a.absence_type).where(
+            a.import_id == import_id
+        )
+        if len(employees) > 1000:  # most of the import: its whole primary-key range, then keep those wanted
+            queries = [(row_query, absence_query)]
+        else:
+            queries = [
+                (row_query.where(w.employee_id.in_(chunk)), absence_query.where(a.employee_id.in_(chunk)))
+                for chunk in (employees[first : first + 500] for first in range(0, len(employees), 500))
+            ]
+        wanted = set(employees)
+        position = 2 + _EMPLOYEE_ID
+        for query, absences_query in queries:
+            for values in zip(*_fetch_columns(self.session, query), strict=True):
+                if values[position] in wanted:
+                    rows[values[position]] = values
+            found = self._absences_from(absences_query)
+            absences.update((key, value) for key, value in found.items() if key[1] in wanted)
 
     def carried_from(self, employee_id: str, as_of: date) -> date | None:
         """When a partial import rejected this worker's row for `as_of`: the date of the facts it kept instead."""

@@ -19,7 +19,7 @@ from textual import on
 from textual.app import App, ComposeResult, SystemCommand
 from textual.binding import Binding, BindingType
 from textual.screen import ModalScreen, Screen
-from textual.widgets import DataTable, Footer, Header, Input, Static, TabbedContent, TabPane
+from textual.widgets import Footer, Header, Input, Static, TabbedContent, TabPane
 
 import ecf
 from ecf.census.presentation import deadline_line
@@ -27,6 +27,7 @@ from ecf.domain.changes import Change
 from ecf.panes.census import CensusScreen
 from ecf.panes.cohorts import CohortsPane
 from ecf.panes.dashboard import DashboardPane
+from ecf.panes.history import HistoryPane
 from ecf.panes.importing import ImportPane
 from ecf.panes.milestones import MilestonesPane
 from ecf.panes.milestones import prepare as prepare_milestones
@@ -35,7 +36,7 @@ from ecf.panes.table import VirtualTable
 from ecf.panes.worker import WorkerScreen
 from ecf.panes.workforce import WorkforcePane, prepare_progress, prepare_workers
 from ecf.presentation.formats import human
-from ecf.presentation.text import clean, plain
+from ecf.presentation.text import clean
 from ecf.services.census import census_reminder
 from ecf.services.connection import explain_failure, is_lost_connection, mask
 from ecf.services.context import App as EcfApp
@@ -109,15 +110,12 @@ class EcfTui(App[None]):
             with TabPane("Import", id="import"):
                 yield ImportPane(self.ecf, self.import_folder, id="import-pane")
             with TabPane("History", id="imports"):
-                yield DataTable(id="import-list", zebra_stripes=True, cursor_type="row")
+                yield HistoryPane(self.ecf, id="history-pane")
             with TabPane("Changes", id="changes"):
                 yield VirtualTable(("ID", "Name", "Change", "Detail"), keep=(0, 1, 2, 3), atomic=(0,), id="change-list")
         yield Footer()
 
     def on_mount(self) -> None:
-        self.query_one("#import-list", DataTable).add_columns(
-            "#", "File", "Snapshot", "Status", "Rows", "Accepted", "Rejected", "Warnings", "Imported"
-        )
         self.action_refresh()
 
     def action_refresh(self) -> None:
@@ -161,13 +159,7 @@ class EcfTui(App[None]):
         latest = human(max((i.as_of for i in active), default=None)) or "none yet"
         self.sub_title = f"Latest snapshot: {latest} · In post: {len(states)} · Imports: {len(imports)}"
         self.states = states
-        table = self.query_one("#import-list", DataTable)
-        table.clear()
-        for i in imports:
-            status = "active" if i.active else f"superseded by #{i.superseded_by}"
-            # the status beside the snapshot, where an 80-column window shows it
-            counts = (str(i.rows_total), str(i.rows_accepted), str(i.rows_rejected), str(i.warnings))
-            table.add_row(str(i.id), plain(i.file_name), human(i.as_of), status, *counts, human(i.imported_at))
+        self.query_one(HistoryPane).show(imports)
         listing = self.query_one("#change-list", VirtualTable)
         listing.set_rows([(c.employee_id, c.name, human(c.kind), c.detail) for c in changes])
 

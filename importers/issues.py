@@ -41,6 +41,7 @@ CODES: dict[str, tuple[Severity, str]] = {
     "absence-type-missing": (Severity.WARNING, "absence with no type; recorded as 'other'"),
     "field-absent": (Severity.WARNING, "the source does not carry this field (declared absent in the profile)"),
     "invalid-census-value": (Severity.WARNING, "a census item not recognised; left blank"),
+    "month-first-dates": (Severity.WARNING, "a date column read month-first: its values are only valid that way"),
 }
 
 

@@ -22,7 +22,7 @@ EXCEL_EPOCH = date(1899, 12, 30)
 NULL_TOKENS = frozenset({"", "n/a", "na", "null", "none", "-", "--", "#n/a", "nil", "nan"})
 _ISO = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})(?:[ T][\d:.]+)?$")
 _YMD_SLASH = re.compile(r"^(\d{4})/(\d{1,2})/(\d{1,2})$")
-_DMY = re.compile(r"^(\d{1,2})[/.\-](\d{1,2})[/.\-](\d{4}|\d{2})(?:\s+\d{1,2}:\d{2}(?::\d{2})?)?$")
+DMY_PATTERN = _DMY = re.compile(r"^(\d{1,2})[/.\-](\d{1,2})[/.\-](\d{4}|\d{2})(?:\s+\d{1,2}:\d{2}(?::\d{2})?)?$")
 _HOURS = re.compile(r"^(\d+(?:\.\d+)?)\s*(?:h|hr|hrs|hour|hours)(?:\s*(?:/|per)\s*(?:w|wk|week))?$")
 _FOUR_DIGITS = re.compile(r"\d{4}")
 _SERIAL = re.compile(r"^\d{5}(?:\.\d+)?$")
@@ -68,7 +68,8 @@ def parse_text(raw: Any) -> str:
     return " ".join(cell_text(raw).split())
 
 
-def parse_date(raw: Any) -> date:
+def parse_date(raw: Any, month_first: bool = False) -> date:
+    """`month_first`: d/m/y-shaped text is m/d/y (a column proven month-first, see importers.dates)."""
     if isinstance(raw, datetime):
         return raw.date()
     if isinstance(raw, date):
@@ -87,7 +88,7 @@ def parse_date(raw: Any) -> date:
             if order == "ymd":
                 return _real_date(text, first, second, third)
             year = third if len(match.group(3)) == 4 else _expand_year(third)
-            return _real_date(text, year, second, first)
+            return _real_date(text, year, first, second) if month_first else _real_date(text, year, second, first)
     return _written_date(text)
 
 
@@ -329,9 +330,13 @@ def enum_parser(words: dict[str, str], code: str, what: str) -> Callable[[Any], 
     return parse
 
 
-def parser_for(kind: Kind, hours_per_week: Decimal, value_map: dict[str, str] | None = None) -> Callable[[Any], Any]:
+def parser_for(
+    kind: Kind, hours_per_week: Decimal, value_map: dict[str, str] | None = None, month_first: bool = False
+) -> Callable[[Any], Any]:
     """The parser for one column. A profile's own value words (e.g. 'AGY' -> agency) extend the built-in ones."""
     extra = value_map or {}
+    if kind is Kind.DATE and month_first:
+        return lambda raw: parse_date(raw, month_first=True)
     from importers.census_codes import census_parser  # census_codes imports this module
 
     census = census_parser(kind)

@@ -29,6 +29,7 @@ from pydantic_core import PydanticCustomError
 
 from ecf.domain.period import Period
 from ecf.domain.worker import Absence, AbsenceType, AsyeStatus, ContractType, WorkerRecord
+from importers.dates import DateOrder, choose_order
 from importers.fields import CENSUS_FIELDS, FIELDS_BY_NAME, MAX_EXTRA_ABSENCES, SENSITIVE_FIELDS, Kind
 from importers.issues import Issue
 from importers.mapping import ColumnMap, MappingProfile
@@ -246,6 +247,7 @@ class ValidatedFile:
     rejected: list[RejectedRow] = field(default_factory=list)
     issues: list[Issue] = field(default_factory=list)
     blank_rows: int = 0
+    month_first: list[str] = field(default_factory=list)  # date columns whose values proved them month-first
 
     @property
     def errors(self) -> list[Issue]:
@@ -300,6 +302,7 @@ def validate_table(
     as_of: date,
     profile: MappingProfile | None = None,
     progress: Callable[[int], None] | None = None,
+    dates: DateOrder = DateOrder.AUTO,
 ) -> ValidatedFile:
     """Parse and check the sheet a whole column at a time, and run the row model (WorkerRow) on the rows those checks
     cannot clear. Every finding still comes from the model and the rules below, as it did row by row: a row the
@@ -310,16 +313,23 @@ def validate_table(
     if progress is not None:
         progress(0)
     if filled:
-        sheet, issues = _parse_sheet(table, filled, columns, profile)
+        sheet, issues = _parse_sheet(table, filled, columns, profile, dates, result.month_first)
         fields, disagreeing = _model_columns(sheet)
         suspect = _rows_for_the_model(sheet, fields, set(issues) | disagreeing, as_of)
         models = _run_model(sheet, sorted(suspect), columns, as_of, issues, progress)
         _add_warnings(sheet, columns, as_of, issues)
         _flag_duplicates(sheet, columns, issues)
         _collect(result, sheet, fields, issues, models)
+        result.issues[:0] = [_month_first_note(header) for header in result.month_first]
     if progress is not None:
         progress(len(table.rows))
     return result
+
+
+def _month_first_note(header: str) -> Issue:
+    message = ("read month-first (mm/dd/yyyy) for the whole column: it has dates only valid that way, such as "
+               "09/13/2015, and none only valid day-first (--dates dmy to read it day-first)")  # fmt: skip
+    return Issue("month-first-dates", message, None, header, "")
 
 
 def _filled_rows(rows: list[list[Any]], probe: int) -> list[int]:
@@ -351,10 +361,16 @@ def _cell(cells: list[Any], index: int) -> Any:
 
 
 def _parse_sheet(
-    table: RawTable, filled: list[int], columns: ColumnMap, profile: MappingProfile | None
+    table: RawTable,
+    filled: list[int],
+    columns: ColumnMap,
+    profile: MappingProfile | None,
+    dates: DateOrder = DateOrder.AUTO,
+    month_first: list[str] | None = None,
 ) -> tuple[_Sheet, defaultdict[int, list[Issue]]]:
     """Parse the filled rows column by column. Returns the sheet and each row's findings so far (cells that did not
-    parse), by row position, in column order within a row."""
+    parse), by row position, in column order within a row. Each date column is read in one order (importers.dates);
+    the headers of those read month-first are added to `month_first`."""
     hours = profile.hours_per_week if profile else Decimal(37)
     row_numbers = [table.first_row + index for index in filled]  # table.row_number(index), without a call per row
     sheet = _Sheet([table.rows[index] for index in filled], row_numbers)
@@ -363,7 +379,11 @@ def _parse_sheet(
     for name, index in columns.columns.items():
         kind = FIELDS_BY_NAME[name].kind
         cells = by_index[index]
-        values, distinct, errors = _parse_column(cells, kind, parser_for(kind, hours, _value_map(profile, name)))
+        flipped = kind is Kind.DATE and choose_order(cells, dates, columns.headers[name], table.path.name)
+        if flipped and month_first is not None and dates is DateOrder.AUTO:
+            month_first.append(columns.headers[name])
+        parse = parser_for(kind, hours, _value_map(profile, name), month_first=flipped)
+        values, distinct, errors = _parse_column(cells, kind, parse)
         for position, error in errors.items():
             row_number = sheet.row_numbers[position]
             value = "" if name in SENSITIVE_FIELDS else cell_text(cells[position])  # special-category: never shown

@@ -110,7 +110,7 @@ def months() -> dict[str, list[dict[str, Any]]]:
 def smallton(app: App, tmp_path: Path) -> tuple[App, Path]:
     for name, rows in months().items():
         path = write_xlsx(tmp_path / name, rows, headers=ALL_HEADERS)
-        result = import_file(app, ImportRequest(path, write_report=False))
+        result = import_file(app, ImportRequest(path, write_report=False, allow_drop=True))
         assert result.outcome is Outcome.IMPORTED, name
     rules = tmp_path / "smallton.toml"
     rules.write_text(RULES, encoding="utf-8")
@@ -254,8 +254,8 @@ def sample_app(tmp_path_factory: pytest.TempPathFactory) -> App:
 
 def test_last_year_from_the_snapshots_when_no_earlier_return(app: App, tmp_path: Path) -> None:
     for name, rows in {"hr_2025-09-30.xlsx": [a(), b()], "hr_2026-09-30.xlsx": [a(), c()]}.items():
-        assert import_file(app, ImportRequest(write_xlsx(tmp_path / name, rows, headers=ALL_HEADERS))).outcome is (
-            Outcome.IMPORTED)  # fmt: skip
+        request = ImportRequest(write_xlsx(tmp_path / name, rows, headers=ALL_HEADERS), allow_drop=True)
+        assert import_file(app, request).outcome is Outcome.IMPORTED
     built = build_census(app, 2026, la_code="999")
     assert built.previous is not None and (built.previous.year, built.previous.source) == (2025, "snapshots")
     assert (built.previous.headcount, built.previous.fte) == (2, Decimal("1.6"))
@@ -267,6 +267,6 @@ def test_later_items_fill_the_blanks_of_earlier_ones(app: App, tmp_path: Path) -
     later = {**a(), "Ethnicity": None, "Qualification Level": "Undergraduate"}
     months = {"hr_2026-08-31.xlsx": [a()], "hr_2026-09-30.xlsx": [later]}
     for name, rows in months.items():
-        import_file(app, ImportRequest(write_xlsx(tmp_path / name, rows, headers=ALL_HEADERS)))
+        import_file(app, ImportRequest(write_xlsx(tmp_path / name, rows, headers=ALL_HEADERS), allow_drop=True))
     items = build_census(app, 2026, la_code="999").census.workers[0].items
     assert (items["Ethnicity"], items["QualLevel"]) == ("WBRI", "1")  # the blank does not erase August's value

@@ -278,7 +278,7 @@ def test_an_hr_import_after_the_census_matches_its_workers_by_swe_number(app, tm
     import_file(app, ImportRequest(copy(tmp_path, DATA / "census" / "census_2024.xml")))
     hr = tmp_path / "hr_2024-10-31.csv"
     hr.write_text(HR_WITH_SWE)
-    result = import_file(app, ImportRequest(hr))
+    result = import_file(app, ImportRequest(hr, allow_drop=True))
     assert result.outcome is Outcome.IMPORTED
     assert _facts_by_date(app) == {
         date(2024, 9, 30): ["4512", "4513", "SW120045", "SW77310"],  # the census rows take the HR IDs

@@ -56,7 +56,7 @@ def _council(app: App, tmp_path: Path) -> None:
     ]  # fmt: skip
     for name, rows, accept_valid in months:
         path = write_xlsx(tmp_path / name, rows, headers=WITH_MANAGER)
-        result = import_file(app, ImportRequest(path, accept_valid=accept_valid, write_report=False))
+        result = import_file(app, ImportRequest(path, accept_valid=accept_valid, write_report=False, allow_drop=True))
         assert result.exit_code == 0 and result.import_id, name
     record_milestone(app, "000201", "review_3m", date(2018, 12, 3), recorded_at=datetime(2019, 4, 4, tzinfo=UTC),
                      note="Tamsin Quennell's review, signed off", recorded_by="hr.person")  # fmt: skip

@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 
 from ecf.domain.period import Period
 from ecf.domain.worker import Absence, AbsenceType, AsyeStatus, ContractType, WorkerRecord
+from ecf.services.months import refresh_month
 from ecf.storage.models import AbsenceRow, ImportRow, WorkerSnapshotRow
 from ecf.storage.repository import RECORD_FIELDS, NewImport
 
@@ -31,7 +32,9 @@ def record(employee_id: str, **overrides: Any) -> WorkerRecord:
 
 def store(app, as_of: date, records: list[WorkerRecord], replaces: int | None = None) -> int:
     """One import of `records` dated `as_of` (replacing import `replaces`), as the import service stores it."""
-    with app.unit_of_work() as uow:
+    with app.unit_of_work(write=True) as uow:
+        if replaces is not None:
+            uow.imports.set_status(replaces, "superseded")  # the database allows one active import per date
         import_id = uow.imports.add(
             NewImport(
                 file_name=f"hr_{as_of.isoformat()}.xlsx", sha256=f"{as_of}{replaces}".ljust(64, "0"), as_of=as_of,
@@ -42,6 +45,7 @@ def store(app, as_of: date, records: list[WorkerRecord], replaces: int | None = 
         uow.snapshots.add(import_id, as_of, list(enumerate(records, start=2)))
         if replaces is not None:
             uow.imports.supersede(replaces, import_id)
+        refresh_month(uow, as_of, fresh=import_id)
         uow.commit()
     return import_id
 

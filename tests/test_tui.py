@@ -329,6 +329,11 @@ async def test_hr_can_store_the_valid_rows_of_a_file_with_errors_and_replace_a_m
         await loaded(ui, pilot)
         await pilot.click("#import-go")
         await loaded(ui, pilot)
+        # 000101's row is rejected, so half the month would vanish: the guard asks before storing it
+        assert "too many workers vanish" in str(ui.query_one("#import-status", Static).render())
+        assert "1 of the 2 workers in post on 31/10/2026" in str(ui.screen.query_one("#confirm-question").render())
+        await pilot.click("#confirm-yes")
+        await loaded(ui, pilot)
         assert "Imported hr_2026-10-31 v2.xlsx as #2" in str(ui.query_one("#import-status", Static).render())
     with app.unit_of_work() as uow:
         imports = uow.imports.all()
@@ -533,3 +538,35 @@ async def test_opening_a_census_worker_without_a_qualification_date_says_why(app
         await loaded(ui, pilot)
         assert not isinstance(ui.screen, WorkerScreen)
         assert any("no qualification date yet" in n.message for n in ui._notifications)
+
+
+async def test_history_undoes_and_restores_the_selected_import(app, tmp_path):
+    from conftest import worker, write_xlsx
+
+    from ecf.panes.history import HistoryPane
+
+    first = write_xlsx(tmp_path / "hr_2026-10-31.xlsx", [worker("000101"), worker("000102")])
+    second = write_xlsx(tmp_path / "hr_2026-10-31 v2.xlsx", [worker("000101", Grade="SP"), worker("000102")])
+    import_file(app, ImportRequest(first, write_report=False))
+    import_file(app, ImportRequest(second, replace=True, write_report=False))
+    ui = EcfTui(app)
+    async with ui.run_test(size=(120, 40)) as pilot:
+        await loaded(ui, pilot)
+        await pilot.press("h")
+        table = ui.query_one("#import-list", DataTable)
+        assert [table.get_row_at(n)[3] for n in range(2)] == ["superseded by #2", "active"]
+        table.move_cursor(row=1)
+        await pilot.click("#history-undo")
+        await pilot.pause()
+        assert "Undo #2" in str(ui.screen.query_one("#confirm-question").render())
+        await pilot.click("#confirm-yes")
+        await loaded(ui, pilot)
+        await pilot.pause()
+        assert [table.get_row_at(n)[3] for n in range(2)] == ["active", "withdrawn"]
+        assert "Withdrew #2" in str(ui.query_one("#history-status", Static).render())
+        table.move_cursor(row=1)
+        await pilot.click("#history-restore")
+        await loaded(ui, pilot)
+        await pilot.pause()
+        assert [table.get_row_at(n)[3] for n in range(2)] == ["superseded by #2", "active"]
+        assert ui.query_one(HistoryPane).selected() is not None

@@ -29,6 +29,8 @@ COMMAND_NEEDS: dict[str, str] = {
     "import": "import",
     "correct": "correct",
     "undo": "undo",
+    "imports undo": "undo",
+    "imports restore": "undo",
     "profile save": "profiles",
     "record": "record",
     "rules set": "rules",
@@ -229,7 +231,8 @@ def retention(
     parts = [f"{n} own row(s) in {t}" for t, n in result.own_rows.items()]
     parts += [f"{n} row(s) removed from {t}" for t, n in result.removed_rows.items()]
     parts += [f"{n} mention(s) in {t}" for t, n in result.mentions.items()]
-    console.print(("Anonymised: " if done else "Would anonymise: ") + "; ".join(parts) + ".", highlight=False)
+    line = ("Anonymised: " if done else "Would anonymise: ") + "; ".join(parts) + "."
+    console.print(line, highlight=False, soft_wrap=True)
     if not done:
         console.print("Nothing changed (a dry run). Run again with --apply to anonymise them.")
 

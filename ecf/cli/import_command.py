@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import sys
 from collections import Counter
+from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -15,6 +16,7 @@ from ecf.cli.lazy import lazy
 from ecf.cli.output import console, errors, human, markup, show_table
 from ecf.domain.changes import Change, ChangeKind
 from ecf.presentation.formats import value_words
+from importers.dates import DateOrder
 
 if TYPE_CHECKING:
     from ecf.services import imports
@@ -72,10 +74,18 @@ def _ask_as_of(path: Path) -> date:
     return parse_day(text)
 
 
+@dataclass(frozen=True)
+class ImportOptions:
+    accept_valid: bool = False
+    replace: bool = False
+    correct: bool = False
+    allow_drop: bool = False
+    dates: DateOrder = DateOrder.AUTO
+
+
 def run_imports(
-    paths: list[Path], as_of: date | None, profile: str | None, accept_valid: bool, replace: bool,
-    details: bool = False,
-) -> int:  # fmt: skip
+    paths: list[Path], as_of: date | None, profile: str | None, options: ImportOptions, details: bool = False
+) -> int:
     settings["details"] = details
     app = open_app()
     if as_of is None and len(paths) > 1:
@@ -85,14 +95,17 @@ def run_imports(
     worst = skipped = 0
     done.clear()
     for path in paths:
-        if is_report(path):
+        if is_report(path) and not options.correct:
             skipped += 1
             if settings["compact"]:
                 continue
-            console.print(f"[dim]{markup(path.name)}: skipped, it is an ecf error report[/]", highlight=False)
+            console.print(
+                f"[dim]{markup(path.name)}: skipped, it is an ecf error report. Once its 'Rows to fix' are corrected, "
+                "import it with --correct to apply them to the month.[/]", highlight=False,
+            )  # fmt: skip
             continue
         try:
-            code = _import_one(app, path, as_of, profile, accept_valid, replace)
+            code = _import_one(app, path, as_of, profile, options)
         except (readers.UnreadableFile, mapping.ProfileError, imports.AsOfRequired) as exc:
             if len(paths) == 1:
                 raise
@@ -110,15 +123,16 @@ def is_report(path: Path) -> bool:
     return path.name.lower().endswith((".errors.xlsx", ".errors.csv"))
 
 
-def _import_one(
-    app: App, path: Path, as_of: date | None, profile: str | None, accept_valid: bool, replace: bool
-) -> int:
+def _import_one(app: App, path: Path, as_of: date | None, profile: str | None, options: ImportOptions) -> int:
     request_as_of = as_of if as_of is not None else imports.snapshot_date_of(path)
     if request_as_of is None:
         request_as_of = _ask_as_of(path)
     bar = _Bar()
     try:
-        request = imports.ImportRequest(path, request_as_of, profile, accept_valid, replace)
+        request = imports.ImportRequest(
+            path, request_as_of, profile, options.accept_valid, options.replace, correct=options.correct,
+            allow_drop=options.allow_drop, dates=options.dates,
+        )  # fmt: skip
         result = imports.import_file(app, request, bar)
     finally:
         bar.close()
@@ -140,6 +154,20 @@ def show_result(result: ImportResult) -> None:
             highlight=False,
         )
         return
+    if result.outcome is imports.Outcome.NOT_ACTIVE:
+        seen = result.existing
+        assert seen is not None
+        if seen.active:  # a correction whose import is not in effect
+            console.print(
+                f"[yellow]{name}: imported before[/] as correction #{seen.id} of import #{seen.base_id}, which is not "
+                f"in effect; nothing stored. To bring them back: ecf imports restore {seen.base_id}"
+            )
+            return
+        console.print(
+            f"[yellow]{name}: imported before[/] as #{seen.id} for {human(seen.as_of)}, now {seen.status}; nothing "
+            f"stored. To make it the month's snapshot again: ecf imports restore {seen.id}"
+        )
+        return
     validated = result.validated
     assert validated is not None
     table = validated.table
@@ -150,6 +178,9 @@ def show_result(result: ImportResult) -> None:
         console.print(f"  [yellow]duplicate column[/] {markup(note)}", highlight=False)
     if validated.columns.ignored:
         console.print(f"  columns not used: {markup(', '.join(validated.columns.ignored))}", highlight=False)
+    for header in validated.month_first:
+        console.print(f"  [yellow]column '{markup(header)}' read month-first[/] (mm/dd/yyyy): its dates are only valid "
+                      "so", highlight=False)  # fmt: skip
     errors, warnings = len(validated.errors), len(validated.warnings)
     console.print(
         f"  {validated.data_rows} rows: {len(validated.records)} valid, {len(validated.rejected)} with "
@@ -210,13 +241,48 @@ def _show_outcome(result: ImportResult) -> None:
             f"[bold red]Not imported:[/] a snapshot for {human(seen.as_of)} already exists ({markup(seen.file_name)}, "
             f"import #{seen.id}). Use --replace to supersede it with this file; the old one is kept."
         )
+    elif result.outcome is imports.Outcome.NEEDS_CORRECT:
+        console.print(
+            "[bold red]Not imported:[/] this is the 'Rows to fix' sheet of an error report. Once the rows are "
+            "corrected, import it with --correct: each row replaces that worker's row in the month, and no one else "
+            "changes."
+        )
+    elif result.outcome is imports.Outcome.NOTHING_TO_CORRECT:
+        console.print(f"[bold red]Not imported:[/] there is no snapshot for {human(result.as_of)} to correct.")
+    elif result.outcome is imports.Outcome.TOO_MANY_VANISH:
+        _show_vanished(result)
     elif result.outcome is imports.Outcome.IMPORTED:
         _show_imported(result)
+    if result.missing_months:
+        months = ", ".join(day.strftime("%m/%Y") for day in result.missing_months)
+        console.print(f"  [yellow]Warning:[/] no snapshot for {months} (between the months stored).")
+
+
+def _show_vanished(result: ImportResult) -> None:
+    found = result.shrinkage
+    assert found is not None and result.max_share is not None
+    console.print(
+        f"[bold red]Not imported:[/] {len(found.vanished)} of the {found.in_post} workers in post on "
+        f"{human(found.as_of)} are missing from this file without a leaving date ({found.share:.0%}; the limit is "
+        f"{result.max_share:.0%}). If it corrects a few rows, import it with --correct; if they really went, use "
+        "--allow-drop. Nothing was stored."
+    )
 
 
 def _show_imported(result: ImportResult) -> None:
     validated = result.validated
     assert validated is not None
+    if result.correction:
+        base = result.existing
+        assert base is not None
+        added = len(validated.records) - result.corrected
+        console.print(
+            f"[bold green]Imported correction[/] #{result.import_id} of import #{base.id} for {human(result.as_of)}: "
+            f"{result.corrected} workers' rows replaced" + (f", {added} added" if added else "") + "; no one else "
+            f"changes. To undo it: ecf imports undo {result.import_id}"
+        )
+        show_changes(result.changes, "Changes made by the correction")
+        return
     replaced = f", replacing import #{result.replaced.id}" if result.replaced else ""
     rejected = f"; {len(validated.rejected)} rejected rows kept for fixing" if validated.rejected else ""
     workers = len(validated.records) + result.carried_forward
@@ -224,6 +290,8 @@ def _show_imported(result: ImportResult) -> None:
                   f"for {human(result.as_of)}{replaced}{rejected}.", highlight=False)  # fmt: skip
     if result.carried_forward:
         console.print(f"  {markup(result.carried_note)}.", highlight=False)
+    if result.possibly_rejected:
+        console.print(f"  {markup(result.possibly_note)}.", highlight=False)
     if result.newer_as_of is not None:
         console.print(f"  A newer snapshot ({human(result.newer_as_of)}) exists: the current state is unchanged.")
     if result.previous_as_of is None:

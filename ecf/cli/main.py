@@ -16,13 +16,15 @@ from ecf.cli import common, output
 from ecf.cli.admin_commands import register as register_admin
 from ecf.cli.census_command import register as register_census
 from ecf.cli.common import fail, open_app, parse_day
-from ecf.cli.import_command import run_imports, show_changes
+from ecf.cli.import_command import ImportOptions, run_imports, show_changes
 from ecf.cli.lazy import lazy
+from ecf.cli.lifecycle_commands import register as register_lifecycle
 from ecf.cli.output import Format, console, errors, human, markup, render
 from ecf.cli.pay_commands import register as register_pay
 from ecf.cli.profile_commands import register as register_profiles
 from ecf.cli.profile_commands import run_check
 from ecf.cli.progression_commands import register as register_progression
+from importers.dates import DateOrder
 
 if TYPE_CHECKING:
     from ecf.services import imports as import_service
@@ -54,6 +56,7 @@ register_pay(app)
 register_profiles(profile_app)
 register_census(app)
 register_admin(app)
+register_lifecycle(app)
 
 FormatOption = Annotated[Format, typer.Option("--format", "-f", help="Output format: table, csv or json.")]
 DateOption = Annotated[date | None, typer.Option(parser=parse_day, metavar="DD/MM/YYYY")]
@@ -114,12 +117,23 @@ def import_(
     details: Annotated[
         bool, typer.Option("--details", help="List every finding's row, not only the counts by kind.")
     ] = False,
+    correct: Annotated[
+        bool,
+        typer.Option("--correct", help="Apply a partial file to the month's snapshot: only the workers in it change."),
+    ] = False,
+    allow_drop: Annotated[
+        bool, typer.Option("--allow-drop", help="Store it even if many workers vanish without a leaving date.")
+    ] = False,
+    dates: Annotated[
+        DateOrder, typer.Option("--dates", help="Date order of d/m/y text: auto (per column), dmy or mdy.")
+    ] = DateOrder.AUTO,
 ) -> None:
     """Import monthly HR files (or census XML returns) as dated snapshots. Exit code 0 stored (or already stored),
     1 errors in the data, 2 the file cannot be read."""
     if check:
         raise typer.Exit(run_check(files, as_of, profile))
-    raise typer.Exit(run_imports(files, as_of, profile, accept_valid, replace, details))
+    options = ImportOptions(accept_valid, replace, correct, allow_drop, dates)
+    raise typer.Exit(run_imports(files, as_of, profile, options, details))
 
 
 @app.command()
@@ -156,45 +170,6 @@ def workers(
 
 
 @app.command()
-def imports(fmt: FormatOption = Format.TABLE) -> None:
-    """Every import: file, SHA-256, snapshot date, row counts, when."""
-    rows = []
-    for info in import_service.list_imports(open_app()):
-        row = asdict(info)
-        row["status"] = "active" if info.active else f"superseded by #{info.superseded_by}"
-        rows.append(row)
-    columns = [
-        "id",
-        "file_name",
-        "as_of",
-        "imported_at",
-        "sheet",
-        "profile",
-        "rows_total",
-        "rows_accepted",
-        "rows_rejected",
-        "warnings",
-        "accept_valid",
-        "status",
-        "sha256",
-        "superseded_by",
-    ]
-    shown = [
-        "id",
-        "file_name",
-        "as_of",
-        "imported_at",
-        "rows_total",
-        "rows_accepted",
-        "rows_rejected",
-        "warnings",
-        "status",
-    ]
-    render(rows, columns, fmt, table_columns=shown, title="Imports", empty="No imports yet.",
-           keep=("id", "file_name", "as_of", "status"), atomic=("file_name",), headers={"id": "#"},
-           drop=("imported_at", "rows_total", "warnings"))  # fmt: skip
-
-
 @app.command()
 def findings(
     import_id: Annotated[
@@ -262,6 +237,7 @@ def info(fmt: FormatOption = Format.TABLE) -> None:
         "imports": "Imports",
         "snapshots": "Monthly snapshots",
         "latest_as_of": "Latest snapshot date",
+        "missing_months": "Months without a snapshot",
         "rejected_rows": "Rejected rows kept",
         "file_size": "File size (bytes)",
     }

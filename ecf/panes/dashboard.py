@@ -70,7 +70,9 @@ class DashboardPane(Vertical):
         self.query_one("#dashboard-headline", Static).update(
             f"Data as of {data} · assessed {human(found.as_of)} · milestones due {found.due}, overdue "
             f"{found.overdue} · becoming experienced in the next 12 months: {found.becoming_experienced}"
-        )
+            + (" · [b]no snapshot for " + ", ".join(f"{d:%m/%Y}" for d in found.missing_months) + "[/b]"
+               if found.missing_months else "")
+        )  # fmt: skip
         stages = self.query_one("#stages", DataTable)
         stages.clear()
         for line in found.stages:

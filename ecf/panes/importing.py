@@ -14,6 +14,7 @@ from textual.widgets import Button, Checkbox, DirectoryTree, Input, ProgressBar,
 
 from ecf.cli.common import parse_day
 from ecf.domain.changes import Change
+from ecf.panes.confirm import ConfirmDialog
 from ecf.panes.table import VirtualTable
 from ecf.presentation.formats import human
 from ecf.presentation.text import clean, plain
@@ -22,6 +23,7 @@ from ecf.services.connection import explain_failure
 from ecf.services.context import App as EcfApp
 from ecf.services.imports import (
     ImportRequest,
+    ImportResult,
     Outcome,
     import_file,
     read_and_validate,
@@ -46,11 +48,16 @@ def counted(number: int, thing: str) -> str:
 
 KEEP_VALID = "Rows with errors are kept aside with their errors (ecf import --accept-valid)"
 REPLACE = "Supersede the import already stored for this date; it is kept, marked superseded (--replace)"
+CORRECT = "A partial file: each row replaces that worker's row in the month's snapshot; no one else changes (--correct)"
 NOT_STORED = {
     Outcome.ALREADY_IMPORTED: "this very file is already imported",
     Outcome.CONFLICT: "a snapshot for that date is already stored (tick 'Replace the month' to supersede it)",
     Outcome.REJECTED: "rows with errors stop the import",
     Outcome.NO_VALID_ROWS: "no row is valid",
+    Outcome.NOT_ACTIVE: "this file was imported before and is now withdrawn or superseded (restore it on History)",
+    Outcome.NEEDS_CORRECT: "this is an error report's 'Rows to fix' sheet: tick 'Correction' to apply it to the month",
+    Outcome.NOTHING_TO_CORRECT: "there is no snapshot for that date to correct",
+    Outcome.TOO_MANY_VANISH: "too many workers vanish without a leaving date",
 }
 
 
@@ -105,6 +112,7 @@ class ImportPane(Vertical):
                 with Horizontal(id="import-options"):
                     yield Checkbox("Store the valid rows", id="accept-valid", compact=True, tooltip=KEEP_VALID)
                     yield Checkbox("Replace the month", id="replace", compact=True, tooltip=REPLACE)
+                    yield Checkbox("Correction", id="correct", compact=True, tooltip=CORRECT)
                 with Horizontal(id="import-buttons"):
                     yield Button("Check", variant="primary", id="import-check")
                     yield Button("Import", variant="success", id="import-go", disabled=True)
@@ -251,10 +259,29 @@ class ImportPane(Vertical):
             return
         self.query_one("#import-go", Button).disabled = True
         replace = self.query_one("#replace", Checkbox).value
-        self._store(*self.checked, self._accept_valid, replace, self.profile_name)
+        correct = self.query_one("#correct", Checkbox).value
+        self._store(*self.checked, self._accept_valid, replace, correct, profile=self.profile_name)
+
+    def _confirm_drop(self, path: Path, as_of: date, result: ImportResult, options: tuple[bool, bool, bool]) -> None:
+        """The shrinking-month guard refused the file: say how many vanish, and store it only if HR says so."""
+        found = result.shrinkage
+        assert found is not None and result.max_share is not None
+        question = (f"{len(found.vanished)} of the {found.in_post} workers in post on {found.as_of:%d/%m/%Y} are "
+                    f"missing from {path.name} without a leaving date ({found.share:.0%}; the limit is "
+                    f"{result.max_share:.0%}). If the file corrects a few rows, cancel and tick 'Correction'. "
+                    "Store it anyway, as the whole month?")  # fmt: skip
+
+        def answered(yes: bool | None) -> None:
+            if yes:
+                self._store(path, as_of, *options, allow_drop=True, profile=self.profile_name)
+
+        self.app.push_screen(ConfirmDialog(question, "Store anyway"), answered)
 
     @work(thread=True, exclusive=True, group="import")
-    def _store(self, path: Path, as_of: date, accept_valid: bool, replace: bool, profile: str | None = None) -> None:
+    def _store(
+        self, path: Path, as_of: date, accept_valid: bool, replace: bool, correct: bool = False,
+        allow_drop: bool = False, profile: str | None = None,
+    ) -> None:  # fmt: skip
         bar = self.query_one("#import-progress", ProgressBar)
         self.app.call_from_thread(setattr, bar, "display", True)  # hidden until there is progress to show
 
@@ -263,9 +290,8 @@ class ImportPane(Vertical):
 
         try:
             require(self.ecf, "import")  # a login without ecf_hr is told which role it needs, before any work
-            request = ImportRequest(
-                path, as_of, profile, accept_valid=accept_valid, replace=replace, write_report=False
-            )
+            request = ImportRequest(path, as_of, profile, accept_valid=accept_valid, replace=replace,
+                                    write_report=False, correct=correct, allow_drop=allow_drop)  # fmt: skip
             result = import_file(self.ecf, request, tick)
         except (UnreadableFile, ProfileError, OSError, DatabaseError) as exc:
             self.app.call_from_thread(self._status, str(exc), True)
@@ -277,12 +303,17 @@ class ImportPane(Vertical):
             changes = len(result.changes)
             text = f"Imported {path.name} as #{result.import_id}: {counted(changes, 'change')} since the month before."
             text += f" {result.carried_note}." if result.carried_forward else ""
+            text += f" {result.possibly_note}." if result.possibly_rejected else ""
+            if result.missing_months:
+                text += " No snapshot for " + ", ".join(f"{d:%m/%Y}" for d in result.missing_months) + "."
             self.app.call_from_thread(self._show_changes, result.changes)
             self.app.call_from_thread(self.app.notify, clean(text), title="Import", markup=False)
             self.app.call_from_thread(self.app.action_refresh)  # type: ignore[attr-defined]
         else:
             text = f"{path.name}: {NOT_STORED.get(result.outcome, result.outcome.value)}; nothing stored."
             self.app.call_from_thread(setattr, bar, "display", False)
+            if result.outcome is Outcome.TOO_MANY_VANISH:
+                self.app.call_from_thread(self._confirm_drop, path, as_of, result, (accept_valid, replace, correct))
         self.app.call_from_thread(self._status, text, result.outcome is not Outcome.IMPORTED)
 
     def _show_changes(self, changes: list[Change]) -> None:

@@ -299,6 +299,9 @@ class CouncilSettings(Strict):
     # Leavers' personal data is kept this long after they leave, then anonymised (`ecf retention`). Default: the
     # IRMS Records Management Toolkit for Local Authorities' "termination of employment + 6 years" for personnel files.
     retention_years: int = Field(default=6, ge=1, le=100)
+    # An import in which more than this share of the previous snapshot's workers in post vanish without a leaving
+    # date is refused (a partial file imported as a whole month); --allow-drop overrides. A local setting.
+    max_vanished_share: Decimal = Field(default=Decimal("0.10"), ge=0, le=1)
 
 
 AnyRule = Annotated[

@@ -34,6 +34,7 @@ LEAD_TABLES: tuple[str, ...] = ("milestone_events",)
 FINANCE_VIEWS: dict[str, dict[str, str | None]] = {
     "imports": {},
     "worker_snapshots": dict.fromkeys(("surname", "forename", "swe_number", "line_manager", "leaving_reason")),
+    "worker_latest": {},  # which month's row is each worker's latest: IDs pseudonymised like the rows they point at
     "absences": {},  # dates and kinds of long absence decide when a programme (and so its pay) ends: no name, no ID
     "milestone_events": {"note": None, "recorded_by": None},
     "council_rules": {},

@@ -46,8 +46,9 @@ class App:
             raise DatabaseError(f"cannot prepare database {self.target.display}: {_first_line(exc)}") from exc
         return engine
 
-    def unit_of_work(self) -> UnitOfWork:
-        return UnitOfWork(self.engine)
+    def unit_of_work(self, write: bool = False) -> UnitOfWork:
+        """`write`: the use case changes the snapshots; it holds the database's lock for them until it ends."""
+        return UnitOfWork(self.engine, write)
 
 
 def _first_line(error: BaseException | None) -> str:

@@ -4,10 +4,11 @@ and the workforce indicators with their trend over the snapshots."""
 from __future__ import annotations
 
 from collections import Counter, defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 
+from ecf.domain.months import missing_months
 from ecf.progression.facts import STAGE_LABELS, MilestoneStatus, Stage
 from ecf.progression.indicators import Indicators
 from ecf.services.context import App
@@ -31,6 +32,7 @@ class Dashboard:
     overdue: int
     becoming_experienced: int  # in the 12 months from the as-of date
     trend: list[Indicators]
+    missing_months: list[date] = field(default_factory=list)  # months without a snapshot between stored ones
 
 
 def dashboard(app: App, as_of: date, progress: Progress | None = None) -> Dashboard:
@@ -52,5 +54,10 @@ def dashboard(app: App, as_of: date, progress: Progress | None = None) -> Dashbo
     lines = [StageLine(s, STAGE_LABELS[s], heads[s], fte[s]) for s in order if heads[s]]
     return Dashboard(
         as_of, progress.data_as_of, lines, statuses[MilestoneStatus.DUE], statuses[MilestoneStatus.OVERDUE], soon,
-        indicator_trend(app, as_of=as_of),
+        indicator_trend(app, as_of=as_of), _missing_months(app),
     )  # fmt: skip
+
+
+def _missing_months(app: App) -> list[date]:
+    with app.unit_of_work() as uow:
+        return missing_months(uow.imports.active_dates())

@@ -3,21 +3,19 @@
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Callable
-from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime
-from enum import StrEnum
 from itertools import pairwise
 from pathlib import Path
 
+from sqlalchemy.exc import IntegrityError
+
 from ecf.domain.changes import Change, diff_snapshots
-from ecf.domain.worker import WorkerRecord
-from ecf.progression.calendar import uk
-from ecf.services import audit
 from ecf.services.context import App, collector_paused
+from ecf.services.import_result import AsOfRequired, ImportRequest, ImportResult, Outcome, Progress
+from ecf.services.storing import seen_result, store
 from ecf.storage.repository import ImportInfo, IssueRecord, NewImport
-from ecf.storage.unit_of_work import UnitOfWork
 from importers.asof import as_of_from_name
+from importers.dates import DateOrder
 from importers.issues import Issue
 from importers.mapping import MappingProfile, ProfileError, load_profile, map_columns, profile_from_toml
 from importers.profiles.apply import apply_profile, summarise_absent
@@ -26,57 +24,8 @@ from importers.readers import UnreadableFile, read_table
 from importers.report import write_report
 from importers.validation import ValidatedFile, validate_table
 
-Progress = Callable[[str, int, int], None]
-
-
-class AsOfRequired(Exception):
-    """No --as-of and no date in the file name: the interface must ask."""
-
-
-class Outcome(StrEnum):
-    IMPORTED = "imported"
-    ALREADY_IMPORTED = "already_imported"
-    REJECTED = "rejected"
-    CONFLICT = "conflict"
-    NO_VALID_ROWS = "no_valid_rows"
-
-
-@dataclass
-class ImportResult:
-    outcome: Outcome
-    path: Path
-    as_of: date | None = None
-    import_id: int | None = None
-    validated: ValidatedFile | None = None
-    report: Path | None = None
-    previous_as_of: date | None = None
-    newer_as_of: date | None = None
-    changes: list[Change] = field(default_factory=list)
-    existing: ImportInfo | None = None
-    replaced: ImportInfo | None = None
-    carried_forward: int = 0  # workers whose rejected row left last month's facts in place
-
-    @property
-    def carried_note(self) -> str:
-        if not self.carried_forward:
-            return ""
-        workers = "worker keeps" if self.carried_forward == 1 else "workers keep"
-        return (f"{self.carried_forward} {workers} the facts of {uk(self.previous_as_of)} until their rejected "
-                "rows are fixed (not counted as leavers)")  # fmt: skip
-
-    @property
-    def exit_code(self) -> int:
-        return 0 if self.outcome in (Outcome.IMPORTED, Outcome.ALREADY_IMPORTED) else 1
-
-
-@dataclass(frozen=True)
-class ImportRequest:
-    path: Path
-    as_of: date | None = None
-    profile: str | None = None
-    accept_valid: bool = False
-    replace: bool = False
-    write_report: bool = True
+ROWS_TO_FIX = "Rows to fix"  # the error report's sheet of rejected rows (importers.report)
+__all__ = ["AsOfRequired", "ImportRequest", "ImportResult", "Outcome", "Progress", "import_file"]
 
 
 def sha256_of(path: Path) -> str:
@@ -122,21 +71,40 @@ def import_file(
         return _import_file(app, request, progress, now)
 
 
+def read_key(profile: MappingProfile | None, dates: DateOrder) -> str:
+    """What besides the file's bytes decides what is stored: the mapping profile (its content, not its name) and a
+    date order chosen by hand. Empty for the plain reading, so imports stored before it keep their identity."""
+    if profile is None and dates is DateOrder.AUTO:
+        return ""
+    text = (profile.to_toml() if profile else "") + f"\ndates={dates.value}"
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+def seen_before(app: App, path: Path, sha256: str, key: str) -> ImportResult | None:
+    """This file, read this way, is stored already: nothing to do if it is in effect, else say how to restore it."""
+    with app.unit_of_work() as uow:
+        seen = uow.imports.by_identity(sha256, key)
+        return seen_result(uow, ImportResult(Outcome.ALREADY_IMPORTED, path), seen) if seen is not None else None
+
+
 def _import_file(app: App, request: ImportRequest, progress: Progress | None, now: datetime | None) -> ImportResult:
     path = request.path
     if not path.is_file():
         raise UnreadableFile(f"{path}: no such file")
     sha256 = sha256_of(path)
-    with app.unit_of_work() as uow:
-        seen = uow.imports.by_sha256(sha256)
+    profile = resolve_profile(app, request.profile)
+    key = read_key(profile, request.dates)
+    seen = seen_before(app, path, sha256, key)
     if seen is not None:
-        return ImportResult(Outcome.ALREADY_IMPORTED, path, as_of=seen.as_of, existing=seen)
+        return seen
     as_of = request.as_of or snapshot_date_of(path)
     if as_of is None:
         raise AsOfRequired(f"{path.name}: no date in the file name; give the snapshot date with --as-of DD/MM/YYYY")
-    profile = resolve_profile(app, request.profile)
-    validated = read_and_validate(path, as_of, profile, progress)
-    result = ImportResult(Outcome.IMPORTED, path, as_of=as_of, validated=validated)
+    validated = read_and_validate(path, as_of, profile, progress, request.dates)
+    result = ImportResult(Outcome.IMPORTED, path, as_of=as_of, validated=validated, correction=request.correct)
+    if validated.table.sheet == ROWS_TO_FIX and not request.correct:
+        result.outcome = Outcome.NEEDS_CORRECT
+        return result
     if validated.issues and request.write_report:  # the printed table stops at 40 rows: the rest is here
         result.report = write_report(
             path, validated.table.sheet, validated.issues, validated.rejected, validated.table.headers
@@ -147,8 +115,44 @@ def _import_file(app: App, request: ImportRequest, progress: Progress | None, no
     if not validated.records:
         result.outcome = Outcome.NO_VALID_ROWS
         return result
-    _store(app, request, result, sha256, profile, now or datetime.now(UTC), progress)
+    header = _new_import(request, validated, as_of, sha256, key, profile, now or datetime.now(UTC))
+    try:
+        store(app, request, result, header, progress)
+    except IntegrityError:
+        # The database's constraints caught what the lock should have kept out (one active import per date, each
+        # file once): say what is there now.
+        return seen_before(app, path, sha256, key) or _conflict(app, result)
     return result
+
+
+def _conflict(app: App, result: ImportResult) -> ImportResult:
+    assert result.as_of is not None
+    with app.unit_of_work() as uow:
+        result.existing = uow.imports.active_for(result.as_of)
+    result.outcome = Outcome.CONFLICT
+    return result
+
+
+def _new_import(
+    request: ImportRequest, validated: ValidatedFile, as_of: date, sha256: str, key: str,
+    profile: MappingProfile | None, now: datetime,
+) -> NewImport:  # fmt: skip
+    return NewImport(
+        file_name=request.path.name,
+        sha256=sha256,
+        as_of=as_of,
+        imported_at=now,
+        sheet=validated.table.sheet,
+        header_row=validated.table.header_row,
+        profile=profile.name if profile else None,
+        rows_total=validated.data_rows,
+        rows_accepted=len(validated.records),
+        rows_rejected=len(validated.rejected),
+        warnings=len(validated.warnings),
+        accept_valid=request.accept_valid,
+        kind="correction" if request.correct else "import",
+        read_key=key,
+    )
 
 
 def save_report(path: Path, validated: ValidatedFile) -> Path:
@@ -157,7 +161,11 @@ def save_report(path: Path, validated: ValidatedFile) -> Path:
 
 
 def read_and_validate(
-    path: Path, as_of: date, profile: MappingProfile | None, progress: Progress | None = None
+    path: Path,
+    as_of: date,
+    profile: MappingProfile | None,
+    progress: Progress | None = None,
+    dates: DateOrder = DateOrder.AUTO,
 ) -> ValidatedFile:
     if path.suffix.lower() == ".xml":
         from importers.census_xml import read_census
@@ -173,106 +181,11 @@ def read_and_validate(
         table, columns = apply_profile(table, profile, where)
     total = len(table.rows)
     tick = (lambda done: progress("Validating", done, total)) if progress else None
-    validated = validate_table(table, columns, as_of, profile, tick)
+    validated = validate_table(table, columns, as_of, profile, tick, dates)
     if profile is not None:
         summarise_absent(validated, profile)
     return validated
 
-
-def _store(
-    app: App,
-    request: ImportRequest,
-    result: ImportResult,
-    sha256: str,
-    profile: MappingProfile | None,
-    now: datetime,
-    progress: Progress | None,
-) -> None:
-    validated, as_of = result.validated, result.as_of
-    assert validated is not None and as_of is not None
-    with app.unit_of_work() as uow:
-        existing = uow.imports.active_for(as_of)
-        if existing is not None and not request.replace:
-            result.outcome, result.existing = Outcome.CONFLICT, existing
-            return
-        import_id = uow.imports.add(
-            NewImport(
-                file_name=request.path.name,
-                sha256=sha256,
-                as_of=as_of,
-                imported_at=now,
-                sheet=validated.table.sheet,
-                header_row=validated.table.header_row,
-                profile=profile.name if profile else None,
-                rows_total=validated.data_rows,
-                rows_accepted=len(validated.records),
-                rows_rejected=len(validated.rejected),
-                warnings=len(validated.warnings),
-                accept_valid=request.accept_valid,
-            )
-        )
-        if progress:
-            progress("Storing", 0, len(validated.records))
-        dates = [d for d in uow.imports.active_dates() if d != as_of]
-        result.previous_as_of = max((d for d in dates if d < as_of), default=None)
-        result.newer_as_of = min((d for d in dates if d > as_of), default=None)
-        _match_by_swe(uow, validated, import_id)
-        previous = uow.snapshots.snapshot(result.previous_as_of) if result.previous_as_of else None
-        carried = _carried_forward(validated, previous or {})
-        rows = [*validated.records, *carried]
-        carried_from = [None] * len(validated.records) + [result.previous_as_of] * len(carried)
-        uow.snapshots.add(import_id, as_of, rows, carried_from)
-        uow.census.add(import_id, validated.census)
-        result.carried_forward = len(carried)
-        uow.imports.add_issues(import_id, (_issue_record(issue) for issue in validated.issues))
-        uow.imports.add_rejected(import_id, ((row.row, row.values) for row in validated.rejected))
-        if existing is not None:
-            uow.imports.supersede(existing.id, import_id)
-            result.replaced = existing
-        uow.commit()
-        if progress:
-            progress("Storing", len(validated.records), len(validated.records))
-    result.import_id = import_id
-    if previous is not None:
-        current: dict[str, WorkerRecord] = {record.employee_id: record for _, record in rows}
-        result.changes = diff_snapshots(previous, current, as_of)
-
-
-def _match_by_swe(uow: UnitOfWork, validated: ValidatedFile, import_id: int) -> None:
-    """A census return keys workers by SWE number, an HR file by its own ID: the two are matched by SWE number, so
-    one worker's history stays one. Rows keyed by an SWE number that an HR file knows take that file's ID (both when
-    the census comes first and when it comes after)."""
-    records = validated.records
-    keyed = {r.swe_number for _, r in records if r.swe_number and r.employee_id == r.swe_number}
-    if keyed:  # this file is keyed by SWE number: take the IDs HR files gave these workers
-        known = uow.snapshots.ids_by_swe(keyed)
-        if known:
-            validated.records = [
-                (row, replace(r, employee_id=known[r.employee_id]) if r.employee_id in known else r)
-                for row, r in records
-            ]
-            audit.record(uow, "import.match_swe", f"import #{import_id}", {"matched": len(known)})
-        return
-    stored = uow.snapshots.swe_keyed()
-    if not stored:
-        return
-    ids = {r.swe_number: r.employee_id for _, r in records if r.swe_number in stored and r.employee_id != r.swe_number}
-    if ids:  # earlier census rows of these workers take this file's IDs
-        changed = uow.snapshots.rekey(ids)
-        audit.record(uow, "import.match_swe", f"import #{import_id}", {"matched": len(ids), "rows": changed})
-
-
-def _carried_forward(validated: ValidatedFile, previous: dict[str, WorkerRecord]) -> list[tuple[int, WorkerRecord]]:
-    """Workers whose row was rejected but whose ID could be read keep last month's facts in this snapshot: a row HR
-    must fix is not a leaver, and counting it as one would inflate turnover. Their rows are kept aside with their
-    errors as usual, and a corrected file imported with --replace takes their place."""
-    accepted = {record.employee_id for _, record in validated.records}
-    carried: dict[str, tuple[int, WorkerRecord]] = {}
-    for row in validated.rejected:
-        known = previous.get(row.employee_id or "")
-        if known is not None and known.employee_id not in accepted:
-            carried.setdefault(known.employee_id, (row.row, known))  # a duplicated ID is carried once
-    return list(carried.values())
 
 
 def _issue_record(issue: Issue) -> IssueRecord:

@@ -3,6 +3,7 @@ and recording a completed milestone. The CLI and the terminal UI both call these
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -23,6 +24,7 @@ from ecf.progression.facts import (
 from ecf.progression.indicators import Indicators, indicators, trend
 from ecf.progression.rules import CareerFramework, Programme, RuleBook
 from ecf.rules.loader import RulesError, load_council_file, load_rulebook
+from ecf.services import audit
 from ecf.services.context import App
 from ecf.services.workforce import WorkerState, current_workers, worker_state
 from ecf.storage.repository import MilestoneEvent, SavedRules
@@ -57,6 +59,7 @@ def save_rules(app: App, path: Path, saved_at: datetime) -> RuleBook:
     book = load_rulebook(text, path.name)
     with app.unit_of_work() as uow:
         uow.rules.save(path.name, text, saved_at)
+        audit.record(uow, "rules", "rules", {"file": path.name, "sha256": hashlib.sha256(text.encode()).hexdigest()})
         uow.commit()
     return book
 
@@ -64,6 +67,7 @@ def save_rules(app: App, path: Path, saved_at: datetime) -> RuleBook:
 def clear_rules(app: App, saved_at: datetime) -> None:
     with app.unit_of_work() as uow:
         uow.rules.save("(shipped rules)", None, saved_at)
+        audit.record(uow, "rules", "rules", {"cleared": True})
         uow.commit()
 
 
@@ -285,6 +289,10 @@ def record_milestone(
             detail.assessed.state.record.employee_id, target.framework, target.key, completed_on,
             outcome.value if outcome else None, note, recorded_at, recorded_by,
         )  # fmt: skip
+        details = {"milestone": f"{target.framework}.{target.key}",
+                   "completed_on": completed_on.isoformat() if completed_on else None,
+                   "outcome": outcome.value if outcome else None}  # fmt: skip
+        audit.record(uow, "record", f"milestone event {event_id}", details)
         uow.commit()
         return next(e for e in uow.events.history(employee_id) if e.id == event_id)
 

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 
 from sqlalchemy import inspect, text
 
+from ecf.domain.months import missing_months
 from ecf.domain.worker import WorkerRecord
 from ecf.domain.workforce import EmploymentStatus, employment_status
 from ecf.services.context import App, collector_paused
@@ -66,6 +67,7 @@ class DatabaseInfo:
     latest_as_of: date | None
     rejected_rows: int
     file_size: int | None
+    missing_months: list[date] = field(default_factory=list)  # months without a snapshot between stored ones
 
 
 def database_info(app: App) -> DatabaseInfo:
@@ -77,7 +79,7 @@ def database_info(app: App) -> DatabaseInfo:
         revision = None
         if inspect(connection).has_table("alembic_version"):
             revision = connection.execute(text("SELECT version_num FROM alembic_version")).scalar()
-    active = [i for i in imports if i.active]
+    active = [i for i in imports if i.active and not i.is_correction]
     path = app.target.sqlite_path
     return DatabaseInfo(
         url=app.target.display,
@@ -91,4 +93,5 @@ def database_info(app: App) -> DatabaseInfo:
         latest_as_of=max((i.as_of for i in active), default=None),
         rejected_rows=rejected,
         file_size=path.stat().st_size if path is not None and path.exists() else None,
+        missing_months=missing_months(i.as_of for i in active if not i.is_correction),
     )

@@ -102,15 +102,33 @@ def make_engine(target: DatabaseTarget) -> Engine:
     try:
         # pre-ping: a connection the server dropped while idle (a restart, a network blip) is replaced on the next
         # use, so a long TUI session reconnects by itself. TLS settings in the URL (?sslmode=…) reach libpq as given.
-        engine = create_engine(target.url, pool_pre_ping=make_url(target.url).get_backend_name() != "sqlite")
+        # SQLite: a writer waits its turn (up to a minute) rather than failing while another stores a big month.
+        engine = create_engine(
+            target.url,
+            pool_pre_ping=make_url(target.url).get_backend_name() != "sqlite",
+            connect_args={"timeout": 60} if path is not None else {},
+        )
     except (ArgumentError, ImportError) as exc:
         raise DatabaseError(f"cannot use database {target.display}: {mask(str(exc))}") from exc
     if engine.dialect.name == "sqlite":
         event.listen(engine, "connect", _sqlite_pragmas)
+        event.listen(engine, "begin", _sqlite_begin)
     return engine
 
 
+WRITE_OPTION = "ecf_write"  # a connection execution option: this transaction changes the data
+
+
+def _sqlite_begin(connection: Any) -> None:
+    """Begin every transaction ourselves (the driver's own begins only before some statements): a unit of work that
+    changes the data takes SQLite's write lock at its start (BEGIN IMMEDIATE), so two imports for one date run one
+    after the other and the second sees what the first stored, where a deferred begin would let both read first."""
+    write = connection.get_execution_options().get(WRITE_OPTION)
+    connection.exec_driver_sql("BEGIN IMMEDIATE" if write else "BEGIN")
+
+
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
+    dbapi_connection.isolation_level = None  # no implicit transactions: _sqlite_begin starts them
     cursor = dbapi_connection.cursor()
     # WAL: readers (the TUI) never block the monthly import; SQLite gives the -wal/-shm files the db file's mode.
     cursor.execute("PRAGMA journal_mode=WAL")

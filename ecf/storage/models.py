@@ -6,7 +6,7 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import JSON, Boolean, Date, DateTime, ForeignKey, Index, Integer, Numeric, String, Text
+from sqlalchemy import JSON, Boolean, Date, DateTime, ForeignKey, Index, Integer, Numeric, String, Text, text, true
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 
@@ -14,8 +14,14 @@ class Base(DeclarativeBase):
     pass
 
 
+ACTIVE_MONTH = "kind = 'import' AND status = 'active'"
+
+
 class ImportRow(Base):
-    """One imported file: the dated snapshot's header. `superseded_by` is set when a corrected file replaces it."""
+    """One imported file: the dated snapshot's header (kind `import`) or a correction of one (kind `correction`,
+    `base_id` the import it corrects). Status `active`, `superseded` (`superseded_by` the import that replaced it) or
+    `withdrawn` (undone); nothing is deleted. The database allows one active import per date, and each file once per
+    reading (`read_key`: the mapping profile and date order used)."""
 
     __tablename__ = "imports"
 
@@ -33,6 +39,17 @@ class ImportRow(Base):
     warnings: Mapped[int] = mapped_column(Integer)
     accept_valid: Mapped[bool] = mapped_column(Boolean, default=False)
     superseded_by: Mapped[int | None] = mapped_column(ForeignKey("imports.id"))
+    kind: Mapped[str] = mapped_column(String(20), default="import", server_default="import")
+    status: Mapped[str] = mapped_column(String(20), default="active", server_default="active")
+    base_id: Mapped[int | None] = mapped_column(ForeignKey("imports.id"))
+    read_key: Mapped[str] = mapped_column(String(64), default="", server_default="")
+    seq: Mapped[int] = mapped_column(Integer, default=0, server_default="0")  # order of status changes, for undo
+
+    __table_args__ = (
+        Index("ux_imports_identity", "sha256", "read_key", unique=True),
+        Index("ux_imports_active_month", "as_of", unique=True, sqlite_where=text(ACTIVE_MONTH),
+              postgresql_where=text(ACTIVE_MONTH)),
+    )  # fmt: skip
 
 
 class WorkerSnapshotRow(Base):
@@ -78,8 +95,24 @@ class WorkerSnapshotRow(Base):
     # Set when this month's row was rejected (--accept-valid) and the facts are the ones last stored, from this date:
     # the worker is still here, not gone from the sheet.
     carried_from: Mapped[date | None] = mapped_column(Date)
+    # 'rejected' (their row was rejected), 'matched' (a rejected row without a usable ID matched them by SWE number
+    # or name and date qualified) or 'possible' (gone, while rows nobody could match were rejected).
+    carried_reason: Mapped[str | None] = mapped_column(String(20))
+    # The row is part of its month's current state: its import is active and no active correction replaces it.
+    in_effect: Mapped[bool] = mapped_column(Boolean, default=True, server_default=true())
+    # No index by worker: one would grow with every month and each month's rows would land all over it. Reads by
+    # worker use the primary key (one lookup per month) or worker_latest.
 
-    __table_args__ = (Index("ix_worker_snapshots_employee_as_of", "employee_id", "as_of"),)
+
+class WorkerLatestRow(Base):
+    """Each worker's latest row in effect (the newest month that has them): the current workforce is read from here
+    in one pass however many months are stored. Every import, correction, undo and restore keeps it exact."""
+
+    __tablename__ = "worker_latest"
+
+    employee_id: Mapped[str] = mapped_column(String(40), primary_key=True)
+    as_of: Mapped[date] = mapped_column(Date)
+    import_id: Mapped[int] = mapped_column(ForeignKey("imports.id"))
 
 
 class AbsenceRow(Base):
@@ -93,6 +126,8 @@ class AbsenceRow(Base):
     start_date: Mapped[date] = mapped_column(Date)
     end_date: Mapped[date | None] = mapped_column(Date)
     absence_type: Mapped[str] = mapped_column(String(20))
+
+    __table_args__ = (Index("ix_absences_import_employee", "import_id", "employee_id"),)
 
 
 class ImportIssueRow(Base):

@@ -12,20 +12,23 @@ from itertools import repeat
 from operator import attrgetter, is_not, itemgetter
 from typing import Any
 
-from sqlalchemy import SelectBase, func, insert, select, union_all, update
-from sqlalchemy.orm import Session, aliased
+from sqlalchemy import Select, SelectBase, delete, func, insert, select, update
+from sqlalchemy.orm import Session
 
 from ecf.domain.period import Period
 from ecf.domain.worker import Absence, AbsenceType, AsyeStatus, ContractType, WorkerRecord
 from ecf.storage.models import (
     AbsenceRow,
     AuditEventRow,
+    CensusItemRow,
     CouncilRulesRow,
     ImportIssueRow,
     ImportRow,
     MappingProfileRow,
     MilestoneEventRow,
+    PersonalDetailRow,
     RejectedRowRecord,
+    WorkerLatestRow,
     WorkerSnapshotRow,
 )
 
@@ -57,10 +60,20 @@ class ImportInfo:
     warnings: int
     accept_valid: bool
     superseded_by: int | None
+    kind: str = "import"  # or "correction"
+    status: str = "active"  # "superseded", "withdrawn"
+    base_id: int | None = None  # a correction's base import
+    read_key: str = ""
+    seq: int = 0
 
     @property
     def active(self) -> bool:
-        return self.superseded_by is None
+        """An import that is its date's snapshot (corrections: one not withdrawn)."""
+        return self.status == "active"
+
+    @property
+    def is_correction(self) -> bool:
+        return self.kind == "correction"
 
 
 @dataclass(frozen=True)
@@ -77,6 +90,9 @@ class NewImport:
     rows_rejected: int
     warnings: int
     accept_valid: bool
+    kind: str = "import"
+    base_id: int | None = None
+    read_key: str = ""
 
 
 @dataclass(frozen=True)
@@ -92,8 +108,12 @@ class IssueRecord:
 def _info(row: ImportRow) -> ImportInfo:
     return ImportInfo(
         row.id, row.file_name, row.sha256, row.as_of, row.imported_at, row.sheet, row.profile, row.rows_total,
-        row.rows_accepted, row.rows_rejected, row.warnings, row.accept_valid, row.superseded_by,
+        row.rows_accepted, row.rows_rejected, row.warnings, row.accept_valid, row.superseded_by, row.kind, row.status,
+        row.base_id, row.read_key, row.seq,
     )  # fmt: skip
+
+
+_ACTIVE_BASE = (ImportRow.kind == "import") & (ImportRow.status == "active")
 
 
 class ImportRepository:
@@ -104,27 +124,60 @@ class ImportRepository:
         row = self.session.scalars(select(ImportRow).where(ImportRow.sha256 == sha256).order_by(ImportRow.id)).first()
         return _info(row) if row else None
 
-    def active_for(self, as_of: date) -> ImportInfo | None:
-        query = select(ImportRow).where(ImportRow.as_of == as_of, ImportRow.superseded_by.is_(None))
+    def by_identity(self, sha256: str, read_key: str) -> ImportInfo | None:
+        """The import of this file read this way (the pair is unique in the database)."""
+        query = select(ImportRow).where(ImportRow.sha256 == sha256, ImportRow.read_key == read_key)
         row = self.session.scalars(query).first()
         return _info(row) if row else None
+
+    def get(self, import_id: int) -> ImportInfo | None:
+        row = self.session.get(ImportRow, import_id)
+        return _info(row) if row else None
+
+    def active_for(self, as_of: date) -> ImportInfo | None:
+        """The import that is the snapshot for this date (corrections aside)."""
+        row = self.session.scalars(select(ImportRow).where(ImportRow.as_of == as_of, _ACTIVE_BASE)).first()
+        return _info(row) if row else None
+
+    def for_date(self, as_of: date) -> list[ImportInfo]:
+        """Every import and correction dated `as_of`, oldest first."""
+        rows = self.session.scalars(select(ImportRow).where(ImportRow.as_of == as_of).order_by(ImportRow.id))
+        return [_info(row) for row in rows]
 
     def all(self) -> list[ImportInfo]:
         rows = self.session.scalars(select(ImportRow).order_by(ImportRow.as_of, ImportRow.id))
         return [_info(row) for row in rows]
 
     def active_dates(self) -> list[date]:
-        query = select(ImportRow.as_of).where(ImportRow.superseded_by.is_(None)).order_by(ImportRow.as_of)
+        query = select(ImportRow.as_of).where(_ACTIVE_BASE).order_by(ImportRow.as_of)
         return list(self.session.scalars(query))
 
     def add(self, new: NewImport) -> int:
-        row = ImportRow(**new.__dict__)
+        row = ImportRow(**new.__dict__, status="active", seq=self._next_seq())
         self.session.add(row)
         self.session.flush()
         return row.id
 
+    def set_status(self, import_id: int, status: str, superseded_by: int | None = None) -> None:
+        """A new status, numbered after every earlier change (undo falls back to the import superseded last)."""
+        values = {"status": status, "superseded_by": superseded_by, "seq": self._next_seq()}
+        self.session.execute(update(ImportRow).where(ImportRow.id == import_id).values(**values))
+
     def supersede(self, old_id: int, new_id: int) -> None:
-        self.session.execute(update(ImportRow).where(ImportRow.id == old_id).values(superseded_by=new_id))
+        self.set_status(old_id, "superseded", new_id)
+
+    def superseded_last_by(self, import_id: int) -> ImportInfo | None:
+        """The import `import_id` took the place of most recently, if it is still superseded by it."""
+        query = (
+            select(ImportRow)
+            .where(ImportRow.superseded_by == import_id, ImportRow.status == "superseded")
+            .order_by(ImportRow.seq.desc())
+        )
+        row = self.session.scalars(query).first()
+        return _info(row) if row else None
+
+    def _next_seq(self) -> int:
+        return (self.session.scalar(select(func.max(ImportRow.seq))) or 0) + 1
 
     def add_issues(self, import_id: int, issues: Iterable[IssueRecord]) -> None:
         rows = [(import_id, i.row_number, i.column, i.code, i.severity, i.message, i.value) for i in issues]
@@ -158,8 +211,11 @@ class SnapshotRepository:
         as_of: date,
         records: Sequence[tuple[int, WorkerRecord]],
         carried_from: Sequence[date | None] | None = None,
+        carried_reason: Sequence[str | None] | None = None,
+        in_effect: bool = True,
     ) -> None:
-        """Store a snapshot's rows; `carried_from` (one per record) marks facts carried forward from an earlier one."""
+        """Store a snapshot's rows; `carried_from` (one per record) marks facts carried forward from an earlier one,
+        and `carried_reason` why. Rows are stored in effect unless told otherwise (refresh_month settles it)."""
         if not records:
             return
         people = [record for _, record in records]
@@ -167,9 +223,12 @@ class SnapshotRepository:
             "import_id": [import_id] * len(people),
             "as_of": [as_of] * len(people),
             "row_number": [row_number for row_number, _ in records],
+            "in_effect": [in_effect] * len(people),
         }
         if carried_from is not None:
             columns["carried_from"] = carried_from
+        if carried_reason is not None:
+            columns["carried_reason"] = carried_reason
         by_field = zip(*map(attrgetter(*RECORD_FIELDS), people), strict=True)  # each record's facts, then transposed
         columns.update(zip(RECORD_FIELDS, by_field, strict=True))
         # employee_id: the primary key's order within one import
@@ -214,83 +273,189 @@ class SnapshotRepository:
                 .values(employee_id=employee_id)
             )
             changed += result.rowcount  # type: ignore[attr-defined]
-            absences = update(AbsenceRow).where(AbsenceRow.employee_id == swe)
-            self.session.execute(absences.values(employee_id=employee_id))
+            for model in (AbsenceRow, CensusItemRow, PersonalDetailRow):
+                self.session.execute(update(model).where(model.employee_id == swe).values(employee_id=employee_id))
+        if ids:  # the latest-row pointers follow: one worker now, under the HR file's ID
+            moved = self.latest_in_effect(list(ids.values()))
+            self.set_pointers({**dict.fromkeys(ids), **{k: moved.get(k) for k in ids.values()}})
         return changed
 
     def snapshot(self, as_of: date) -> dict[str, WorkerRecord]:
-        """Every worker in the active snapshot dated `as_of`, by employee ID."""
-        import_id = self._active_import(as_of)
-        if import_id is None:
+        """Every worker in the snapshot dated `as_of` as it stands: its active import with its corrections."""
+        import_ids = self._month_imports(as_of)
+        if not import_ids:
             return {}
-        columns = _fetch_columns(self.session, select(*_RECORD_COLUMNS).where(WorkerSnapshotRow.import_id == import_id))
-        absences = self._absences([import_id])
-        keys = zip(repeat(import_id), columns[_EMPLOYEE_ID])
+        w = WorkerSnapshotRow
+        query = select(w.import_id, *_RECORD_COLUMNS).where(w.import_id.in_(import_ids), w.in_effect)
+        rows_of, *columns = _fetch_columns(self.session, query)
+        absences = self._absences(import_ids)
+        keys = zip(rows_of, columns[_EMPLOYEE_ID], strict=True)
         records = _records(columns, map(absences.get, keys, repeat(())))
         return {record.employee_id: record for record in records}
+
+    def month_rows(self, as_of: date) -> list[tuple[int, str, bool]]:
+        """(import, employee, in effect) for every row stored for this date, whatever its import's status."""
+        w = WorkerSnapshotRow
+        dated = select(ImportRow.id).where(ImportRow.as_of == as_of)
+        query = select(w.import_id, w.employee_id, w.in_effect).where(w.import_id.in_(dated))
+        return [(int(i), str(e), bool(f)) for i, e, f in self.session.execute(query)]
+
+    def set_in_effect(self, keys: Iterable[tuple[int, str]], value: bool) -> None:
+        rows = [(value, import_id, employee_id) for import_id, employee_id in keys]
+        if not rows:
+            return
+        connection = self.session.connection()
+        mark = "?" if connection.dialect.paramstyle == "qmark" else "%s"
+        sql = f"UPDATE worker_snapshots SET in_effect = {mark} WHERE import_id = {mark} AND employee_id = {mark}"
+        for start in range(0, len(rows), BATCH):
+            connection.exec_driver_sql(sql, rows[start : start + BATCH])
+
+    def latest_pointers(self) -> dict[str, tuple[date, int]]:
+        """Each worker's latest month in effect and the import whose row it is."""
+        p = WorkerLatestRow
+        employees, dates, imports = _fetch_columns(self.session, select(p.employee_id, p.as_of, p.import_id))
+        return dict(zip(employees, zip(dates, imports, strict=True), strict=True))
+
+    def latest_in_effect(self, employee_ids: Sequence[str]) -> dict[str, tuple[date, int]]:
+        """Worked out from the rows themselves: each worker's newest row in effect (for those whose pointer moved
+        back). A few workers: primary-key lookups, one per active import; many (a month undone): one pass."""
+        w = WorkerSnapshotRow
+        wanted = set(employee_ids)
+        if not wanted:
+            return {}
+        queries = [select(w.employee_id, w.as_of, w.import_id).where(w.in_effect)]
+        if len(wanted) <= 2000:
+            active = list(self.session.scalars(select(ImportRow.id).where(ImportRow.status == "active")))
+            ids = sorted(wanted)
+            queries = [
+                queries[0].where(w.import_id.in_(active), w.employee_id.in_(ids[first : first + 500]))
+                for first in range(0, len(ids), 500)
+            ]
+        found: dict[str, tuple[date, int]] = {}
+        for query in queries:
+            employees, dates, imports = _fetch_columns(self.session, query)
+            for employee_id, as_of, import_id in zip(employees, dates, imports, strict=True):
+                if employee_id in wanted and (employee_id not in found or found[employee_id][0] < as_of):
+                    found[employee_id] = (as_of, import_id)
+        return found
+
+    def set_pointers(self, pointers: dict[str, tuple[date, int] | None]) -> None:
+        """Move each worker's latest-row pointer (None: no row in effect any more)."""
+        keys, p = list(pointers), WorkerLatestRow
+        for first in range(0, len(keys), 500):
+            self.session.execute(delete(p).where(p.employee_id.in_(keys[first : first + 500])))
+        rows = [(employee_id, at[0], at[1]) for employee_id, at in pointers.items() if at is not None]
+        _fast_insert(self.session, WorkerLatestRow, ("employee_id", "as_of", "import_id"), rows)
 
     def latest_records(
         self, employee_id: str | None = None, on_or_before: date | None = None
     ) -> list[tuple[date, WorkerRecord]]:
-        """Each worker's most recent row across active snapshots (or one worker's), with its as-of date.
+        """Each worker's most recent row in effect (or one worker's), with its as-of date. `on_or_before` reads the
+        snapshots as they stood on that date: the newest on or before it, and older ones.
 
-        That is the newest active snapshot's row for everyone in it and, for a worker gone from it (off HR's sheet),
-        their row in the latest older active snapshot that has them. Read that way the newest snapshot is one range of
-        the primary key, and only the workers missing from it are grouped to find their latest date: grouping every
-        active row by worker cost as much as all the rest of the read. There is one active snapshot per date (a second
-        file for a date replaces the first), so the newest is one import. `on_or_before` reads the snapshots as they
-        stood on that date: the newest on or before it, and older ones.
+        worker_latest points at it (kept exact by every change to the snapshots). The rows are read import by import
+        through the primary key: the whole range of an import most workers point at (the newest, usually), lookups for
+        the few gone from later sheets. No join for a planner to get wrong on stale statistics (PostgreSQL chose to
+        scan every month's rows), so the cost is the workforce's, not the history's.
         """
-        newest = self._newest_active_import(on_or_before)
-        if newest is None:
-            return []
-        w, there = WorkerSnapshotRow, aliased(WorkerSnapshotRow)
-        older = select(ImportRow.id).where(ImportRow.superseded_by.is_(None), ImportRow.id != newest)
-        if on_or_before is not None:
-            older = older.where(ImportRow.as_of <= on_or_before)
-        newest_rows = select(w.import_id, w.as_of, *_RECORD_COLUMNS).where(w.import_id == newest)
-        # NOT EXISTS rather than NOT IN: PostgreSQL makes it an anti-join, where NOT IN checks every older row in turn.
-        # It selects the ID, not *, so that SQLite looks in the primary key's index alone.
-        in_newest = select(there.employee_id).where(there.import_id == newest, there.employee_id == w.employee_id)
-        latest_older = select(w.employee_id, func.max(w.as_of).label("as_of")).where(
-            w.import_id.in_(older), ~in_newest.exists()
-        )
+        if on_or_before is not None and self._before_newest(on_or_before):
+            return self._records_by_import(self._latest_up_to(on_or_before, employee_id))
+        p = WorkerLatestRow
+        query = select(p.employee_id, p.import_id).order_by(p.employee_id)  # the database's own order of IDs
         if employee_id is not None:
-            newest_rows = newest_rows.where(w.employee_id == employee_id)
-            latest_older = latest_older.where(w.employee_id == employee_id)
-        gone = latest_older.group_by(w.employee_id).subquery()
-        gone_rows = (
-            select(w.import_id, w.as_of, *_RECORD_COLUMNS)
-            .join(gone, (gone.c.employee_id == w.employee_id) & (gone.c.as_of == w.as_of))
-            .where(w.import_id.in_(older))
-        )
-        query = union_all(newest_rows, gone_rows).order_by(w.employee_id)
-        import_ids, as_of, *columns = _fetch_columns(self.session, query)
-        absences = self._absences(sorted(set(import_ids)), employee_id)
+            query = query.where(p.employee_id == employee_id)
+        order, pointed = _fetch_columns(self.session, query)
+        return self._records_by_import(list(zip(order, pointed, strict=True)))
+
+    def _before_newest(self, day: date) -> bool:
+        newest = self.session.scalar(select(func.max(ImportRow.as_of)).where(ImportRow.status == "active"))
+        return newest is not None and day < newest
+
+    def _latest_up_to(self, day: date, employee_id: str | None) -> list[tuple[str, int]]:
+        """(worker, import) of each worker's newest row in effect dated on or before `day`, in ID order: the
+        pointers as they stood then (a past as-of date is rare, so this one scan is worked out when asked)."""
+        w = WorkerSnapshotRow
+        query = select(w.employee_id, w.as_of, w.import_id).where(w.in_effect, w.as_of <= day)
+        if employee_id is not None:
+            query = query.where(w.employee_id == employee_id)
+        newest: dict[str, tuple[date, int]] = {}
+        for worker_id, as_of, import_id in zip(*_fetch_columns(self.session, query), strict=True):
+            if worker_id not in newest or newest[worker_id][0] < as_of:
+                newest[worker_id] = (as_of, import_id)
+        return [(worker_id, newest[worker_id][1]) for worker_id in sorted(newest)]
+
+    def _records_by_import(self, pointed: list[tuple[str, int]]) -> list[tuple[date, WorkerRecord]]:
+        """The rows the (worker, import) pairs point at, read import by import, in the pairs' order."""
+        order = [worker_id for worker_id, _ in pointed]
+        by_import: defaultdict[int, list[str]] = defaultdict(list)
+        for worker_id, import_id in pointed:
+            by_import[import_id].append(worker_id)
+        rows: dict[str, tuple[Any, ...]] = {}
+        absences: dict[tuple[int, str], tuple[Absence, ...]] = {}
+        for import_id, employees in by_import.items():
+            self._read_import_rows(import_id, employees, rows, absences)
+        ordered = [rows[worker_id] for worker_id in order if worker_id in rows]
+        if not ordered:
+            return []
+        import_ids, as_of, *columns = zip(*ordered, strict=True)
         # Each row takes the absences reported with it: the same absence is repeated in every monthly sheet.
         keys = zip(import_ids, columns[_EMPLOYEE_ID], strict=True)
         records = _records(columns, map(absences.get, keys, repeat(())))
         return list(zip(as_of, records, strict=True))
 
+    def _read_import_rows(
+        self, import_id: int, employees: list[str], rows: dict[str, tuple[Any, ...]],
+        absences: dict[tuple[int, str], tuple[Absence, ...]],
+    ) -> None:  # fmt: skip
+        """These workers' rows of one import (and their absences), into `rows` by employee ID."""
+        w, a = WorkerSnapshotRow, AbsenceRow
+        row_query = select(w.import_id, w.as_of, *_RECORD_COLUMNS).where(w.import_id == import_id)
+        absence_query = select(a.import_id, a.employee_id, a.start_date, a.end_date, a.absence_type).where(
+            a.import_id == import_id
+        )
+        if len(employees) > 1000:  # most of the import: its whole primary-key range, then keep those wanted
+            queries = [(row_query, absence_query)]
+        else:
+            queries = [
+                (row_query.where(w.employee_id.in_(chunk)), absence_query.where(a.employee_id.in_(chunk)))
+                for chunk in (employees[first : first + 500] for first in range(0, len(employees), 500))
+            ]
+        wanted = set(employees)
+        position = 2 + _EMPLOYEE_ID
+        for query, absences_query in queries:
+            for values in zip(*_fetch_columns(self.session, query), strict=True):
+                if values[position] in wanted:
+                    rows[values[position]] = values
+            found = self._absences_from(absences_query)
+            absences.update((key, value) for key, value in found.items() if key[1] in wanted)
+
     def carried_from(self, employee_id: str, as_of: date) -> date | None:
         """When a partial import rejected this worker's row for `as_of`: the date of the facts it kept instead."""
         w = WorkerSnapshotRow
-        active = select(ImportRow.id).where(ImportRow.superseded_by.is_(None))
-        query = select(w.carried_from).where(w.import_id.in_(active), w.as_of == as_of, w.employee_id == employee_id)
+        months = self._month_imports(as_of)
+        query = select(w.carried_from).where(w.import_id.in_(months), w.employee_id == employee_id, w.in_effect)
         return self.session.scalar(query)
+
+    def carried_reasons(self, as_of: date) -> dict[str, str]:
+        """The workers of this month whose facts were carried forward, and why."""
+        w = WorkerSnapshotRow
+        query = select(w.employee_id, w.carried_reason).where(
+            w.import_id.in_(self._month_imports(as_of)), w.in_effect, w.carried_from.is_not(None)
+        )
+        return {str(e): str(r or "rejected") for e, r in self.session.execute(query)}
 
     def spells(self, employee_id: str | None = None) -> dict[str, list[Period]]:
         """Each worker's spells of employment here, as the snapshots show them: one per start date, with the latest
         leaving date seen for it. A leaver who comes back under the same ID has two."""
-        active = select(ImportRow.id).where(ImportRow.superseded_by.is_(None))
         w = WorkerSnapshotRow
         query = (
             select(w.employee_id, w.start_date, func.max(w.leaving_date))
-            .where(w.import_id.in_(active))
+            .where(w.in_effect)
             .group_by(w.employee_id, w.start_date)
         )
-        if employee_id is not None:
-            query = query.where(w.employee_id == employee_id)
+        if employee_id is not None:  # one primary-key lookup per active import
+            active = select(ImportRow.id).where(ImportRow.status == "active")
+            query = query.where(w.import_id.in_(active), w.employee_id == employee_id)
         found: dict[str, list[Period]] = defaultdict(list)
         for employee_id, start, leaving in self.session.execute(query):
             found[employee_id].append(Period(start, leaving if leaving is None or leaving >= start else start))
@@ -298,11 +463,10 @@ class SnapshotRepository:
 
     def timeline(self) -> list[TimelineRow]:
         """The few facts the workforce indicators need, from every active snapshot, oldest first."""
-        active = select(ImportRow.id).where(ImportRow.superseded_by.is_(None))
         w = WorkerSnapshotRow
         query = (
             select(w.as_of, w.employee_id, w.start_date, w.leaving_date, w.fte, w.contract_type, w.team, w.caseload)
-            .where(w.import_id.in_(active))
+            .where(w.in_effect)
             .order_by(w.as_of, w.employee_id)
         )
         return [
@@ -311,34 +475,35 @@ class SnapshotRepository:
         ]
 
     def count_workers(self) -> int:
-        query = select(func.count(func.distinct(WorkerSnapshotRow.employee_id)))
-        return self.session.scalar(query) or 0
+        """Workers ever seen in a snapshot in effect."""
+        return self.session.scalar(select(func.count()).select_from(WorkerLatestRow)) or 0
 
-    def _active_import(self, as_of: date) -> int | None:
-        query = select(ImportRow.id).where(ImportRow.as_of == as_of, ImportRow.superseded_by.is_(None))
-        return self.session.scalar(query)
+    def _month_imports(self, as_of: date) -> list[int]:
+        """The active import for this date and its active corrections, oldest first."""
+        base = self.session.scalar(select(ImportRow.id).where(ImportRow.as_of == as_of, _ACTIVE_BASE))
+        if base is None:
+            return []
+        query = select(ImportRow.id).where(ImportRow.base_id == base, ImportRow.status == "active")
+        return [base, *self.session.scalars(query.order_by(ImportRow.id))]
 
-    def _newest_active_import(self, on_or_before: date | None = None) -> int | None:
-        query = select(ImportRow.id).where(ImportRow.superseded_by.is_(None))
-        if on_or_before is not None:
-            query = query.where(ImportRow.as_of <= on_or_before)
-        return self.session.scalar(query.order_by(ImportRow.as_of.desc(), ImportRow.id.desc()).limit(1))
-
-    def _absences(
-        self, import_ids: list[int], employee_id: str | None = None
-    ) -> dict[tuple[int, str], tuple[Absence, ...]]:
+    def _absences(self, import_ids: list[int]) -> dict[tuple[int, str], tuple[Absence, ...]]:
         """Absences by (import, employee), each worker's in the order they start (two on the same day: as stored)."""
         a = AbsenceRow
-        found: defaultdict[tuple[int, str], list[Absence]] = defaultdict(list)
+        found: dict[tuple[int, str], tuple[Absence, ...]] = {}
         for first in range(0, len(import_ids), 500):
             query = select(a.import_id, a.employee_id, a.start_date, a.end_date, a.absence_type)
-            query = query.where(a.import_id.in_(import_ids[first : first + 500]))
-            if employee_id is not None:
-                query = query.where(a.employee_id == employee_id)
-            imports, employees, starts, ends, kinds = _fetch_columns(self.session, query.order_by(a.start_date, a.id))
-            absences = map(Absence, map(Period, starts, ends), _each_distinct(AbsenceType, kinds))
-            for key, absence in zip(zip(imports, employees, strict=True), absences, strict=True):
-                found[key].append(absence)
+            found.update(self._absences_from(query.where(a.import_id.in_(import_ids[first : first + 500]))))
+        return found
+
+    def _absences_from(
+        self, query: Select[int, str, date, date | None, str]
+    ) -> dict[tuple[int, str], tuple[Absence, ...]]:
+        a = AbsenceRow
+        found: defaultdict[tuple[int, str], list[Absence]] = defaultdict(list)
+        imports, employees, starts, ends, kinds = _fetch_columns(self.session, query.order_by(a.start_date, a.id))
+        absences = map(Absence, map(Period, starts, ends), _each_distinct(AbsenceType, kinds))
+        for key, absence in zip(zip(imports, employees, strict=True), absences, strict=True):
+            found[key].append(absence)
         return {key: tuple(value) for key, value in found.items()}
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from types import TracebackType
 
-from sqlalchemy import Connection, Engine
+from sqlalchemy import Connection, Engine, text
 from sqlalchemy.orm import Session, sessionmaker
 
 from ecf.storage.census_repository import CensusRepository
@@ -19,6 +19,8 @@ from ecf.storage.repository import (
     SnapshotRepository,
 )
 
+SNAPSHOT_LOCK = 0x45434631  # "ECF1": the advisory lock key for changes to the snapshots
+
 
 class UnitOfWork:
     imports: ImportRepository
@@ -30,13 +32,16 @@ class UnitOfWork:
     pay: PayRepository
     census: CensusRepository
 
-    def __init__(self, engine: Engine) -> None:
+    def __init__(self, engine: Engine, write: bool = False) -> None:
         self.engine = engine
+        self.write = write
         self._factory = sessionmaker(bind=engine, expire_on_commit=False)
         self._session: Session | None = None
 
     def __enter__(self) -> UnitOfWork:
         self._session = self._factory()
+        if self.write:
+            self._lock_for_changes(self._session)
         self.imports = ImportRepository(self._session)
         self.snapshots = SnapshotRepository(self._session)
         self.profiles = ProfileRepository(self._session)
@@ -59,6 +64,17 @@ class UnitOfWork:
         """The transaction's connection, for statements no repository makes (grants, retention's sweep)."""
         assert self._session is not None
         return self._session.connection()
+
+    @staticmethod
+    def _lock_for_changes(session: Session) -> None:
+        """Changes to the snapshots (import, correction, undo, restore) take one lock the database holds until the
+        transaction ends, so each sees the state the one before it left: SQLite's write lock, taken at BEGIN, or a
+        PostgreSQL transaction-level advisory lock. The unique indexes on imports stand behind it."""
+        from ecf.storage.database import WRITE_OPTION
+
+        connection = session.connection(execution_options={WRITE_OPTION: True})
+        if connection.dialect.name == "postgresql":
+            connection.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": SNAPSHOT_LOCK})
 
     def commit(self) -> None:
         assert self._session is not None

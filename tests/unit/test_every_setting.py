@@ -236,4 +236,6 @@ def test_every_setting_is_covered() -> None:
     covered |= {"CouncilSettings.census"}
     # How long leavers' personal data is kept: tests/test_retention.py (the default cut-off moves with it).
     covered |= {"CouncilSettings.retention_years"}
+    # The shrinking-month guard's share: tests/test_import_lifecycle.py (50% stores what 10% refuses).
+    covered |= {"CouncilSettings.max_vanished_share"}
     assert sorted(fields - covered) == []

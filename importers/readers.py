@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import csv
 import io
+import re
+import stat
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from importers.fields import ALIASES, normalise_header
+from importers.limits import LimitExceeded, Limits, check_file_size, check_rows, check_workbook
 
 SPREADSHEET_SUFFIXES = {".xlsx", ".xlsm", ".xls", ".xlsb", ".ods"}
 CSV_SUFFIXES = {".csv", ".txt"}
@@ -33,6 +36,7 @@ class RawTable:
     headers: list[str]
     rows: list[list[Any]]
     first_row: int
+    notes: tuple[str, ...] = ()  # what the reader chose that a person should know (a hidden sheet, decimal commas)
 
     def row_number(self, index: int) -> int:
         return self.first_row + index
@@ -50,20 +54,53 @@ def count_recognised(cells: Sequence[object], extra: dict[str, str] | None = Non
     return known
 
 
-def read_table(path: Path, profile_headers: dict[str, str] | None = None, sheet: str | None = None) -> RawTable:
-    """Find the first sheet with a recognisable header row and return its rows. Raises UnreadableFile."""
-    if not path.exists():
-        raise UnreadableFile(f"{path}: no such file")
-    if path.is_dir():
+def check_path(path: Path) -> None:
+    """A regular file that exists: a folder, a pipe or a device is named as such (a pipe would block a read)."""
+    try:
+        mode = path.stat().st_mode
+    except FileNotFoundError as exc:
+        raise UnreadableFile(f"{path}: no such file") from exc
+    except OSError as exc:
+        raise UnreadableFile(f"{path}: cannot be opened ({exc.strerror})") from exc
+    if stat.S_ISDIR(mode):
         raise UnreadableFile(f"{path}: is a folder, not a spreadsheet")
+    if not stat.S_ISREG(mode):
+        raise UnreadableFile(f"{path}: not a regular file (a pipe, socket or device); save the data to a file first")
+
+
+def read_table(
+    path: Path, profile_headers: dict[str, str] | None = None, sheet: str | None = None, limits: Limits | None = None
+) -> RawTable:
+    """Find the first sheet with a recognisable header row and return its rows. Raises UnreadableFile."""
+    check_path(path)
     if path.stat().st_size == 0:
         raise UnreadableFile(f"{path}: the file is empty")
     suffix = path.suffix.lower()
-    if suffix in CSV_SUFFIXES:
-        return _read_csv(path, profile_headers)
-    if suffix in SPREADSHEET_SUFFIXES:
-        return _read_workbook(path, profile_headers, sheet)
-    raise UnreadableFile(f"{path}: not a spreadsheet (expected .xlsx, .xls, .ods or .csv, got '{suffix or 'none'}')")
+    try:
+        limits = limits or Limits.from_env()
+        if suffix in CSV_SUFFIXES:
+            check_file_size(path, limits)
+            table = _read_csv(path, profile_headers, limits)
+        elif suffix in SPREADSHEET_SUFFIXES:
+            check_workbook(path, limits)
+            table = _read_workbook(path, profile_headers, sheet, limits)
+        else:
+            raise UnreadableFile(
+                f"{path}: not a spreadsheet (expected .xlsx, .xls, .ods or .csv, got '{suffix or 'none'}')"
+            )
+    except LimitExceeded as exc:
+        raise UnreadableFile(str(exc)) from exc
+    except PermissionError as exc:
+        raise UnreadableFile(f"{path}: permission denied; you cannot read this file") from exc
+    except MemoryError as exc:
+        raise UnreadableFile(f"{path}: too big to read in the memory available") from exc
+    if not table.rows or not any(any(not _empty(cell) for cell in row) for row in table.rows):
+        raise UnreadableFile(f"{path}: a header on row {table.header_row} but no rows of data below it")
+    return table
+
+
+def _empty(cell: object) -> bool:
+    return cell is None or (isinstance(cell, str) and not cell.strip())
 
 
 def _find_header(rows: list[list[Any]], extra: dict[str, str] | None) -> int | None:
@@ -75,7 +112,7 @@ def _find_header(rows: list[list[Any]], extra: dict[str, str] | None) -> int | N
     return best_index
 
 
-def _read_workbook(path: Path, extra: dict[str, str] | None, wanted_sheet: str | None) -> RawTable:
+def _read_workbook(path: Path, extra: dict[str, str] | None, wanted_sheet: str | None, limits: Limits) -> RawTable:
     from python_calamine import CalamineWorkbook, PasswordError
 
     head = _head(path)
@@ -92,21 +129,55 @@ def _read_workbook(path: Path, extra: dict[str, str] | None, wanted_sheet: str |
     names = workbook.sheet_names
     if wanted_sheet is not None and wanted_sheet not in names:
         raise UnreadableFile(f"{path}: no sheet named '{wanted_sheet}' (sheets: {', '.join(names)})")
+    passed_over: list[str] = []
     for name in [wanted_sheet] if wanted_sheet else names:
         try:
             sheet = workbook.get_sheet_by_name(name)
+            _check_declared_extent(path, name, sheet, limits)
             # skip_empty_area=False keeps leading blank rows, so row numbers match what Excel shows.
             rows = sheet.to_python(skip_empty_area=False)
+        except (UnreadableFile, MemoryError):
+            raise
         except Exception as exc:
-            raise UnreadableFile(f"{path}: sheet '{name}' cannot be read ({exc})") from exc
+            raise UnreadableFile(f"{path}: sheet '{name[:40]}' cannot be read ({exc})") from exc
+        check_rows(path, rows, limits, name)
         header_index = _find_header(rows, extra)
         if header_index is not None:
-            return _table(path, name, rows, header_index)
+            table = _table(path, name, rows, header_index)
+            return _note_hidden(table, workbook, name, passed_over)
+        passed_over.append(name)
     sheets = ", ".join(f"'{n}'" for n in names) or "none"
     raise UnreadableFile(
         f"{path}: no recognisable header row in the first {HEADER_SCAN_ROWS} rows of any sheet "
         f"(sheets: {sheets}); expected headers such as 'Employee ID', 'Date qualified', 'FTE'"
     )
+
+
+def _check_declared_extent(path: Path, name: str, sheet: Any, limits: Limits) -> None:
+    """The area the reader will allocate for this sheet (xls and ods have no extent scan before reading)."""
+    rows, columns = sheet.total_height, sheet.total_width
+    if rows > limits.max_rows or columns > limits.max_columns or rows * columns > limits.max_cells:
+        raise LimitExceeded(
+            f"{path.name}: sheet '{name[:40]}' spans {rows:,} rows by {columns:,} columns, over the limits of "
+            f"{limits.max_rows:,} rows, {limits.max_columns:,} columns, {limits.max_cells:,} cells (ECF_LIMIT_MAX_ROWS, "
+            "ECF_LIMIT_MAX_COLUMNS, ECF_LIMIT_MAX_CELLS)"
+        )
+
+
+def _note_hidden(table: RawTable, workbook: Any, name: str, passed_over: list[str]) -> RawTable:
+    """Data on a hidden sheet behind visible ones is read, but the person importing is told which sheet it was."""
+    try:
+        visible = {meta.name: str(meta.visible).endswith("Visible") for meta in workbook.sheets_metadata}
+    except Exception:  # metadata is a nicety: a reader that cannot give it changes nothing
+        return table
+    if visible.get(name, True):
+        return table
+    shown = [other for other in passed_over if visible.get(other, False)]
+    note = f"the data was read from the hidden sheet '{name[:40]}'"
+    if shown:
+        note += f"; the visible sheet(s) {', '.join(repr(s[:40]) for s in shown)} have no recognisable header"
+    return RawTable(table.path, table.sheet, table.header_row, table.headers, table.rows, table.first_row,
+                    (*table.notes, note))  # fmt: skip
 
 
 def _head(path: Path) -> bytes:
@@ -117,6 +188,11 @@ def _head(path: Path) -> bytes:
 def _decode(path: Path, data: bytes) -> str:
     if data.startswith(_OLE_MAGIC) or data[:4] == b"PK\x03\x04":
         raise UnreadableFile(f"{path}: this is a workbook, not a csv file; rename it to .xlsx")
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):  # Excel's "Unicode text": UTF-16 with a byte order mark
+        try:
+            return data.decode("utf-16")
+        except UnicodeDecodeError as exc:
+            raise UnreadableFile(f"{path}: marked as UTF-16 text but not valid UTF-16") from exc
     for encoding in ("utf-8-sig", "cp1252"):
         try:
             return data.decode(encoding)
@@ -125,7 +201,7 @@ def _decode(path: Path, data: bytes) -> str:
     raise UnreadableFile(f"{path}: text encoding not recognised (expected UTF-8 or Windows-1252)")
 
 
-def _read_csv(path: Path, extra: dict[str, str] | None) -> RawTable:
+def _read_csv(path: Path, extra: dict[str, str] | None, limits: Limits) -> RawTable:
     text = _decode(path, path.read_bytes())
     if "\x00" in text:
         raise UnreadableFile(f"{path}: not a text csv file (it contains binary data)")
@@ -133,7 +209,10 @@ def _read_csv(path: Path, extra: dict[str, str] | None) -> RawTable:
         dialect: Any = csv.Sniffer().sniff(text[:8192], delimiters=",;\t|")
     except csv.Error:
         dialect = csv.excel
-    rows: list[list[Any]] = list(csv.reader(io.StringIO(text, newline=""), dialect))
+    rows = _csv_rows(path, text, dialect, limits)
+    notes: tuple[str, ...] = ()
+    if getattr(dialect, "delimiter", ",") == ";" and _decimal_commas(rows):
+        notes = ("numbers such as '0,6' were read with a decimal comma (a semicolon-separated file)",)
     if not any(any(cell.strip() for cell in row) for row in rows):
         raise UnreadableFile(f"{path}: the file has no data")
     header_index = _find_header(rows, extra)
@@ -142,7 +221,52 @@ def _read_csv(path: Path, extra: dict[str, str] | None) -> RawTable:
             f"{path}: no recognisable header row in the first {HEADER_SCAN_ROWS} lines; "
             "expected headers such as 'Employee ID', 'Date qualified', 'FTE'"
         )
-    return _table(path, None, rows, header_index)
+    table = _table(path, None, rows, header_index)
+    return RawTable(table.path, None, table.header_row, table.headers, table.rows, table.first_row, notes)
+
+
+def _csv_rows(path: Path, text: str, dialect: Any, limits: Limits) -> list[list[Any]]:
+    """The rows, read with the cell and row limits: a field without its closing quote swallows the rest of the file
+    into one cell, which the cell limit stops."""
+    rows: list[list[Any]] = []
+    previous = csv.field_size_limit(limits.max_cell_chars)
+    reader = csv.reader(io.StringIO(text, newline=""), dialect)
+    try:
+        for row in reader:
+            rows.append(row)
+            if len(rows) > limits.max_rows:
+                raise LimitExceeded(
+                    f"{path.name}: more than {limits.max_rows:,} rows (ECF_LIMIT_MAX_ROWS)"
+                )
+            if len(row) > limits.max_columns:
+                raise LimitExceeded(
+                    f"{path.name}, line {reader.line_num}: {len(row):,} columns, over the limit of "
+                    f"{limits.max_columns:,} (ECF_LIMIT_MAX_COLUMNS)"
+                )
+    except csv.Error as exc:
+        raise LimitExceeded(
+            f"{path.name}, line {reader.line_num}: a field longer than {limits.max_cell_chars:,} characters "
+            "(ECF_LIMIT_MAX_CELL_CHARS), or a quote that is never closed"
+            if "field limit" in str(exc)
+            else f"{path.name}, line {reader.line_num}: not valid csv ({exc})"
+        ) from exc
+    finally:
+        csv.field_size_limit(previous)
+    return rows
+
+
+_DECIMAL_COMMA = re.compile(r"^\s*[+-]?\d+,\d+\s*%?\s*$")
+
+
+def _decimal_commas(rows: list[list[Any]]) -> bool:
+    """In a semicolon-separated file (a decimal-comma locale's csv), '0,6' is 0.6: rewrite such cells in place."""
+    changed = False
+    for row in rows:
+        for position, cell in enumerate(row):
+            if "," in cell and _DECIMAL_COMMA.match(cell):
+                row[position] = cell.replace(",", ".")
+                changed = True
+    return changed
 
 
 def _table(path: Path, sheet: str | None, rows: list[list[Any]], header_index: int) -> RawTable:

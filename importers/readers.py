@@ -18,6 +18,7 @@ SPREADSHEET_SUFFIXES = {".xlsx", ".xlsm", ".xls", ".xlsb", ".ods"}
 CSV_SUFFIXES = {".csv", ".txt"}
 HEADER_SCAN_ROWS = 30
 MIN_RECOGNISED_HEADERS = 3
+MAX_SHEET_NAME = 255
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _ENCRYPTION_STREAM = "EncryptionInfo".encode("utf-16-le")
 
@@ -127,6 +128,11 @@ def _read_workbook(path: Path, extra: dict[str, str] | None, wanted_sheet: str |
             raise UnreadableFile(f"{path}: the workbook is password-protected; save an unprotected copy") from exc
         raise UnreadableFile(f"{path}: not a readable spreadsheet ({type(exc).__name__}: {exc})") from exc
     names = workbook.sheet_names
+    too_long = next((name for name in names if len(name) > MAX_SHEET_NAME), None)
+    if too_long is not None:  # Excel allows 31 characters; the database keeps 255
+        raise UnreadableFile(
+            f"{path.name}: a sheet name of {len(too_long):,} characters (Excel allows 31); not a workbook Excel wrote"
+        )
     if wanted_sheet is not None and wanted_sheet not in names:
         raise UnreadableFile(f"{path}: no sheet named '{wanted_sheet}' (sheets: {', '.join(names)})")
     passed_over: list[str] = []

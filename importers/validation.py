@@ -25,6 +25,7 @@ from importers.issues import Issue
 from importers.mapping import ColumnMap, MappingProfile
 from importers.parsing import CellError, all_already_parsed, already_parsed, cell_text, is_blank, parser_for
 from importers.readers import RawTable
+from importers.values import screen_column
 
 SWE_PATTERN = r"^SW[1-9][0-9]{0,5}$"  # R1: 'SW' then up to six digits, no leading zero
 EARLIEST_DATE = date(1940, 1, 1)
@@ -33,7 +34,9 @@ _ABSENCE_GROUPS = [("absence_start", "absence_end", "absence_type")] + [
     (f"absence{n}_start", f"absence{n}_end", f"absence{n}_type") for n in range(2, MAX_EXTRA_ABSENCES + 2)
 ]
 
-Text = Annotated[str, Field(min_length=1, max_length=200)]
+Text = Annotated[str, Field(min_length=1, max_length=200)]  # the database columns hold 200
+EmployeeId = Annotated[str, Field(min_length=1, max_length=40)]  # the database column holds 40
+MAX_CASELOAD = 500  # cases held by one worker: far above any real caseload, far below what storage holds
 
 
 class AbsenceIn(BaseModel):
@@ -48,7 +51,7 @@ class WorkerRow(BaseModel):
 
     model_config = ConfigDict(extra="forbid", frozen=True)
 
-    employee_id: Text
+    employee_id: EmployeeId
     date_qualified: date
     start_date: date
     fte: Annotated[Decimal, Field(gt=0, le=1)]
@@ -63,7 +66,7 @@ class WorkerRow(BaseModel):
     team: Text | None = None
     line_manager: Text | None = None
     role: Text | None = None
-    caseload: Annotated[int, Field(ge=0)] | None = None
+    caseload: Annotated[int, Field(ge=0, le=MAX_CASELOAD)] | None = None
     asye_start_date: date | None = None
     asye_status: AsyeStatus | None = None
     asye_review_3m: date | None = None
@@ -337,7 +340,11 @@ def _parse_sheet(
         kind = FIELDS_BY_NAME[name].kind
         cells = by_index[index]
         values, distinct, errors = _parse_column(cells, kind, parser_for(kind, hours, _value_map(profile, name)))
-        for position, error in errors.items():
+        values, screened, warnings = screen_column(name, cells, values, distinct)
+        if screened or warnings:
+            errors = {**errors, **screened}
+            distinct = set(values)
+        for position, error in sorted({**warnings, **errors}.items()):
             row_number, value = sheet.row_numbers[position], cell_text(cells[position])
             issues[position].append(Issue(error.code, error.message, row_number, columns.headers[name], value))
         sheet.cells[name], sheet.values[name], sheet.distinct[name] = cells, values, distinct

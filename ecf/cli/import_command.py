@@ -16,6 +16,7 @@ from ecf.cli.output import console, errors, human
 from ecf.domain.changes import Change, ChangeKind
 from ecf.services.context import App
 from ecf.services.imports import AsOfRequired, ImportRequest, ImportResult, Outcome, import_file
+from ecf.textsafe import shown
 from importers.asof import as_of_from_name
 from importers.mapping import ProfileError
 from importers.readers import UnreadableFile
@@ -70,14 +71,14 @@ def run_imports(paths: list[Path], as_of: date | None, profile: str | None, acce
     worst = 0
     for path in paths:
         if is_report(path):
-            console.print(f"[dim]{path.name}: skipped, it is an ecf error report[/]")
+            console.print(f"[dim]{shown(path.name)}: skipped, it is an ecf error report[/]")
             continue
         try:
             code = _import_one(app, path, as_of, profile, accept_valid, replace)
         except (UnreadableFile, ProfileError, AsOfRequired) as exc:
             if len(paths) == 1:
                 raise
-            errors.print(f"[bold red]error:[/] {exc}", highlight=False, soft_wrap=True)
+            errors.print(f"[bold red]error:[/] {shown(exc)}", highlight=False, soft_wrap=True)
             code = 2  # one unreadable file does not stop the others: each is its own snapshot
         worst = max(worst, code)
     return worst
@@ -103,7 +104,7 @@ def _import_one(
 
 
 def show_result(result: ImportResult) -> None:
-    name = result.path.name
+    name = shown(result.path.name)
     if result.outcome is Outcome.ALREADY_IMPORTED:
         seen = result.existing
         assert seen is not None
@@ -115,12 +116,14 @@ def show_result(result: ImportResult) -> None:
     validated = result.validated
     assert validated is not None
     table = validated.table
-    where = f"sheet '{table.sheet}', " if table.sheet else ""
+    where = f"sheet '{shown(table.sheet)}', " if table.sheet else ""
     console.print(f"[bold]{name}[/]: {where}header on row {table.header_row}; snapshot date {human(result.as_of)}")
+    for note in table.notes:
+        console.print(f"  [yellow]note:[/] {shown(note)}")
     for note in validated.columns.duplicates:
-        console.print(f"  [yellow]duplicate column[/] {note}")
+        console.print(f"  [yellow]duplicate column[/] {shown(note)}")
     if validated.columns.ignored:
-        console.print(f"  columns not used: {', '.join(validated.columns.ignored)}")
+        console.print(f"  columns not used: {shown(', '.join(validated.columns.ignored))}")
     _show_issues(result)
     errors, warnings = len(validated.errors), len(validated.warnings)
     console.print(
@@ -128,7 +131,7 @@ def show_result(result: ImportResult) -> None:
         f"errors ({errors} errors, {warnings} warnings)"
     )
     if result.report is not None:
-        console.print(f"  report saved: {result.report}")
+        console.print(f"  report saved: {shown(result.report)}")
     _show_outcome(result)
 
 
@@ -146,7 +149,8 @@ def _show_issues(result: ImportResult) -> None:
     table.add_column("What is wrong", overflow="fold", ratio=1)
     for row in rows[:SHOWN_ISSUES]:
         style = "red" if row[5] == "error" else "yellow"
-        table.add_row(str(row[2] or ""), str(row[3]), str(row[4]), f"[{style}]{row[6]}[/]", str(row[7]))
+        cells = (shown(row[2] or ""), shown(row[3]), shown(row[4]), f"[{style}]{row[6]}[/]", shown(row[7]))
+        table.add_row(*cells)
     console.print(table)
     if len(rows) > SHOWN_ISSUES:
         console.print(f"  … and {len(rows) - SHOWN_ISSUES} more in the report")

@@ -302,7 +302,9 @@ def run() -> None:
     except typer.Exit as exit_:
         code = exit_.exit_code
     except (UnreadableFile, AsOfRequired, ProfileError, DatabaseError, RulesError) as exc:
-        errors.print(f"[bold red]error:[/] {exc}", highlight=False, soft_wrap=True)
+        from ecf.textsafe import shown
+
+        errors.print(f"[bold red]error:[/] {shown(exc)}", highlight=False, soft_wrap=True)
         sys.exit(2)
     except KeyboardInterrupt:
         errors.print("Interrupted: the import in progress was rolled back; nothing was stored.")

@@ -18,9 +18,10 @@ from ecf.storage.repository import ImportInfo, IssueRecord, NewImport
 from importers.asof import as_of_from_name
 from importers.issues import Issue
 from importers.mapping import MappingProfile, ProfileError, load_profile, map_columns, profile_from_toml
-from importers.readers import UnreadableFile, read_table
+from importers.readers import UnreadableFile, check_path, read_table
 from importers.report import write_report
 from importers.validation import ValidatedFile, validate_table
+from importers.values import storable
 
 Progress = Callable[[str, int, int], None]
 
@@ -106,8 +107,7 @@ def import_file(
 
 def _import_file(app: App, request: ImportRequest, progress: Progress | None, now: datetime | None) -> ImportResult:
     path = request.path
-    if not path.is_file():
-        raise UnreadableFile(f"{path}: no such file")
+    check_path(path)
     sha256 = sha256_of(path)
     with app.unit_of_work() as uow:
         seen = uow.imports.by_sha256(sha256)
@@ -193,7 +193,7 @@ def _store(
         uow.snapshots.add(import_id, as_of, rows, carried_from)
         result.carried_forward = len(carried)
         uow.imports.add_issues(import_id, (_issue_record(issue) for issue in validated.issues))
-        uow.imports.add_rejected(import_id, ((row.row, row.values) for row in validated.rejected))
+        uow.imports.add_rejected(import_id, ((row.row, _storable_cells(row.values)) for row in validated.rejected))
         if existing is not None:
             uow.imports.supersede(existing.id, import_id)
             result.replaced = existing
@@ -220,7 +220,16 @@ def _carried_forward(validated: ValidatedFile, previous: dict[str, WorkerRecord]
 
 
 def _issue_record(issue: Issue) -> IssueRecord:
-    return IssueRecord(issue.row, issue.column, issue.code, issue.severity.value, issue.message, issue.value)
+    column = storable(issue.column[:255] if issue.column else issue.column)  # the column holds 255
+    message, value = storable(issue.message) or "", storable(issue.value)
+    return IssueRecord(issue.row, column, issue.code, issue.severity.value, message, value)
+
+
+def _storable_cells(cells: dict[str, str]) -> dict[str, str]:
+    """A rejected row's cells as JSON any database takes (PostgreSQL's refuses NUL)."""
+    if not any("\x00" in key or "\x00" in value for key, value in cells.items()):
+        return cells
+    return {storable(key) or "": storable(value) or "" for key, value in cells.items()}
 
 
 def changes_since(app: App, since: date | None = None) -> list[Change]:

@@ -221,7 +221,7 @@ def huge_surname_csv(folder: Path) -> Path:
 
 
 def field_over_128k(folder: Path) -> Path:
-    return _csv(folder / f"long_field_{DATE}.csv", [_row(Team="T" * 140_000)])
+    return _csv(folder / f"long_field_{DATE}.csv", [_row(Forename="T" * 140_000)])
 
 
 def unclosed_quote(folder: Path) -> Path:

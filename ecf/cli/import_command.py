@@ -34,6 +34,11 @@ class _Bar:
         self.tasks: dict[str, object] = {}
 
     def __call__(self, stage: str, done: int, total: int) -> None:
+        if stage == "Waiting":  # another process holds the database's write lock
+            if "Waiting" not in self.tasks:
+                self.tasks["Waiting"] = True
+                errors.print(f"The database is busy (another import is storing); waiting up to {total} s…")
+            return
         if total < PROGRESS_FROM_ROWS or not console.is_terminal:
             return
         if self.progress is None:
@@ -131,7 +136,10 @@ def show_result(result: ImportResult) -> None:
         f"errors ({errors} errors, {warnings} warnings)"
     )
     if result.report is not None:
-        console.print(f"  report saved: {shown(result.report)}")
+        elsewhere = "" if result.report.parent == result.path.parent else " (the input's folder cannot take it)"
+        console.print(f"  report saved{elsewhere}: {shown(result.report)}")
+    if result.report_problem:
+        console.print(f"  [yellow]report not saved:[/] {shown(result.report_problem)}")
     _show_outcome(result)
 
 

@@ -41,6 +41,13 @@ FormatOption = Annotated[Format, typer.Option("--format", "-f", help="Output for
 DateOption = Annotated[date | None, typer.Option(parser=parse_day, metavar="DD/MM/YYYY")]
 
 
+def _show_version(value: bool) -> None:
+    """Eager, so `ecf --version` works without a command."""
+    if value:
+        console.print(f"ecf-tracker {__version__}")
+        raise typer.Exit()
+
+
 @app.callback()
 def main(
     db: Annotated[
@@ -52,11 +59,19 @@ def main(
             metavar="URL",
         ),
     ] = None,
-    version: Annotated[bool, typer.Option("--version", help="Show the version and exit.")] = False,
+    version: Annotated[
+        bool, typer.Option("--version", help="Show the version and exit.", is_eager=True, callback=_show_version)
+    ] = False,
+    share_group: Annotated[
+        bool,
+        typer.Option(
+            "--share-group", help="Make the files ecf writes (reports, exports) readable by your group (0640)."
+        ),
+    ] = False,
 ) -> None:
-    if version:
-        console.print(f"ecf-tracker {__version__}")
-        raise typer.Exit()
+    from ecf import files
+
+    files.set_share_group(share_group)
     common.state["db"] = db
 
 
@@ -297,6 +312,9 @@ def demo(
 
 def run() -> None:
     """Entry point: known failures become one line and an exit code, never a traceback."""
+    from ecf.files import remove_on_terminate
+
+    remove_on_terminate()  # kill -TERM unwinds like Ctrl-C: the transaction rolls back, temporary files go
     try:
         code = app(standalone_mode=False)  # click returns the exit code instead of exiting in this mode
     except typer.Exit as exit_:
@@ -307,11 +325,9 @@ def run() -> None:
         errors.print(f"[bold red]error:[/] {shown(exc)}", highlight=False, soft_wrap=True)
         sys.exit(2)
     except KeyboardInterrupt:
-        errors.print("Interrupted: the import in progress was rolled back; nothing was stored.")
-        sys.exit(130)
-    except typer.Abort:
-        errors.print("Aborted.")
-        sys.exit(130)
+        interrupted()
+    except typer.Abort:  # click turns Ctrl-C at a prompt into Abort
+        interrupted()
     except Exception as exc:  # usage errors know how to show themselves; anything else is a bug
         # Typer raises click's usage errors (vendored inside typer from 0.2x on, so matched by shape, not class).
         show, exit_code = getattr(exc, "show", None), getattr(exc, "exit_code", None)
@@ -320,12 +336,37 @@ def run() -> None:
             sys.exit(exit_code)
         if os.environ.get("ECF_DEBUG"):
             raise
+        from ecf.storage.errors import describe
+
+        database = describe(exc)
+        if database is not None:
+            errors.print(f"[bold red]error:[/] {database}", highlight=False, markup=True, soft_wrap=True)
+            sys.exit(2)
+        # The exception's text may quote a cell or a row (names): only its type and where it happened are shown.
         errors.print(
-            f"[bold red]internal error:[/] {type(exc).__name__}: {exc}. Nothing half-stored: each import is "
-            "one transaction. Run again with ECF_DEBUG=1 for details."
+            f"[bold red]internal error:[/] {type(exc).__name__} at {_where(exc)}. Nothing half-stored: each "
+            "import is one transaction. Run again with ECF_DEBUG=1 for details.",
+            highlight=False,
         )
         sys.exit(3)
+    if code == 130:  # typer turns Ctrl-C inside a command into exit code 130, silently
+        interrupted()
     sys.exit(code if isinstance(code, int) else 0)
+
+
+def interrupted() -> None:
+    """Ctrl-C anywhere: one line, exit 130. Whatever was being stored was rolled back."""
+    errors.print("Interrupted: nothing half-done was kept (an import in progress was rolled back).")
+    sys.exit(130)
+
+
+def _where(exc: BaseException) -> str:
+    frame = exc.__traceback__
+    while frame is not None and frame.tb_next is not None:
+        frame = frame.tb_next
+    if frame is None:
+        return "an unknown place"
+    return f"{Path(frame.tb_frame.f_code.co_filename).name}:{frame.tb_lineno}"
 
 
 if __name__ == "__main__":

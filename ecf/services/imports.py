@@ -14,12 +14,13 @@ from ecf.domain.changes import Change, diff_snapshots
 from ecf.domain.worker import WorkerRecord
 from ecf.progression.calendar import uk
 from ecf.services.context import App, collector_paused
+from ecf.storage.errors import waiting_for_lock
 from ecf.storage.repository import ImportInfo, IssueRecord, NewImport
 from importers.asof import as_of_from_name
 from importers.issues import Issue
 from importers.mapping import MappingProfile, ProfileError, load_profile, map_columns, profile_from_toml
 from importers.readers import UnreadableFile, check_path, read_table
-from importers.report import write_report
+from importers.report import ReportNotSaved, write_report
 from importers.validation import ValidatedFile, validate_table
 from importers.values import storable
 
@@ -52,6 +53,7 @@ class ImportResult:
     existing: ImportInfo | None = None
     replaced: ImportInfo | None = None
     carried_forward: int = 0  # workers whose rejected row left last month's facts in place
+    report_problem: str | None = None  # why the error report could not be saved
 
     @property
     def carried_note(self) -> str:
@@ -120,16 +122,19 @@ def _import_file(app: App, request: ImportRequest, progress: Progress | None, no
     validated = read_and_validate(path, as_of, profile, progress)
     result = ImportResult(Outcome.IMPORTED, path, as_of=as_of, validated=validated)
     if validated.issues and request.write_report:  # the printed table stops at 40 rows: the rest is here
-        result.report = write_report(
-            path, validated.table.sheet, validated.issues, validated.rejected, validated.table.headers
-        )
+        try:
+            result.report = save_report(path, validated)
+        except ReportNotSaved as exc:  # the report is a help, not the import: a full disk does not stop it
+            result.report_problem = str(exc)
     if validated.errors and not request.accept_valid:
         result.outcome = Outcome.REJECTED
         return result
     if not validated.records:
         result.outcome = Outcome.NO_VALID_ROWS
         return result
-    _store(app, request, result, sha256, profile, now or datetime.now(UTC), progress)
+    stamp = now or datetime.now(UTC)
+    waiting = (lambda waited, limit: progress("Waiting", int(waited), int(limit))) if progress else None
+    waiting_for_lock(lambda: _store(app, request, result, sha256, profile, stamp, progress), waiting)
     return result
 
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 import os
 import re
 import zipfile
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, fields, replace
 from pathlib import Path
 
@@ -232,7 +232,7 @@ def _check_extent(path: Path, extent: _Extent, limits: Limits) -> None:
         )
 
 
-def check_rows(path: Path, rows: list[list[object]], limits: Limits, sheet: str | None = None) -> None:
+def check_rows(path: Path, rows: Sequence[Sequence[object]], limits: Limits, sheet: str | None = None) -> None:
     """After reading: the row and column counts and each text cell's length (32,767 characters, as Excel allows)."""
     where = f"{path.name}" + (f", sheet '{sheet[:40]}'" if sheet else "")
     if len(rows) > limits.max_rows:

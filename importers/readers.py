@@ -165,8 +165,8 @@ def _check_declared_extent(path: Path, name: str, sheet: Any, limits: Limits) ->
     if rows > limits.max_rows or columns > limits.max_columns or rows * columns > limits.max_cells:
         raise LimitExceeded(
             f"{path.name}: sheet '{name[:40]}' spans {rows:,} rows by {columns:,} columns, over the limits of "
-            f"{limits.max_rows:,} rows, {limits.max_columns:,} columns, {limits.max_cells:,} cells (ECF_LIMIT_MAX_ROWS, "
-            "ECF_LIMIT_MAX_COLUMNS, ECF_LIMIT_MAX_CELLS)"
+            f"{limits.max_rows:,} rows, {limits.max_columns:,} columns, {limits.max_cells:,} cells "
+            "(ECF_LIMIT_MAX_ROWS, ECF_LIMIT_MAX_COLUMNS, ECF_LIMIT_MAX_CELLS)"
         )
 
 

@@ -286,7 +286,7 @@ def validate_table(
     if progress is not None:
         progress(0)
     if filled:
-        sheet, issues = _parse_sheet(table, filled, columns, profile)
+        sheet, issues = _parse_sheet(table, filled, columns, profile, progress)
         fields, disagreeing = _model_columns(sheet)
         suspect = _rows_for_the_model(sheet, fields, set(issues) | disagreeing, as_of)
         models = _run_model(sheet, sorted(suspect), columns, as_of, issues, progress)
@@ -327,7 +327,11 @@ def _cell(cells: list[Any], index: int) -> Any:
 
 
 def _parse_sheet(
-    table: RawTable, filled: list[int], columns: ColumnMap, profile: MappingProfile | None
+    table: RawTable,
+    filled: list[int],
+    columns: ColumnMap,
+    profile: MappingProfile | None,
+    progress: Callable[[int], None] | None = None,
 ) -> tuple[_Sheet, defaultdict[int, list[Issue]]]:
     """Parse the filled rows column by column. Returns the sheet and each row's findings so far (cells that did not
     parse), by row position, in column order within a row."""
@@ -336,7 +340,9 @@ def _parse_sheet(
     sheet = _Sheet([table.rows[index] for index in filled], row_numbers)
     by_index = _transpose(sheet.rows, max(columns.columns.values()) + 1)
     issues: defaultdict[int, list[Issue]] = defaultdict(list)
-    for name, index in columns.columns.items():
+    for number, (name, index) in enumerate(columns.columns.items()):
+        if progress is not None:  # parsing is the first half of validating: a column at a time
+            progress(len(table.rows) * number // (2 * len(columns.columns)))
         kind = FIELDS_BY_NAME[name].kind
         cells = by_index[index]
         values, distinct, errors = _parse_column(cells, kind, parser_for(kind, hours, _value_map(profile, name)))
@@ -485,9 +491,10 @@ def _run_model(
     """Assemble and validate these rows one by one with the model; None for a row it refuses. Adds the findings."""
     context = {"as_of": as_of}
     models: dict[int, WorkerRow | None] = {}
+    half = len(sheet.rows) // 2
     for done, position in enumerate(positions):
-        if progress is not None and done % 1000 == 0:
-            progress(position)
+        if progress is not None and done % 1000 == 0:  # the second half: the rows the model must see
+            progress(half + half * done // len(positions))
         row_number, cells, row_issues = sheet.row_numbers[position], sheet.rows[position], issues[position]
         parsed = {name: values[position] for name, values in sheet.values.items()}
         values = _assemble(parsed, columns, row_number, row_issues)

@@ -80,7 +80,8 @@ def _screen_ids(
         if _hashable(cell) in odd_cells:
             errors[position] = CellError(
                 "invalid-employee-id",
-                f"'{cell}' is not an employee ID (a yes/no value or a number with a fraction); format the column as text",
+                f"'{cell}' is not an employee ID (a yes/no value or a number with a fraction); "
+                "format the column as text",
             )
             values[position] = None
         elif type(value) is str and INVISIBLE.search(value):

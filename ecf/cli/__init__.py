@@ -3,10 +3,10 @@
 import sys
 from types import TracebackType
 
+_previous = sys.excepthook
 
-def _interrupted_while_starting(
-    kind: type[BaseException], value: BaseException, trace: TracebackType | None, _previous=sys.excepthook
-) -> None:
+
+def _interrupted_while_starting(kind: type[BaseException], value: BaseException, trace: TracebackType | None) -> None:
     """Ctrl-C before `run()` has its own handler (while the command's modules load): one line, exit 130, no
     traceback. Any other uncaught exception goes to the hook there was."""
     if issubclass(kind, KeyboardInterrupt):

@@ -24,6 +24,7 @@ from importers.report import issue_rows
 
 SHOWN_ISSUES = 40
 PROGRESS_FROM_ROWS = 2000
+READING_FROM_BYTES = 2 * 1024 * 1024
 
 
 class _Bar:
@@ -32,14 +33,21 @@ class _Bar:
     def __init__(self) -> None:
         self.progress: Progress | None = None
         self.tasks: dict[str, object] = {}
+        self.said_waiting = False
 
     def __call__(self, stage: str, done: int, total: int) -> None:
         if stage == "Waiting":  # another process holds the database's write lock
-            if "Waiting" not in self.tasks:
-                self.tasks["Waiting"] = True
+            if not self.said_waiting:
+                self.said_waiting = True
                 errors.print(f"The database is busy (another import is storing); waiting up to {total} s…")
             return
-        if total < PROGRESS_FROM_ROWS or not console.is_terminal:
+        if not console.is_terminal:
+            return
+        if stage == "Reading":  # a byte count: only a file big enough to take a while gets a (pulsing) bar
+            if total < READING_FROM_BYTES:
+                return
+            total = 0
+        elif total < PROGRESS_FROM_ROWS:
             return
         if self.progress is None:
             self.progress = Progress(
@@ -52,7 +60,9 @@ class _Bar:
             )
             self.progress.start()
         if stage not in self.tasks:
-            self.tasks[stage] = self.progress.add_task(stage, total=total)
+            for earlier in self.tasks.values():  # the stage before is over
+                self.progress.update(earlier, visible=False)  # type: ignore[arg-type]
+            self.tasks[stage] = self.progress.add_task(stage, total=total or None)
         self.progress.update(self.tasks[stage], completed=done)  # type: ignore[arg-type]
 
     def close(self) -> None:

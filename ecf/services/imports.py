@@ -19,12 +19,13 @@ from ecf.storage.repository import ImportInfo, IssueRecord, NewImport
 from importers.asof import as_of_from_name
 from importers.issues import Issue
 from importers.mapping import MappingProfile, ProfileError, load_profile, map_columns, profile_from_toml
-from importers.readers import UnreadableFile, check_path, read_table
+from importers.readers import check_path, read_table
 from importers.report import ReportNotSaved, write_report
 from importers.validation import ValidatedFile, validate_table
 from importers.values import storable
 
 Progress = Callable[[str, int, int], None]
+STORE_STEP = 20_000  # rows stored between two progress ticks, at least
 
 
 class AsOfRequired(Exception):
@@ -146,6 +147,8 @@ def save_report(path: Path, validated: ValidatedFile) -> Path:
 def read_and_validate(
     path: Path, as_of: date, profile: MappingProfile | None, progress: Progress | None = None
 ) -> ValidatedFile:
+    if progress:  # reading a big file takes seconds before there is a row count: say so
+        progress("Reading", 0, path.stat().st_size)
     table = read_table(path, profile.header_lookup() if profile else None, profile.sheet if profile else None)
     where = f"{path.name}" + (f", sheet '{table.sheet}', row {table.header_row}" if table.sheet else "")
     columns = map_columns(table.headers, profile, where)
@@ -186,8 +189,6 @@ def _store(
                 accept_valid=request.accept_valid,
             )
         )
-        if progress:
-            progress("Storing", 0, len(validated.records))
         dates = [d for d in uow.imports.active_dates() if d != as_of]
         result.previous_as_of = max((d for d in dates if d < as_of), default=None)
         result.newer_as_of = min((d for d in dates if d > as_of), default=None)
@@ -195,7 +196,11 @@ def _store(
         carried = _carried_forward(validated, previous or {})
         rows = [*validated.records, *carried]
         carried_from = [None] * len(validated.records) + [result.previous_as_of] * len(carried)
-        uow.snapshots.add(import_id, as_of, rows, carried_from)
+        step = max(len(rows) // 20, STORE_STEP)  # in steps, so the progress bar moves while a big month is stored
+        for start in range(0, len(rows), step):
+            if progress:
+                progress("Storing", start, len(rows))
+            uow.snapshots.add(import_id, as_of, rows[start : start + step], carried_from[start : start + step])
         result.carried_forward = len(carried)
         uow.imports.add_issues(import_id, (_issue_record(issue) for issue in validated.issues))
         uow.imports.add_rejected(import_id, ((row.row, _storable_cells(row.values)) for row in validated.rejected))
@@ -204,7 +209,7 @@ def _store(
             result.replaced = existing
         uow.commit()
         if progress:
-            progress("Storing", len(validated.records), len(validated.records))
+            progress("Storing", len(rows), len(rows))
     result.import_id = import_id
     if previous is not None:
         current: dict[str, WorkerRecord] = {record.employee_id: record for _, record in rows}

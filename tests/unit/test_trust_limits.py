@@ -30,7 +30,7 @@ def test_a_pay_file_cannot_read_outside_its_folder(tmp_path: Path, name: str) ->
     inner = tmp_path / "inner"
     inner.mkdir()
     (tmp_path / "outside.csv").write_text("point,2025/26\n1,30000\n", encoding="utf-8")
-    with pytest.raises(PayDataError, match="same folder|outside"):
+    with pytest.raises(PayDataError, match=r"same folder|outside"):
         load_paybook(pay_file(inner, name))
 
 
@@ -77,7 +77,7 @@ def test_a_huge_rules_file_is_refused_before_parsing() -> None:
 @pytest.mark.parametrize("text", ["1e30", "1e999999", "-1e30", "99999999999999"])
 def test_numbers_far_too_large_are_cell_errors_quickly(text: str) -> None:
     for parse in (lambda raw: parse_fte(raw, Decimal(37)), parse_money, parse_int):
-        with pytest.raises(CellError, match="far too large|not a whole number"):
+        with pytest.raises(CellError, match=r"far too large|not a whole number"):
             parse(text)
     with pytest.raises(CellError):
         parse_fte(1e30, Decimal(37))

@@ -83,3 +83,47 @@ def test_every_hostile_file_is_refused_cleanly(corpus: list[Path], db_url: str) 
         if problems:
             failures.append(f"{path.name!r}: {', '.join(problems)}: {(err or out).strip()[-300:]!r}")
     assert not failures, "\n".join(failures)
+
+
+async def test_the_tui_import_tab_survives_the_corpus(app, tmp_path: Path) -> None:
+    """The same files picked in the Import tab: Check (and Import where allowed) says what is wrong in the status
+    line, the app stays up, nothing is stored."""
+    import asyncio
+
+    from textual.widgets import Input, Static, TabbedContent
+
+    from tests.hostile import generate as hostile
+    from tui import EcfTui
+
+    makers = [
+        hostile.far_cell, hostile.shared_string_bomb, hostile.two_million_rows, hostile.wide_row,
+        hostile.huge_surname_xlsx, hostile.unclosed_quote, hostile.truncated_zip, hostile.a_fifo, hostile.a_folder,
+        hostile.header_only, hostile.markup_file_name, hostile.escape_in_file_name, hostile.markup_sheet_name,
+        hostile.long_sheet_name, hostile.billion_laughs,
+    ]  # fmt: skip
+    paths = [make(tmp_path) for make in makers] + hostile.bad_value_files(tmp_path)[:12]
+    ui = EcfTui(app, import_folder=tmp_path)
+    async with ui.run_test(size=(120, 40)) as pilot:
+
+        async def settle() -> None:
+            await pilot.pause()
+            while pending := [w for w in ui.workers if w.group != "_loader" and not w.is_finished]:
+                await asyncio.gather(*(w.wait() for w in pending), return_exceptions=True)
+            await pilot.pause()
+
+        await settle()
+        ui.query_one(TabbedContent).active = "import"
+        await pilot.pause()
+        for path in paths:
+            ui.query_one("#import-path", Input).value = str(path)
+            await pilot.click("#import-check")
+            await settle()
+            status = str(ui.query_one("#import-status", Static).render())
+            assert ui.is_running, path.name
+            assert "Checking" not in status and status.strip(), path.name
+            assert "\x1b" not in status, path.name
+            if not ui.query_one("#import-go").disabled:  # let it try: it must refuse without a crash
+                await pilot.click("#import-go")
+                await settle()
+        with app.unit_of_work() as uow:
+            assert uow.imports.all() == []

@@ -4,8 +4,10 @@ progress bar while it is stored, and the changes since the month before afterwar
 from __future__ import annotations
 
 from datetime import date
+from functools import partial
 from pathlib import Path
 
+from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
@@ -16,6 +18,7 @@ from ecf.domain.changes import Change
 from ecf.panes.table import VirtualTable
 from ecf.services.context import App as EcfApp
 from ecf.services.imports import ImportRequest, Outcome, import_file, read_and_validate, save_report
+from ecf.textsafe import plain
 from importers.asof import as_of_from_name
 from importers.mapping import ProfileError
 from importers.readers import UnreadableFile
@@ -127,6 +130,9 @@ class ImportPane(Vertical):
         except (UnreadableFile, ProfileError, OSError) as exc:
             self.app.call_from_thread(self._status, str(exc), True)
             return
+        except Exception as exc:  # a file must never take the app down: say what, keep the screen
+            self.app.call_from_thread(self._status, _failure(path, exc), True)
+            return
         self.app.call_from_thread(self._show_check, path, as_of, found)
 
     def _show_check(self, path: Path, as_of: date, found: ValidatedFile) -> None:
@@ -162,9 +168,12 @@ class ImportPane(Vertical):
         try:
             written = save_report(path, found)
         except OSError as exc:
-            self.app.call_from_thread(self.app.notify, f"cannot write the report: {exc}", severity="error")
+            message = plain(f"cannot write the report: {exc}")
+            self.app.call_from_thread(partial(self.app.notify, message, severity="error", markup=False))
             return
-        self.app.call_from_thread(self.app.notify, f"Wrote {written}", title="Error report")
+        self.app.call_from_thread(
+            partial(self.app.notify, plain(f"Wrote {written}"), title="Error report", markup=False)
+        )
 
     @on(Button.Pressed, "#import-go")
     def _go(self) -> None:
@@ -188,12 +197,16 @@ class ImportPane(Vertical):
         except (UnreadableFile, ProfileError, OSError) as exc:
             self.app.call_from_thread(self._status, str(exc), True)
             return
+        except Exception as exc:  # a database failure or a bug: one line, nothing stored, the app stays up
+            self.app.call_from_thread(setattr, bar, "display", False)
+            self.app.call_from_thread(self._status, _failure(path, exc), True)
+            return
         if result.outcome is Outcome.IMPORTED:
             changes = len(result.changes)
             text = f"Imported {path.name} as #{result.import_id}: {counted(changes, 'change')} since the month before."
             text += f" {result.carried_note}." if result.carried_forward else ""
             self.app.call_from_thread(self._show_changes, result.changes)
-            self.app.call_from_thread(self.app.notify, text, title="Import")
+            self.app.call_from_thread(partial(self.app.notify, plain(text), title="Import", markup=False))
             self.app.call_from_thread(self.app.action_refresh)  # type: ignore[attr-defined]
         else:
             text = f"{path.name}: {NOT_STORED.get(result.outcome, result.outcome.value)}; nothing stored."
@@ -206,5 +219,13 @@ class ImportPane(Vertical):
 
     def _status(self, text: str, error: bool = False) -> None:
         status = self.query_one("#import-status", Static)
-        status.update(text)
+        status.update(Text(plain(text)))  # file names and cells are text, never markup or escape sequences
         status.set_class(error, "error")
+
+
+def _failure(path: Path, exc: Exception) -> str:
+    """One line for an unexpected failure: a database error as what to do, else the kind of error (its text may
+    quote a cell)."""
+    from ecf.storage.errors import describe
+
+    return f"{path.name}: " + (describe(exc) or f"internal error ({type(exc).__name__}); nothing was stored")

@@ -36,7 +36,8 @@ class Limits:
     max_columns: int = 1_000
     max_cells: int = 15_000_000  # rows x used columns: what a dense reader allocates
     max_cell_chars: int = 32_767  # Excel's own limit for one cell
-    max_seconds: int = 120  # wall time to read one file
+    max_seconds: int = 120  # wall time to read one xls, xlsb or ods file (read in a worker process)
+    max_read_bytes: int = 768 * 1024 * 1024  # memory for that worker process
 
     @classmethod
     def from_env(cls) -> Limits:

@@ -16,6 +16,7 @@ from importers.limits import LimitExceeded, Limits, check_file_size, check_rows,
 
 SPREADSHEET_SUFFIXES = {".xlsx", ".xlsm", ".xls", ".xlsb", ".ods"}
 CSV_SUFFIXES = {".csv", ".txt"}
+SCANNED_SUFFIXES = {".xlsx", ".xlsm"}  # their sheets' real extent is measured before reading (importers.limits)
 HEADER_SCAN_ROWS = 30
 MIN_RECOGNISED_HEADERS = 3
 MAX_SHEET_NAME = 255
@@ -84,7 +85,10 @@ def read_table(
             table = _read_csv(path, profile_headers, limits)
         elif suffix in SPREADSHEET_SUFFIXES:
             check_workbook(path, limits)
-            table = _read_workbook(path, profile_headers, sheet, limits)
+            if suffix in SCANNED_SUFFIXES:
+                table = _read_workbook(path, profile_headers, sheet, limits)
+            else:  # no extent scan for these formats: read in a process with a memory and time limit
+                table = _read_in_worker(path, profile_headers, sheet, limits)
         else:
             raise UnreadableFile(
                 f"{path}: not a spreadsheet (expected .xlsx, .xls, .ods or .csv, got '{suffix or 'none'}')"
@@ -157,6 +161,58 @@ def _read_workbook(path: Path, extra: dict[str, str] | None, wanted_sheet: str |
         f"{path}: no recognisable header row in the first {HEADER_SCAN_ROWS} rows of any sheet "
         f"(sheets: {sheets}); expected headers such as 'Employee ID', 'Date qualified', 'FTE'"
     )
+
+
+def _read_in_worker(path: Path, extra: dict[str, str] | None, wanted_sheet: str | None, limits: Limits) -> RawTable:
+    """Read an xls, xlsb or ods file in a child process limited to `max_read_bytes` of memory and `max_seconds`:
+    a tiny file that asks the reader for billions of cells ends the child, not this process (or the TUI)."""
+    import multiprocessing
+
+    context = multiprocessing.get_context("spawn")  # no fork of a process with threads (the TUI's)
+    receiver, sender = context.Pipe(duplex=False)
+    child = context.Process(target=_worker_main, args=(sender, str(path), extra, wanted_sheet, limits), daemon=True)
+    child.start()
+    sender.close()
+    try:
+        if not receiver.poll(limits.max_seconds):
+            raise LimitExceeded(
+                f"{path.name}: reading took longer than {limits.max_seconds} s (ECF_LIMIT_MAX_SECONDS)"
+            )
+        try:
+            kind, payload = receiver.recv()
+        except EOFError:
+            raise LimitExceeded(
+                f"{path.name}: reading it needs more than {limits.max_read_bytes // (1024 * 1024):,} MB of memory "
+                "(ECF_LIMIT_MAX_READ_BYTES)"
+            ) from None
+    finally:
+        if child.is_alive():
+            child.kill()
+        child.join(5)
+        receiver.close()
+    if kind == "error":
+        raise UnreadableFile(payload)
+    table: RawTable = payload
+    return table
+
+
+def _worker_main(sender: Any, path: str, extra: dict[str, str] | None, sheet: str | None, limits: Limits) -> None:
+    import os
+    import resource
+
+    resource.setrlimit(resource.RLIMIT_AS, (limits.max_read_bytes, limits.max_read_bytes))
+    quiet = os.open(os.devnull, os.O_WRONLY)  # the reader's own panic on running out of memory is not for the user
+    os.dup2(quiet, 2)
+    try:
+        sender.send(("table", _read_workbook(Path(path), extra, sheet, limits)))
+    except (UnreadableFile, LimitExceeded) as exc:
+        sender.send(("error", str(exc)))
+    except MemoryError:
+        sender.send(("error", f"{path}: too big to read in {limits.max_read_bytes // (1024 * 1024):,} MB of memory"))
+    except Exception as exc:
+        sender.send(("error", f"{path}: not a readable spreadsheet ({type(exc).__name__})"))
+    finally:
+        sender.close()
 
 
 def _check_declared_extent(path: Path, name: str, sheet: Any, limits: Limits) -> None:

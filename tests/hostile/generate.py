@@ -387,11 +387,60 @@ def markup_sheet_name(folder: Path) -> Path:
     return raw_xlsx(folder / f"markup_sheet_{DATE}.xlsx", [("[/]Staff\x1b[2J", _sheet(_row(FTE="3")), "visible")])
 
 
+_ODS_NS = (
+    'xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" '
+    'xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0" '
+    'xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0" office:version="1.2"'
+)
+_MANIFEST = (
+    '<?xml version="1.0" encoding="UTF-8"?><manifest:manifest '
+    'xmlns:manifest="urn:oasis:names:tc:opendocument:xmlns:manifest:1.0" manifest:version="1.2">'
+    '<manifest:file-entry manifest:full-path="/" manifest:media-type="application/vnd.oasis.opendocument.spreadsheet"/>'
+    '<manifest:file-entry manifest:full-path="content.xml" manifest:media-type="text/xml"/></manifest:manifest>'
+)
+
+
+def ods_row(cells: list[str], rows_repeated: int = 1, columns_repeated: int = 1) -> str:
+    repeat = f' table:number-rows-repeated="{rows_repeated}"' if rows_repeated > 1 else ""
+    across = f' table:number-columns-repeated="{columns_repeated}"' if columns_repeated > 1 else ""
+    inner = "".join(
+        f'<table:table-cell{across} office:value-type="string"><text:p>{escape(c)}</text:p></table:table-cell>'
+        for c in cells
+    )
+    return f"<table:table-row{repeat}>{inner}</table:table-row>"
+
+
+def raw_ods(path: Path, rows: list[str]) -> Path:
+    """A minimal OpenDocument spreadsheet, one sheet called Staff."""
+    content = (
+        f'<?xml version="1.0" encoding="UTF-8"?><office:document-content {_ODS_NS}><office:body>'
+        f'<office:spreadsheet><table:table table:name="Staff">{"".join(rows)}</table:table>'
+        "</office:spreadsheet></office:body></office:document-content>"
+    )
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as book:
+        book.writestr(zipfile.ZipInfo("mimetype"), "application/vnd.oasis.opendocument.spreadsheet")
+        book.writestr("content.xml", content)
+        book.writestr("META-INF/manifest.xml", _MANIFEST)
+    return path
+
+
+def ods_repeated_cells(folder: Path) -> Path:
+    """An 800-byte ods whose repeated rows and columns ask for 16 billion cells."""
+    return raw_ods(folder / f"ods_repeat_bomb_{DATE}.ods",
+                   [ods_row(HEADERS), ods_row(["x"], rows_repeated=1_000_000, columns_repeated=16_000)])
+
+
+def ods_under_the_readers_own_cap(folder: Path) -> Path:
+    """90 million cells: under the reader's own cap of 100 million, and gigabytes to hold."""
+    return raw_ods(folder / f"ods_ninety_million_{DATE}.ods",
+                   [ods_row(HEADERS), ods_row(["x"], rows_repeated=9_000, columns_repeated=10_000)])
+
+
 GENERATORS: list[Callable[[Path], Path]] = [
     far_cell, shared_string_bomb, two_million_rows, wide_row, rows_without_numbers, huge_surname_xlsx,
     huge_surname_csv, field_over_128k, unclosed_quote, ratio_bomb_part, billion_laughs, truncated_zip, not_a_zip,
     long_sheet_name, header_only, a_folder, a_fifo, binary_csv, invisible_duplicate, markup_header, markup_file_name,
-    escape_in_file_name, markup_sheet_name,
+    escape_in_file_name, markup_sheet_name, ods_repeated_cells, ods_under_the_readers_own_cap,
 ]  # fmt: skip
 
 

@@ -86,3 +86,13 @@ def test_numbers_far_too_large_are_cell_errors_quickly(text: str) -> None:
 def test_findings_show_long_values_shortened() -> None:
     issue = Issue("text-too-long", "too long", 2, "Surname", "S" * 5_000_000)
     assert issue.value is not None and len(issue.value) < 120 and issue.value.endswith("(5,000,000 characters)")
+
+
+def test_an_ods_file_is_read_in_a_worker_process_with_a_memory_limit(tmp_path: Path) -> None:
+    from importers.readers import UnreadableFile, read_table
+    from tests.hostile.generate import GOOD, HEADERS, ods_row, ods_under_the_readers_own_cap, raw_ods
+
+    table = read_table(raw_ods(tmp_path / "hr.ods", [ods_row(HEADERS), ods_row(GOOD)]))
+    assert table.sheet == "Staff" and table.headers == HEADERS and table.rows == [GOOD]
+    with pytest.raises(UnreadableFile, match=r"needs more than [\d,]+ MB of memory|cells"):
+        read_table(ods_under_the_readers_own_cap(tmp_path))

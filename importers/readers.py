@@ -175,9 +175,7 @@ def _read_in_worker(path: Path, extra: dict[str, str] | None, wanted_sheet: str 
     sender.close()
     try:
         if not receiver.poll(limits.max_seconds):
-            raise LimitExceeded(
-                f"{path.name}: reading took longer than {limits.max_seconds} s (ECF_LIMIT_MAX_SECONDS)"
-            )
+            raise LimitExceeded(f"{path.name}: reading took longer than {limits.max_seconds} s (ECF_LIMIT_MAX_SECONDS)")
         try:
             kind, payload = receiver.recv()
         except EOFError:
@@ -297,9 +295,7 @@ def _csv_rows(path: Path, text: str, dialect: Any, limits: Limits) -> list[list[
         for row in reader:
             rows.append(row)
             if len(rows) > limits.max_rows:
-                raise LimitExceeded(
-                    f"{path.name}: more than {limits.max_rows:,} rows (ECF_LIMIT_MAX_ROWS)"
-                )
+                raise LimitExceeded(f"{path.name}: more than {limits.max_rows:,} rows (ECF_LIMIT_MAX_ROWS)")
             if len(row) > limits.max_columns:
                 raise LimitExceeded(
                     f"{path.name}, line {reader.line_num}: {len(row):,} columns, over the limit of "

@@ -426,14 +426,18 @@ def raw_ods(path: Path, rows: list[str]) -> Path:
 
 def ods_repeated_cells(folder: Path) -> Path:
     """An 800-byte ods whose repeated rows and columns ask for 16 billion cells."""
-    return raw_ods(folder / f"ods_repeat_bomb_{DATE}.ods",
-                   [ods_row(HEADERS), ods_row(["x"], rows_repeated=1_000_000, columns_repeated=16_000)])
+    return raw_ods(
+        folder / f"ods_repeat_bomb_{DATE}.ods",
+        [ods_row(HEADERS), ods_row(["x"], rows_repeated=1_000_000, columns_repeated=16_000)],
+    )
 
 
 def ods_under_the_readers_own_cap(folder: Path) -> Path:
     """90 million cells: under the reader's own cap of 100 million, and gigabytes to hold."""
-    return raw_ods(folder / f"ods_ninety_million_{DATE}.ods",
-                   [ods_row(HEADERS), ods_row(["x"], rows_repeated=9_000, columns_repeated=10_000)])
+    return raw_ods(
+        folder / f"ods_ninety_million_{DATE}.ods",
+        [ods_row(HEADERS), ods_row(["x"], rows_repeated=9_000, columns_repeated=10_000)],
+    )
 
 
 GENERATORS: list[Callable[[Path], Path]] = [

@@ -78,11 +78,11 @@ def waiting_for_lock(action: Callable[[], T], waiting: Callable[[float, float], 
             if not is_locked(exc):
                 raise
             waited = time.monotonic() - started
+            if waiting is not None:  # said once the first wait (SQLite's own busy timeout) is over
+                waiting(waited, limit)
             if waited >= limit:
                 raise DatabaseBusy(
                     f"another import is running: the database stayed locked for {waited:.0f} s; try again when it has "
                     "finished. Nothing was stored."
                 ) from None  # the SQL and its parameters stay out of the message and the traceback
-            if waiting is not None:
-                waiting(waited, limit)
             time.sleep(1)

@@ -39,7 +39,7 @@ def test_an_interrupted_import_says_so_in_one_line_and_stores_nothing(tmp_path, 
     )  # fmt: skip
     time.sleep(after)
     child.send_signal(sent)
-    out, err = child.communicate(timeout=120)
+    _, err = child.communicate(timeout=120)
     if child.returncode == 0:
         pytest.skip("the import finished before the signal (a fast machine)")
     assert "Traceback" not in err

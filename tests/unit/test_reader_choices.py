@@ -82,4 +82,3 @@ def test_a_folder_and_a_pipe_are_named_as_such(tmp_path: Path):
         read_table(pipe)
     with pytest.raises(UnreadableFile, match="no such file"):
         read_table(tmp_path / "missing.csv")
-

@@ -211,3 +211,30 @@ def test_a_full_disk_leaves_no_empty_report_and_no_traceback(tmp_path: Path):
     finally:
         time.sleep(0.1)
         subprocess.run(["umount", str(full)], check=False)
+
+
+def test_kill_term_during_a_real_export_leaves_no_temporary_file(tmp_path: Path):
+    from conftest import SAMPLE
+
+    env = {**{k: v for k, v in os.environ.items() if k != "ECF_DATABASE_URL"}, "XDG_DATA_HOME": str(tmp_path / "d")}
+    db = str(tmp_path / "ecf.sqlite3")
+    month = SAMPLE / "monthly" / "northmoor_hr_2026-10-31.xlsx"
+    subprocess.run([sys.executable, "-m", "ecf.cli.main", "--db", db, "import", str(month)], env=env, cwd=ROOT,
+                   capture_output=True, check=True, timeout=120)  # fmt: skip
+    out = tmp_path / "out"
+    out.mkdir()
+    for after in (1.0, 2.0, 3.0):
+        child = subprocess.Popen(
+            [sys.executable, "-m", "ecf.cli.main", "--db", db, "export", str(out / f"p{after}.xlsx"), "--years", "10"],
+            env=env, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
+        )  # fmt: skip
+        time.sleep(after)
+        child.send_signal(signal.SIGTERM)
+        _, err = child.communicate(timeout=60)
+        assert "Traceback" not in err
+        left = [p.name for p in out.iterdir() if not p.name.endswith(".xlsx") or p.name.startswith(".")]
+        assert left == [], left
+        scratch = tmp_path / "d" / "ecf-tracker" / "tmp"
+        assert not scratch.exists() or list(scratch.iterdir()) == []
+    for written in out.iterdir():  # an export that finished before the signal is whole and private
+        assert mode(written) == 0o600

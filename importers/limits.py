@@ -79,10 +79,11 @@ def check_workbook(path: Path, limits: Limits) -> None:
             _check_parts(path, archive, limits)
             for info in archive.infolist():
                 name = info.filename
-                if name.startswith("xl/worksheets/") and name.endswith(".xml"):
-                    _check_sheet_extent(path, archive, info, limits)
-                elif name == "xl/sharedStrings.xml" or name == "content.xml":
+                if name == "xl/sharedStrings.xml" or name == "content.xml":
                     _drain(path, archive, info, limits)  # the real size, whatever the header says
+                elif not name.endswith(".rels"):
+                    # any part may be a worksheet, whatever its name: the workbook's relationships can put one anywhere
+                    _check_sheet_extent(path, archive, info, limits)
     except (zipfile.BadZipFile, zipfile.LargeZipFile, EOFError, ValueError, NotImplementedError) as exc:
         raise LimitExceeded(f"{path.name}: a damaged or unsupported zip inside the workbook ({exc})") from exc
 

@@ -165,6 +165,22 @@ def far_cell(folder: Path) -> Path:
     return raw_xlsx(folder / f"far_cell_{DATE}.xlsx", [("Staff", rows, "visible")])
 
 
+def moved_far_cell(folder: Path) -> Path:
+    """The far cell again, its worksheet moved out of xl/worksheets/ under another name (as the relationships say)."""
+    source = far_cell(folder)
+    with zipfile.ZipFile(source) as book:
+        parts = {info.filename: book.read(info) for info in book.infolist()}
+    source.unlink()
+    parts["xl/elsewhere/data.bin"] = parts.pop("xl/worksheets/sheet1.xml")
+    for name in ("xl/_rels/workbook.xml.rels", "[Content_Types].xml"):
+        parts[name] = parts[name].replace(b"worksheets/sheet1.xml", b"elsewhere/data.bin")
+    path = folder / f"moved_far_cell_{DATE}.xlsx"
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as book:
+        for name, content in parts.items():
+            book.writestr(name, content)
+    return path
+
+
 def shared_string_bomb(folder: Path) -> Path:
     """A 400 MB shared string in a file of a few hundred KB."""
 
@@ -441,7 +457,7 @@ def ods_under_the_readers_own_cap(folder: Path) -> Path:
 
 
 GENERATORS: list[Callable[[Path], Path]] = [
-    far_cell, shared_string_bomb, two_million_rows, wide_row, rows_without_numbers, huge_surname_xlsx,
+    far_cell, moved_far_cell, shared_string_bomb, two_million_rows, wide_row, rows_without_numbers, huge_surname_xlsx,
     huge_surname_csv, field_over_128k, unclosed_quote, ratio_bomb_part, billion_laughs, truncated_zip, not_a_zip,
     long_sheet_name, header_only, a_folder, a_fifo, binary_csv, invisible_duplicate, markup_header, markup_file_name,
     escape_in_file_name, markup_sheet_name, ods_repeated_cells, ods_under_the_readers_own_cap,

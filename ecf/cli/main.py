@@ -316,6 +316,15 @@ def run() -> None:
 
     remove_on_terminate()  # kill -TERM unwinds like Ctrl-C: the transaction rolls back, temporary files go
     try:
+        _run()
+    finally:  # the work is done and said: a Ctrl-C while Python shuts down must not turn success into a kill
+        import signal
+
+        signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
+def _run() -> None:
+    try:
         code = app(standalone_mode=False)  # click returns the exit code instead of exiting in this mode
     except typer.Exit as exit_:
         code = exit_.exit_code
@@ -356,7 +365,7 @@ def run() -> None:
 
 def interrupted() -> None:
     """Ctrl-C anywhere: one line, exit 130. Whatever was being stored was rolled back."""
-    errors.print("Interrupted: nothing half-done was kept (an import in progress was rolled back).")
+    errors.print("Interrupted: anything not yet stored was rolled back (an import is stored whole or not at all).")
     sys.exit(130)
 
 

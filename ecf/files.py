@@ -129,14 +129,40 @@ def write_bytes(target: Path, data: bytes, overwrite: bool = True) -> Path:
     return target
 
 
+@contextmanager
+def scratch_folder() -> Iterator[Path]:
+    """A fresh private folder for a library's own temporary files (XlsxWriter's rows), in the data folder; removed
+    with everything in it when the block ends, or on any exit the process sees."""
+    import tempfile
+
+    folder = Path(tempfile.mkdtemp(prefix="scratch-", dir=private_folder(data_folder() / "tmp")))
+    with _lock:
+        _live.add(folder)
+    try:
+        yield folder
+    finally:
+        _remove(folder)
+        with _lock:
+            _live.discard(folder)
+
+
+def _remove(path: Path) -> None:
+    import shutil
+
+    if path.is_dir() and not path.is_symlink():
+        shutil.rmtree(path, ignore_errors=True)
+    else:
+        with suppress(OSError):
+            path.unlink()
+
+
 def remove_leftovers() -> None:
-    """Remove the temporary files still in progress (at exit, or on kill -TERM before exiting)."""
+    """Remove the temporary files and scratch folders still in use (at exit, or on kill -TERM before exiting)."""
     with _lock:
         leftovers = list(_live)
         _live.clear()
     for temporary in leftovers:
-        with suppress(OSError):
-            temporary.unlink()
+        _remove(temporary)
 
 
 atexit.register(remove_leftovers)

@@ -68,7 +68,8 @@ def write_workbook(path: Path, content: ExportInput, force: bool = False) -> Pat
     except OSError as exc:
         raise ExportError(f"cannot write in {folder}: {exc.strerror or exc}") from exc
     try:
-        _Writer(temporary, content).write()
+        with files.scratch_folder() as scratch:  # XlsxWriter's row files hold names: removed with the rest
+            _Writer(temporary, content, scratch).write()
         files.publish(temporary, path, overwrite=force)
     except FileExistsError as exc:
         raise ExportError(f"{path} exists already; pass --force to replace it") from exc
@@ -82,7 +83,7 @@ def write_workbook(path: Path, content: ExportInput, force: bool = False) -> Pat
 
 
 class _Writer:
-    def __init__(self, path: Path, content: ExportInput) -> None:
+    def __init__(self, path: Path, content: ExportInput, scratch: Path | None = None) -> None:
         self.content = content
         self.path = path
         self.workers_pending: list[_Block] = []
@@ -94,7 +95,7 @@ class _Writer:
                 "strings_to_urls": False,
                 "strings_to_numbers": False,
                 "default_date_format": "dd/mm/yyyy",
-                "tmpdir": str(files.private_folder(files.data_folder() / "tmp")),  # its row files hold names
+                "tmpdir": str(scratch) if scratch else None,  # its row files hold names
             },
         )
         self.book.set_properties({"title": f"{content.council}: pay projection", "company": content.council})

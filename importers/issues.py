@@ -33,6 +33,9 @@ CODES: dict[str, tuple[Severity, str]] = {
     "asye-before-qualified": (Severity.ERROR, "ASYE start before the date qualified"),
     "absence-end-before-start": (Severity.ERROR, "absence ends before it starts"),
     "absence-incomplete": (Severity.ERROR, "absence end or type without a start date"),
+    "invalid-character": (Severity.ERROR, "a control character or Unicode non-character (NUL, ESC, U+FFFE …)"),
+    "invalid-employee-id": (Severity.ERROR, "an employee ID that is a yes/no value or a number with a fraction"),
+    "invisible-characters-removed": (Severity.WARNING, "zero-width or other invisible characters removed from an ID"),
     "start-in-future": (Severity.WARNING, "start date after the as-of date"),
     "started-before-qualified": (Severity.WARNING, "started in this council before qualifying"),
     "missing-swe-number": (Severity.WARNING, "no Social Work England number"),
@@ -45,6 +48,9 @@ CODES: dict[str, tuple[Severity, str]] = {
 }
 
 
+SHOWN_CHARACTERS = 100  # of a value, in a finding
+
+
 @dataclass(frozen=True, slots=True)
 class Issue:
     """One finding, located as a person sees it: sheet, row number as the spreadsheet shows it, column header."""
@@ -54,6 +60,11 @@ class Issue:
     row: int | None = None
     column: str | None = None
     value: str | None = None
+
+    def __post_init__(self) -> None:
+        if self.value is not None and len(self.value) > SHOWN_CHARACTERS:  # a 5 MB cell is not shown 5 MB long
+            cut = f"{self.value[: SHOWN_CHARACTERS - 20]}… ({len(self.value):,} characters)"
+            object.__setattr__(self, "value", cut)
 
     @property
     def severity(self) -> Severity:

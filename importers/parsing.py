@@ -28,6 +28,7 @@ _FOUR_DIGITS = re.compile(r"\d{4}")
 _SERIAL = re.compile(r"^\d{5}(?:\.\d+)?$")
 _TWO_DIGIT_YEAR_PIVOT = 70  # d/m/yy: 00-69 are 2000s, 70-99 are 1900s (the POSIX convention)
 FTE_PLACES = Decimal("0.0001")
+LARGEST_NUMBER = Decimal(10) ** 12  # no FTE, hours, count or amount comes near; 1e999999 must not reach int()
 
 
 class CellError(Exception):
@@ -152,6 +153,8 @@ def parse_int(raw: Any) -> int:
         raise CellError("invalid-number", f"'{text}' is not a whole number") from exc
     if not number.is_finite() or number != number.to_integral_value():
         raise CellError("invalid-number", f"'{text}' is not a whole number")
+    if abs(number) >= LARGEST_NUMBER:
+        raise CellError("invalid-number", f"'{text[:30]}' is far too large a number")
     return int(number)
 
 
@@ -161,6 +164,8 @@ def _decimal(raw: Any, code: str, what: str) -> Decimal:
     if isinstance(raw, float) and not math.isfinite(raw):
         raise CellError(code, f"'{raw}' is not {what}")
     if isinstance(raw, int | float):
+        if abs(raw) >= LARGEST_NUMBER:
+            raise CellError(code, f"'{cell_text(raw)[:30]}' is far too large for {what}")
         # repr of a float is the shortest text that round-trips: 0.6 stays 0.6, not 0.59999...
         return Decimal(repr(raw)) if isinstance(raw, float) else Decimal(raw)
     try:
@@ -169,6 +174,8 @@ def _decimal(raw: Any, code: str, what: str) -> Decimal:
         raise CellError(code, f"'{raw}' is not {what}") from exc
     if not number.is_finite():  # 'inf' and 'NaN' are valid Decimal text but no FTE or number of hours
         raise CellError(code, f"'{raw}' is not {what}")
+    if abs(number) >= LARGEST_NUMBER:  # 1e30 would overflow rounding to the penny; 1e999999 spends minutes
+        raise CellError(code, f"'{str(raw)[:30]}' is far too large for {what}")
     return number
 
 

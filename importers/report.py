@@ -7,9 +7,12 @@ run in the workbook of whoever opens the report.
 from __future__ import annotations
 
 import csv
+import re
 from collections.abc import Sequence
 from pathlib import Path
+from typing import IO, Any
 
+from ecf import files
 from importers.issues import Issue
 from importers.validation import RejectedRow
 
@@ -30,18 +33,55 @@ def issue_rows(source: Path, sheet: str | None, issues: Sequence[Issue]) -> list
     ]
 
 
+class ReportNotSaved(OSError):
+    """Neither beside the input nor in the data folder: the message says why, in one line."""
+
+
+def reports_folder() -> Path:
+    """Where a report goes when the input's folder cannot take it (read-only, someone else's, full)."""
+    return files.private_folder(files.data_folder() / "reports")
+
+
 def write_report(
     source: Path, sheet: str | None, issues: Sequence[Issue], rejected: Sequence[RejectedRow], headers: list[str]
 ) -> Path:
+    """Beside the input if that folder takes it, else in the user's data folder (the path returned says which). The
+    report repeats cells of HR's file: it is private to its owner (0600), written whole or not at all, and never
+    through a link planted where it goes."""
     target = report_path(source)
     rows = issue_rows(source, sheet, issues)
+    try:
+        return _write(target, rows, rejected, headers)
+    except OSError as beside:
+        try:
+            return _write(reports_folder() / target.name, rows, rejected, headers)
+        except OSError as exc:
+            raise ReportNotSaved(
+                f"the error report could not be saved beside the input ({_reason(beside)}) nor in your data folder "
+                f"({_reason(exc)})"
+            ) from exc
+
+
+def _reason(exc: OSError) -> str:
+    return exc.strerror or str(exc) or type(exc).__name__
+
+
+def _write(target: Path, rows: list[list[object]], rejected: Sequence[RejectedRow], headers: list[str]) -> Path:
     if target.suffix == ".csv":
-        _write_csv(target, rows)
+        with files.open_private(target, "w", newline="", encoding="utf-8-sig") as handle:
+            _write_csv(handle, rows)
     else:
-        _write_xlsx(target, rows, rejected, headers)
-    # The report repeats cells of HR's file: readable by no one the input itself is not readable by.
-    target.chmod(source.stat().st_mode & 0o666)
+        with files.open_private(target, "wb") as handle:
+            _write_xlsx(handle, rows, rejected, headers)
     return target
+
+
+_NOT_IN_XML = re.compile("[\ud800-\udfff\ufffe\uffff]")
+
+
+def _xml_safe(text: str) -> str:
+    """Characters XML cannot hold (U+FFFE, U+FFFF, lone surrogates) as U+FFFD, so the workbook opens."""
+    return _NOT_IN_XML.sub("\ufffd", text) if _NOT_IN_XML.search(text) else text
 
 
 def _csv_safe(value: object) -> object:
@@ -51,19 +91,18 @@ def _csv_safe(value: object) -> object:
     return value
 
 
-def _write_csv(target: Path, rows: list[list[object]]) -> None:
-    with target.open("w", newline="", encoding="utf-8-sig") as handle:
-        writer = csv.writer(handle)
-        writer.writerow(COLUMNS)
-        writer.writerows([[_csv_safe(v) for v in row] for row in rows])
+def _write_csv(handle: IO[str], rows: list[list[object]]) -> None:
+    writer = csv.writer(handle)
+    writer.writerow(COLUMNS)
+    writer.writerows([[_csv_safe(v) for v in row] for row in rows])
 
 
-def _write_xlsx(target: Path, rows: list[list[object]], rejected: Sequence[RejectedRow], headers: list[str]) -> None:
+def _write_xlsx(handle: IO[Any], rows: list[list[object]], rejected: Sequence[RejectedRow], headers: list[str]) -> None:
     import xlsxwriter
 
-    workbook = xlsxwriter.Workbook(
-        str(target), {"strings_to_formulas": False, "strings_to_urls": False, "strings_to_numbers": False}
-    )
+    # Into the open private file, assembled in memory: no temporary copies of the cells anywhere else.
+    options = {"strings_to_formulas": False, "strings_to_urls": False, "strings_to_numbers": False, "in_memory": True}
+    workbook = xlsxwriter.Workbook(handle, options)
     bold = workbook.add_format({"bold": True, "bg_color": "#DDEBF7", "border": 1})
     error = workbook.add_format({"font_color": "#9C0006"})
     findings = workbook.add_worksheet("Findings")
@@ -73,7 +112,7 @@ def _write_xlsx(target: Path, rows: list[list[object]], rejected: Sequence[Rejec
             if isinstance(value, int):
                 findings.write_number(r, c, value)
             elif value is not None:
-                findings.write_string(r, c, str(value), error if row[5] == "error" and c == 7 else None)
+                findings.write_string(r, c, _xml_safe(str(value)), error if row[5] == "error" and c == 7 else None)
     findings.freeze_panes(1, 0)
     findings.autofilter(0, 0, max(len(rows), 1), len(COLUMNS) - 1)
     for c, width in enumerate((28, 12, 6, 24, 24, 9, 24, 80)):
@@ -86,11 +125,11 @@ def _write_xlsx(target: Path, rows: list[list[object]], rejected: Sequence[Rejec
 def _write_rejected(workbook: object, bold: object, rejected: Sequence[RejectedRow], headers: list[str]) -> None:
     """The rows left out, as they were, with an Errors column: fix them here and import this sheet again."""
     sheet = workbook.add_worksheet("Rows to fix")  # type: ignore[attr-defined]
-    sheet.write_row(0, 0, ["Row", *headers, "Errors"], bold)
+    sheet.write_row(0, 0, ["Row", *map(_xml_safe, headers), "Errors"], bold)
     for r, row in enumerate(rejected, start=1):
         sheet.write_number(r, 0, row.row)
         for c, header in enumerate(headers, start=1):
-            sheet.write_string(r, c, row.values.get(header, ""))
+            sheet.write_string(r, c, _xml_safe(row.values.get(header, "")))
         messages = "; ".join(f"{i.column}: {i.message}" for i in row.issues if i.is_error)
-        sheet.write_string(r, len(headers) + 1, messages)
+        sheet.write_string(r, len(headers) + 1, _xml_safe(messages))
     sheet.freeze_panes(1, 1)

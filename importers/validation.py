@@ -35,6 +35,7 @@ from importers.issues import Issue
 from importers.mapping import ColumnMap, MappingProfile
 from importers.parsing import CellError, all_already_parsed, already_parsed, cell_text, is_blank, parser_for
 from importers.readers import RawTable
+from importers.values import screen_column
 
 SWE_PATTERN = r"^SW[1-9][0-9]{0,5}$"  # R1: 'SW' then up to six digits, no leading zero
 EARLIEST_DATE = date(1940, 1, 1)
@@ -43,7 +44,9 @@ _ABSENCE_GROUPS = [("absence_start", "absence_end", "absence_type")] + [
     (f"absence{n}_start", f"absence{n}_end", f"absence{n}_type") for n in range(2, MAX_EXTRA_ABSENCES + 2)
 ]
 
-Text = Annotated[str, Field(min_length=1, max_length=200)]
+Text = Annotated[str, Field(min_length=1, max_length=200)]  # the database columns hold 200
+EmployeeId = Annotated[str, Field(min_length=1, max_length=40)]  # the database column holds 40
+MAX_CASELOAD = 500  # cases held by one worker: far above any real caseload, far below what storage holds
 
 
 class AbsenceIn(BaseModel):
@@ -58,7 +61,7 @@ class WorkerRow(BaseModel):
 
     model_config = ConfigDict(extra="forbid", frozen=True)
 
-    employee_id: Text
+    employee_id: EmployeeId
     # Required when the sheet has the column (a blank cell is refused below); a source that lacks it altogether (a
     # census return, a payroll extract) leaves it out, and such workers are left out of milestones.
     date_qualified: date | None = None
@@ -75,7 +78,7 @@ class WorkerRow(BaseModel):
     team: Text | None = None
     line_manager: Text | None = None
     role: Text | None = None
-    caseload: Annotated[int, Field(ge=0)] | None = None
+    caseload: Annotated[int, Field(ge=0, le=MAX_CASELOAD)] | None = None
     asye_start_date: date | None = None
     asye_status: AsyeStatus | None = None
     asye_review_3m: date | None = None
@@ -313,7 +316,7 @@ def validate_table(
     if progress is not None:
         progress(0)
     if filled:
-        sheet, issues = _parse_sheet(table, filled, columns, profile, dates, result.month_first)
+        sheet, issues = _parse_sheet(table, filled, columns, profile, dates, result.month_first, progress)
         fields, disagreeing = _model_columns(sheet)
         suspect = _rows_for_the_model(sheet, fields, set(issues) | disagreeing, as_of)
         models = _run_model(sheet, sorted(suspect), columns, as_of, issues, progress)
@@ -367,6 +370,7 @@ def _parse_sheet(
     profile: MappingProfile | None,
     dates: DateOrder = DateOrder.AUTO,
     month_first: list[str] | None = None,
+    progress: Callable[[int], None] | None = None,
 ) -> tuple[_Sheet, defaultdict[int, list[Issue]]]:
     """Parse the filled rows column by column. Returns the sheet and each row's findings so far (cells that did not
     parse), by row position, in column order within a row. Each date column is read in one order (importers.dates);
@@ -376,7 +380,9 @@ def _parse_sheet(
     sheet = _Sheet([table.rows[index] for index in filled], row_numbers)
     by_index = _transpose(sheet.rows, max(columns.columns.values()) + 1)
     issues: defaultdict[int, list[Issue]] = defaultdict(list)
-    for name, index in columns.columns.items():
+    for number, (name, index) in enumerate(columns.columns.items()):
+        if progress is not None:  # parsing is the first half of validating: a column at a time
+            progress(len(table.rows) * number // (2 * len(columns.columns)))
         kind = FIELDS_BY_NAME[name].kind
         cells = by_index[index]
         flipped = kind is Kind.DATE and choose_order(cells, dates, columns.headers[name], table.path.name)
@@ -384,7 +390,11 @@ def _parse_sheet(
             month_first.append(columns.headers[name])
         parse = parser_for(kind, hours, _value_map(profile, name), month_first=flipped)
         values, distinct, errors = _parse_column(cells, kind, parse)
-        for position, error in errors.items():
+        values, screened, warnings = screen_column(name, cells, values, distinct)
+        if screened or warnings:
+            errors = {**errors, **screened}
+            distinct = set(values)
+        for position, error in sorted({**warnings, **errors}.items()):
             row_number = sheet.row_numbers[position]
             value = "" if name in SENSITIVE_FIELDS else cell_text(cells[position])  # special-category: never shown
             issues[position].append(Issue(error.code, error.message, row_number, columns.headers[name], value))
@@ -528,9 +538,10 @@ def _run_model(
     """Assemble and validate these rows one by one with the model; None for a row it refuses. Adds the findings."""
     context = {"as_of": as_of}
     models: dict[int, WorkerRow | None] = {}
+    half = len(sheet.rows) // 2
     for done, position in enumerate(positions):
-        if progress is not None and done % 1000 == 0:
-            progress(position)
+        if progress is not None and done % 1000 == 0:  # the second half: the rows the model must see
+            progress(half + half * done // len(positions))
         row_number, cells, row_issues = sheet.row_numbers[position], sheet.rows[position], issues[position]
         parsed = {name: values[position] for name, values in sheet.values.items()}
         values = _assemble(parsed, columns, row_number, row_issues)

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import csv
 import io
-import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
@@ -15,6 +14,7 @@ from typing import Any
 
 from pydantic import TypeAdapter, ValidationError
 
+from ecf.rules.bounds import confined_name, parse_toml
 from ecf.rules.loader import merge_tables
 from payscales.rules import AgencyRates, Grades, Hazards, OnCosts, PayBook, Scale, Scenario
 
@@ -22,6 +22,9 @@ _MODELS: dict[str, type[Any]] = {
     "scale": Scale, "grades": Grades, "oncosts": OnCosts, "agency": AgencyRates, "hazards": Hazards,
     "scenario": Scenario,
 }  # fmt: skip
+
+
+MAX_SALARY = 1_000_000  # a full-time annual salary, in pounds
 
 
 class PayDataError(ValueError):
@@ -77,6 +80,10 @@ def read_council_file(path: Path) -> CouncilPay:
     for index, document in enumerate(_parse(text, path.name).get("add", [])):
         name = document.get("salaries") if isinstance(document, Mapping) else None
         if isinstance(name, str) and name not in files:
+            where = f"{path.name}: add[{index}]: salaries"
+            confined_name(name, where, PayDataError)  # inside the pay file's own folder, never a path out of it
+            if not (path.parent / name).resolve().is_relative_to(path.parent.resolve()):
+                raise PayDataError(f"{where}: '{name}' leads outside the pay file's folder")
             try:
                 files[name] = (path.parent / name).read_text(encoding="utf-8-sig")
             except OSError as exc:
@@ -152,7 +159,10 @@ def _salary_table(folder: Any, name: Any, origin: str) -> dict[str, dict[int, De
     """scp,2021/22,2022/23,... -> {year: {point: salary}}; a blank cell is a point not on the scale that year."""
     if not isinstance(name, str):
         raise PayDataError(f"{origin}: salaries: the CSV file name is missing")
+    confined_name(name, f"{origin}: salaries", PayDataError)
     try:
+        if isinstance(folder, Path) and not (folder / name).resolve().is_relative_to(folder.resolve()):
+            raise PayDataError(f"{origin}: salaries: '{name}' leads outside the pay file's folder")
         text = (folder / name).read_text(encoding="utf-8-sig")
     except (OSError, FileNotFoundError) as exc:
         raise PayDataError(f"{origin}: salaries: cannot read {name}") from exc
@@ -178,8 +188,9 @@ def _salary_table(folder: Any, name: Any, origin: str) -> dict[str, dict[int, De
                 value = Decimal(cell.strip().replace(",", "").lstrip("£"))
             except InvalidOperation:
                 raise PayDataError(f"{name}: line {line}, {year}: '{cell}' is not an amount") from None
-            if value <= 0:
-                raise PayDataError(f"{name}: line {line}, {year}: salary must be above zero")
+            if not 0 < value <= MAX_SALARY:
+                message = f"a salary must be above zero and at most £{MAX_SALARY:,}"
+                raise PayDataError(f"{name}: line {line}, {year}: {message}")
             table[year][point] = value
     return table
 
@@ -195,10 +206,7 @@ def _validate(model: type[Any], document: dict[str, Any], origin: str) -> Any:
 
 
 def _parse(text: str, name: str) -> dict[str, Any]:
-    try:
-        return tomllib.loads(text)
-    except tomllib.TOMLDecodeError as exc:
-        raise PayDataError(f"{name}: not valid TOML: {exc}") from exc
+    return parse_toml(text, name, PayDataError)
 
 
 def _id(document: Any, origin: str) -> str:

@@ -13,7 +13,7 @@ from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_vali
 Identifier = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_]*$", max_length=40)]
 FinancialYear = Annotated[str, StringConstraints(pattern=r"^\d{4}/\d{2}$")]
 Rate = Annotated[Decimal, Field(ge=0, le=1)]
-Money = Annotated[Decimal, Field(ge=0)]
+Money = Annotated[Decimal, Field(ge=0, le=1_000_000)]  # pounds: thresholds, allowances, hourly charges, caps
 
 
 class Strict(BaseModel):
@@ -212,7 +212,8 @@ class Scenario(Strict):
     progression: tuple[Progression, ...] = ()
     stage_scale: Identifier | None = None  # pay early-career workers by ECF stage on this scale
     stage_pay: dict[str, StagePay] = Field(default_factory=dict)
-    hazard_multipliers: dict[str, Rate | Decimal] = Field(default_factory=dict)  # stage -> multiplier
+    # stage -> multiplier of the leaving hazard: 0 (nobody leaves) to 10 (ten times as many); beyond is a typo
+    hazard_multipliers: dict[str, Annotated[Decimal, Field(ge=0, le=10)]] = Field(default_factory=dict)
     agency_reduction_per_year: Rate = Decimal(0)  # share of agency cover turned into permanent hires each year
     replacement: Replacement = Replacement(vacancy_months=3)
     # Finance's "what if" over the pay data in force; None (or no entry) keeps the pay data's own figure.

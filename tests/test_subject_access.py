@@ -22,7 +22,7 @@ def test_everything_about_one_worker_and_nothing_about_anyone_else(app: App, tmp
     _council(app, tmp_path)
     held, workbook, data = subject_access.subject_access(app, "000202", tmp_path / "out" / "sar-000202")
     assert held.counts == {"worker_snapshots": 3, "absences": 3, "import_issues": 1, "rejected_rows": 1,
-                           "audit_events": 1, "worker_latest": 1}  # fmt: skip
+                           "audit_events": 1}  # fmt: skip
     assert {row["import_id"] for row in held.tables["worker_snapshots"]} == {1, 2, 3}
     assert held.tables["import_issues"][0]["code"] == "fte-out-of-range"
     assert held.tables["audit_events"][0]["action"] == "correction"

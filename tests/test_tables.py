@@ -93,10 +93,26 @@ HOSTILE = [
 TEXT_FIELDS = ["Surname", "Forename", "Team", "Role", "Grade", "Leaving Reason"]
 
 
+def importable(n: int) -> str:
+    """The import refuses control characters and non-characters in cells (issue 13): those are planted in the
+    database afterwards (`plant`), as data that came some other way (an older version, a direct edit)."""
+    return HOSTILE[n] if HOSTILE[n].isprintable() else f"PLANT{n}:"
+
+
+def plant(db: str) -> None:
+    import sqlite3
+
+    with sqlite3.connect(db.removeprefix("sqlite:///")) as connection:
+        for n, text in enumerate(HOSTILE):
+            for column in ("surname", "forename", "team", "role", "grade", "line_manager"):
+                connection.execute(f"UPDATE worker_snapshots SET {column} = REPLACE({column}, ?, ?)",
+                                   (f"PLANT{n}:", text))  # fmt: skip
+
+
 def hostile_rows() -> list[dict[str, object]]:
     rows = []
-    for n, text in enumerate(HOSTILE):
-        fields = {name: f"{text}{name[:3]}{n}" for name in TEXT_FIELDS}
+    for n in range(len(HOSTILE)):
+        fields = {name: f"{importable(n)}{name[:3]}{n}" for name in TEXT_FIELDS}
         fields["Leaving Reason"] = None
         rows.append(worker(f"{n + 101:06d}", **fields))
     return rows
@@ -107,12 +123,13 @@ def test_every_listing_shows_markup_and_escape_sequences_as_text(tmp_path):
     headers = [*HEADERS, "Line Manager"]
     rows = hostile_rows()
     for n, row in enumerate(rows):
-        row["Line Manager"] = HOSTILE[n] + "Boss"
+        row["Line Manager"] = importable(n) + "Boss"
     name = "hr_[b]x[red]_\x1b[2J_2026-09-30.csv"  # csv: an xlsx writer would itself escape the controls
     done = run(db, "import", str(write_csv(tmp_path / name, rows, headers=headers)))
     assert "\x1b" not in done and "[b]x[red]" in done
-    later = [*rows, worker("000999", Surname="[/]\x1b]0;t\x07New")]
+    later = [*rows, worker("000999", Surname="[/][link=http://evil]New")]
     run(db, "import", str(write_xlsx(tmp_path / "hr_[red]_2026-10-31.xlsx", later, headers=headers)))
+    plant(db)
     rules = (SAMPLE / "northmoor_rules.toml").read_text().replace(
         'name = "Northmoor (sample council)"', 'name = "[/]\\u001b[2J[link=http://evil]Council[/link]"'
     )

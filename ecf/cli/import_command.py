@@ -31,6 +31,7 @@ SHOWN_ISSUES = 20
 settings = {"details": False, "compact": False}  # --details: every finding's row, not just the counts
 done: list[ImportResult] = []  # many files: the results summed up in one table at the end
 PROGRESS_FROM_ROWS = 2000
+READING_FROM_BYTES = 2 * 1024 * 1024
 
 
 class _Bar:
@@ -39,9 +40,21 @@ class _Bar:
     def __init__(self) -> None:
         self.progress: Any = None  # a rich Progress, made (and imported) for a big file only
         self.tasks: dict[str, object] = {}
+        self.said_waiting = False
 
     def __call__(self, stage: str, done: int, total: int) -> None:
-        if total < PROGRESS_FROM_ROWS or not console.is_terminal:
+        if stage == "Waiting":  # another process holds the database's write lock
+            if not self.said_waiting:
+                self.said_waiting = True
+                errors.print(f"The database is busy (another import is storing); waiting up to {total} s…")
+            return
+        if not console.is_terminal:
+            return
+        if stage == "Reading":  # a byte count: only a file big enough to take a while gets a (pulsing) bar
+            if total < READING_FROM_BYTES:
+                return
+            total = 0
+        elif total < PROGRESS_FROM_ROWS:
             return
         if self.progress is None:
             from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
@@ -56,7 +69,9 @@ class _Bar:
             )
             self.progress.start()
         if stage not in self.tasks:
-            self.tasks[stage] = self.progress.add_task(stage, total=total)
+            for earlier in self.tasks.values():  # the stage before is over
+                self.progress.update(earlier, visible=False)
+            self.tasks[stage] = self.progress.add_task(stage, total=total or None)
         self.progress.update(self.tasks[stage], completed=done)
 
     def close(self) -> None:
@@ -174,6 +189,8 @@ def show_result(result: ImportResult) -> None:
     where = f"sheet '{markup(table.sheet)}', " if table.sheet else ""
     header = f"header on row {table.header_row}; " if table.header_row else ""
     console.print(f"[bold]{name}[/]: {where}{header}snapshot date {human(result.as_of)}", highlight=False)
+    for note in table.notes:
+        console.print(f"  [yellow]note:[/] {markup(note)}", highlight=False)
     for note in validated.columns.duplicates:
         console.print(f"  [yellow]duplicate column[/] {markup(note)}", highlight=False)
     if validated.columns.ignored:
@@ -189,7 +206,10 @@ def show_result(result: ImportResult) -> None:
     )
     _show_issues(result)
     if result.report is not None:
-        console.print(f"  report saved: {markup(result.report)}", highlight=False)
+        elsewhere = "" if result.report.parent == result.path.parent else " (the input's folder cannot take it)"
+        console.print(f"  report saved{elsewhere}: {markup(result.report)}", highlight=False)
+    if result.report_problem:
+        console.print(f"  [yellow]report not saved:[/] {markup(result.report_problem)}", highlight=False)
     _show_outcome(result)
 
 

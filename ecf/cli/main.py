@@ -62,6 +62,13 @@ FormatOption = Annotated[Format, typer.Option("--format", "-f", help="Output for
 DateOption = Annotated[date | None, typer.Option(parser=parse_day, metavar="DD/MM/YYYY")]
 
 
+def _show_version(value: bool) -> None:
+    """Eager, so `ecf --version` works without a command."""
+    if value:
+        console.print(f"ecf-tracker {__version__}")
+        raise typer.Exit()
+
+
 @app.callback()
 def main(
     db: Annotated[
@@ -73,19 +80,27 @@ def main(
             metavar="URL",
         ),
     ] = None,
-    version: Annotated[bool, typer.Option("--version", help="Show the version and exit.")] = False,
+    version: Annotated[
+        bool, typer.Option("--version", help="Show the version and exit.", is_eager=True, callback=_show_version)
+    ] = False,
     width: Annotated[
         int | None,
         typer.Option("--width", min=20, metavar="N", help="Fit tables to N columns (default: the terminal's, or 80)."),
     ] = None,
     wide: Annotated[bool, typer.Option("--wide", help="Show every column of a table, however wide.")] = False,
+    share_group: Annotated[
+        bool,
+        typer.Option(
+            "--share-group", help="Make the files ecf writes (reports, exports) readable by your group (0640)."
+        ),
+    ] = False,
 ) -> None:
+    from ecf import files
+
+    files.set_share_group(share_group)
     output.view.update(width=width, wide=wide)
     if width is not None:
         console.width = width
-    if version:
-        console.print(f"ecf-tracker {__version__}")
-        raise typer.Exit()
     common.state["db"] = db
 
 
@@ -318,17 +333,27 @@ def known(exc: BaseException) -> bool:
 
 def run() -> None:
     """Entry point: known failures become one line and an exit code, never a traceback."""
+    from ecf.files import remove_on_terminate
+
+    remove_on_terminate()  # kill -TERM unwinds like Ctrl-C: the transaction rolls back, temporary files go
+    try:
+        _run()
+    finally:  # the work is done and said: a Ctrl-C while Python shuts down must not turn success into a kill
+        import signal
+
+        signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
+def _run() -> None:
     try:
         # click returns the exit code instead of exiting in this mode
         code = app(args=hoisted(sys.argv[1:]), prog_name="ecf", standalone_mode=False)
     except typer.Exit as exit_:
         code = exit_.exit_code
     except KeyboardInterrupt:
-        errors.print("Interrupted: the import in progress was rolled back; nothing was stored.")
-        sys.exit(130)
-    except typer.Abort:
-        errors.print("Aborted.")
-        sys.exit(130)
+        interrupted()
+    except typer.Abort:  # click turns Ctrl-C at a prompt into Abort
+        interrupted()
     except Exception as exc:  # usage errors know how to show themselves; anything else is a bug
         if known(exc):
             errors.print(f"[bold red]error:[/] {markup(exc)}", highlight=False, soft_wrap=True)
@@ -340,18 +365,45 @@ def run() -> None:
             sys.exit(exit_code)
         if os.environ.get("ECF_DEBUG"):
             raise
-        from ecf.services.connection import explain_failure, mask
+        from ecf.services.connection import explain_failure
+        from ecf.storage.errors import describe
 
         explained = explain_failure(exc)  # a refused permission or a lost connection: one plain line
         if explained:
             errors.print(f"[bold red]error:[/] {markup(explained)}", highlight=False, soft_wrap=True)
             sys.exit(2)
+        database = describe(exc)  # what failed and what to do, never the SQL or its values (names)
+        if database is not None:
+            errors.print(f"[bold red]error:[/] {database}", highlight=False, markup=True, soft_wrap=True)
+            sys.exit(2)
+        # The exception's text may quote a cell or a row (names): only its type and where it happened are shown.
         errors.print(
-            f"[bold red]internal error:[/] {type(exc).__name__}: {markup(mask(str(exc)))}. Nothing half-stored: each "
-            "import is one transaction. Run again with ECF_DEBUG=1 for details."
+            f"[bold red]internal error:[/] {type(exc).__name__} at {_where(exc)}. Nothing half-stored: each "
+            "import is one transaction. Run again with ECF_DEBUG=1 for details.",
+            highlight=False,
         )
         sys.exit(3)
+    if code == 130:  # typer turns Ctrl-C inside a command into exit code 130, silently
+        interrupted()
     sys.exit(code if isinstance(code, int) else 0)
+
+
+def interrupted() -> None:
+    """Ctrl-C anywhere: one line, exit 130. Whatever was being stored was rolled back."""
+    errors.print(
+        "Interrupted: anything not yet stored was rolled back (an import is stored whole or not at all).",
+        soft_wrap=True,  # one line, whatever the width
+    )
+    sys.exit(130)
+
+
+def _where(exc: BaseException) -> str:
+    frame = exc.__traceback__
+    while frame is not None and frame.tb_next is not None:
+        frame = frame.tb_next
+    if frame is None:
+        return "an unknown place"
+    return f"{Path(frame.tb_frame.f_code.co_filename).name}:{frame.tb_lineno}"
 
 
 if __name__ == "__main__":

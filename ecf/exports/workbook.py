@@ -8,9 +8,7 @@ shows it.
 
 from __future__ import annotations
 
-import os
 import re
-import tempfile
 import zipfile
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
@@ -27,6 +25,7 @@ from xlsxwriter.utility import xl_col_to_name, xl_rowcol_to_cell
 from xlsxwriter.workbook import Workbook
 from xlsxwriter.worksheet import Worksheet
 
+from ecf import files
 from ecf.exports.assumptions import write_assumptions
 from ecf.exports.printing import Print, set_up
 from ecf.exports.sensitivity_sheet import write_sensitivity
@@ -76,26 +75,27 @@ def write_workbook(path: Path, content: ExportInput, force: bool = False) -> Pat
     folder = path.parent if str(path.parent) else Path(".")
     if not folder.is_dir():
         raise ExportError(f"cannot write {path}: the folder {folder} does not exist")
-    try:
-        handle, temporary = tempfile.mkstemp(prefix=f".{path.stem}.", suffix=".xlsx", dir=folder)
-        os.close(handle)
+    try:  # private (0600), in the target's folder, never through a link; removed on any failure or kill -TERM
+        temporary = files.new_temporary(path)
     except OSError as exc:
         raise ExportError(f"cannot write in {folder}: {exc.strerror or exc}") from exc
     try:
-        _Writer(Path(temporary), content).write()
-        os.replace(temporary, path)
+        with files.scratch_folder() as scratch:  # XlsxWriter's row files hold names: removed with the rest
+            _Writer(temporary, content, scratch).write()
+        files.publish(temporary, path, overwrite=force)
+    except FileExistsError as exc:
+        raise ExportError(f"{path} exists already; pass --force to replace it") from exc
     except PermissionError as exc:
         raise ExportError(f"cannot write {path}: it is open in another program or not writable") from exc
     except OSError as exc:
         raise ExportError(f"cannot write {path}: {exc.strerror or exc}") from exc
     finally:
-        if os.path.exists(temporary):
-            os.unlink(temporary)
+        files.discard(temporary)
     return path
 
 
 class _Writer:
-    def __init__(self, path: Path, content: ExportInput) -> None:
+    def __init__(self, path: Path, content: ExportInput, scratch: Path | None = None) -> None:
         self.content = content
         self.path = path
         self.workers_pending: list[_Block] = []
@@ -107,6 +107,7 @@ class _Writer:
                 "strings_to_urls": False,
                 "strings_to_numbers": False,
                 "default_date_format": "dd/mm/yyyy",
+                "tmpdir": str(scratch) if scratch else None,  # its row files hold names
             },
         )
         self.book.set_properties({"title": f"{content.council}: pay projection", "company": content.council})
@@ -415,7 +416,7 @@ class _Writer:
 
 WORKERS_SHEET = "xl/worksheets/sheet7.xml"  # the seventh sheet added: Workers
 _ESCAPE = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;"})
-_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f]")
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")  # not allowed in XML
 
 
 @dataclass(frozen=True)
@@ -463,13 +464,13 @@ def _splice_workers(path: Path, blocks: list[_Block]) -> None:
         head, tail = sheet.split("</sheetData>")
         last = 1 + sum(block.rows for block in blocks)
         head = re.sub(r'<dimension ref="[^"]*"/>', f'<dimension ref="A1:{letters[-1]}{last}"/>', head)
-        spliced = path.with_name(path.name + ".spliced")
+        spliced = files.new_temporary(path)
         try:
             _write_spliced(source, infos, spliced, head, tail, blocks, letters, styles)
         except BaseException:
-            spliced.unlink(missing_ok=True)
+            files.discard(spliced)
             raise
-    os.replace(spliced, path)
+    files.publish(spliced, path)
 
 
 def _write_spliced(

@@ -4,6 +4,7 @@ progress bar while it is stored, and the changes since the month before afterwar
 from __future__ import annotations
 
 from datetime import date
+from functools import partial
 from pathlib import Path
 
 from sqlalchemy.exc import DBAPIError
@@ -214,6 +215,9 @@ class ImportPane(Vertical):
         except (UnreadableFile, ProfileError, OSError) as exc:
             self.app.call_from_thread(self._status, str(exc), True)
             return
+        except Exception as exc:  # a file must never take the app down: say what, keep the screen
+            self.app.call_from_thread(self._status, _failure(path, exc), True)
+            return
         self.app.call_from_thread(self._show_check, path, as_of, found)
 
     def _show_check(self, path: Path, as_of: date, found: ValidatedFile) -> None:
@@ -249,7 +253,8 @@ class ImportPane(Vertical):
         try:
             written = save_report(path, found)
         except OSError as exc:
-            self.app.call_from_thread(self.app.notify, f"cannot write the report: {exc}", severity="error")
+            message = clean(f"cannot write the report: {exc}")
+            self.app.call_from_thread(partial(self.app.notify, message, severity="error", markup=False))
             return
         self.app.call_from_thread(self.app.notify, f"Wrote {clean(written)}", title="Error report", markup=False)
 
@@ -297,7 +302,11 @@ class ImportPane(Vertical):
             self.app.call_from_thread(self._status, str(exc), True)
             return
         except DBAPIError as exc:  # refused or lost on the way: one line, the import rolled back
-            self.app.call_from_thread(self._status, explain_failure(exc) or "the database refused the import", True)
+            self.app.call_from_thread(setattr, bar, "display", False)
+            self.app.call_from_thread(self._status, explain_failure(exc) or _failure(path, exc), True)
+        except Exception as exc:  # a bug: one line, nothing stored, the app stays up
+            self.app.call_from_thread(setattr, bar, "display", False)
+            self.app.call_from_thread(self._status, _failure(path, exc), True)
             return
         if result.outcome is Outcome.IMPORTED:
             changes = len(result.changes)
@@ -324,3 +333,11 @@ class ImportPane(Vertical):
         status = self.query_one("#import-status", Static)
         status.update(plain(text))  # file names and cell values are text, never markup
         status.set_class(error, "error")
+
+
+def _failure(path: Path, exc: Exception) -> str:
+    """One line for an unexpected failure: a database error as what to do, else the kind of error (its text may
+    quote a cell)."""
+    from ecf.storage.errors import describe
+
+    return f"{path.name}: " + (describe(exc) or f"internal error ({type(exc).__name__}); nothing was stored")

@@ -292,7 +292,8 @@ class CouncilSettings(Strict):
     name: str = "Your council"
     runs_five_year_ecf: bool = False
     due_window_days: int = Field(default=28, ge=0, le=366)  # a milestone is "due" this many days ahead
-    establishment_fte: dict[str, Decimal] = Field(default_factory=dict)  # by team, for the vacancy rate
+    # by team, for the vacancy rate: 0 to 100,000 FTE (a whole national workforce), never negative or 1e308
+    establishment_fte: dict[str, Annotated[Decimal, Field(ge=0, le=100000)]] = Field(default_factory=dict)
     # "<rule id>.<milestone key>" = false: a step the council does not track (no HR column): never overdue
     tracked: dict[str, bool] = Field(default_factory=dict)
     census: CouncilCensus = Field(default_factory=CouncilCensus)  # LA code and word maps for the census return

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import tomllib
 from collections.abc import Mapping
 from importlib import resources
 from pathlib import Path
@@ -73,10 +72,9 @@ def load_council_file(path: Path) -> str:
 
 
 def _parse(text: str, name: str) -> dict[str, Any]:
-    try:
-        return tomllib.loads(text)
-    except tomllib.TOMLDecodeError as exc:
-        raise RulesError(f"{name}: not valid TOML: {exc}") from exc
+    from ecf.rules.bounds import parse_toml
+
+    return parse_toml(text, name, RulesError)
 
 
 def _council_document(defaults: dict[str, Any], text: str | None, name: str) -> dict[str, Any]:

@@ -50,6 +50,7 @@ class ImportResult:
     existing: ImportInfo | None = None
     replaced: ImportInfo | None = None
     carried_forward: int = 0  # workers whose rejected row left last month's facts in place
+    report_problem: str | None = None  # why the error report could not be saved
     correction: bool = False
     corrected: int = 0  # a correction: workers whose row it replaced (the rest of its rows add workers)
     possibly_rejected: int = 0  # gone, while rows nobody could match were rejected: kept, not leavers yet

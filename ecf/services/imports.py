@@ -13,15 +13,15 @@ from ecf.domain.changes import Change, diff_snapshots
 from ecf.services.context import App, collector_paused
 from ecf.services.import_result import AsOfRequired, ImportRequest, ImportResult, Outcome, Progress
 from ecf.services.storing import seen_result, store
+from ecf.storage.errors import waiting_for_lock
 from ecf.storage.repository import ImportInfo, IssueRecord, NewImport
 from importers.asof import as_of_from_name
 from importers.dates import DateOrder
-from importers.issues import Issue
 from importers.mapping import MappingProfile, ProfileError, load_profile, map_columns, profile_from_toml
 from importers.profiles.apply import apply_profile, summarise_absent
 from importers.profiles.builtin import BUILTIN_NAMES, builtin_profile
-from importers.readers import UnreadableFile, read_table
-from importers.report import write_report
+from importers.readers import check_path, read_table
+from importers.report import ReportNotSaved, write_report
 from importers.validation import ValidatedFile, validate_table
 
 ROWS_TO_FIX = "Rows to fix"  # the error report's sheet of rejected rows (importers.report)
@@ -89,8 +89,7 @@ def seen_before(app: App, path: Path, sha256: str, key: str) -> ImportResult | N
 
 def _import_file(app: App, request: ImportRequest, progress: Progress | None, now: datetime | None) -> ImportResult:
     path = request.path
-    if not path.is_file():
-        raise UnreadableFile(f"{path}: no such file")
+    check_path(path)
     sha256 = sha256_of(path)
     profile = resolve_profile(app, request.profile)
     key = read_key(profile, request.dates)
@@ -106,9 +105,10 @@ def _import_file(app: App, request: ImportRequest, progress: Progress | None, no
         result.outcome = Outcome.NEEDS_CORRECT
         return result
     if validated.issues and request.write_report:  # the printed table stops at 40 rows: the rest is here
-        result.report = write_report(
-            path, validated.table.sheet, validated.issues, validated.rejected, validated.table.headers
-        )
+        try:
+            result.report = save_report(path, validated)
+        except ReportNotSaved as exc:  # the report is a help, not the import: a full disk does not stop it
+            result.report_problem = str(exc)
     if validated.errors and not request.accept_valid:
         result.outcome = Outcome.REJECTED
         return result
@@ -116,8 +116,9 @@ def _import_file(app: App, request: ImportRequest, progress: Progress | None, no
         result.outcome = Outcome.NO_VALID_ROWS
         return result
     header = _new_import(request, validated, as_of, sha256, key, profile, now or datetime.now(UTC))
+    waiting = (lambda waited, limit: progress("Waiting", int(waited), int(limit))) if progress else None
     try:
-        store(app, request, result, header, progress)
+        waiting_for_lock(lambda: store(app, request, result, header, progress), waiting)
     except IntegrityError:
         # The database's constraints caught what the lock should have kept out (one active import per date, each
         # file once): say what is there now.
@@ -167,6 +168,8 @@ def read_and_validate(
     progress: Progress | None = None,
     dates: DateOrder = DateOrder.AUTO,
 ) -> ValidatedFile:
+    if progress:  # reading a big file takes seconds before there is a row count: say so
+        progress("Reading", 0, path.stat().st_size)
     if path.suffix.lower() == ".xml":
         from importers.census_xml import read_census
 
@@ -185,11 +188,6 @@ def read_and_validate(
     if profile is not None:
         summarise_absent(validated, profile)
     return validated
-
-
-
-def _issue_record(issue: Issue) -> IssueRecord:
-    return IssueRecord(issue.row, issue.column, issue.code, issue.severity.value, issue.message, issue.value)
 
 
 def changes_since(app: App, since: date | None = None) -> list[Change]:

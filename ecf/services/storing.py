@@ -23,6 +23,9 @@ from ecf.storage.unit_of_work import UnitOfWork
 from importers.issues import Issue
 from importers.parsing import CellError, parse_date
 from importers.validation import ValidatedFile
+from importers.values import storable
+
+STORE_STEP = 20_000  # rows stored between two progress ticks, at least
 
 
 def seen_result(uow: UnitOfWork, result: ImportResult, seen: ImportInfo) -> ImportResult:
@@ -54,7 +57,7 @@ def store(app: App, request: ImportRequest, result: ImportResult, header: NewImp
         if request.correct:
             _store_correction(uow, result, validated, header)
         else:
-            _store_month(uow, request, result, validated, header, share)
+            _store_month(uow, request, result, validated, header, share, progress)
         if result.outcome is not Outcome.IMPORTED:
             return
         assert result.import_id is not None
@@ -81,7 +84,7 @@ def _audit_details(result: ImportResult, header: NewImport) -> dict[str, object]
 
 def _store_month(
     uow: UnitOfWork, request: ImportRequest, result: ImportResult, validated: ValidatedFile, header: NewImport,
-    share: Decimal,
+    share: Decimal, progress: Progress | None = None,
 ) -> None:  # fmt: skip
     as_of = header.as_of
     existing = uow.imports.active_for(as_of)
@@ -113,7 +116,13 @@ def _store_month(
     if existing is not None:
         uow.imports.supersede(existing.id, import_id)
         result.replaced = existing
-    uow.snapshots.add(import_id, as_of, rows, [result.previous_as_of if c else None for c in carried_from], reasons)
+    carried_on = [result.previous_as_of if c else None for c in carried_from]
+    step = max(len(rows) // 20, STORE_STEP)  # in steps, so the progress bar moves while a big month is stored
+    for start in range(0, len(rows), step):
+        if progress:
+            progress("Storing", start, len(rows))
+        part = slice(start, start + step)
+        uow.snapshots.add(import_id, as_of, rows[part], carried_on[part], reasons[part])
     uow.census.add(import_id, validated.census)
     _store_findings(uow, import_id, validated)
     refresh_month(uow, as_of, fresh=import_id)
@@ -164,11 +173,20 @@ def _store_correction(uow: UnitOfWork, result: ImportResult, validated: Validate
 
 def _store_findings(uow: UnitOfWork, import_id: int, validated: ValidatedFile) -> None:
     uow.imports.add_issues(import_id, (_issue_record(issue) for issue in validated.issues))
-    uow.imports.add_rejected(import_id, ((row.row, row.values) for row in validated.rejected))
+    uow.imports.add_rejected(import_id, ((row.row, _storable_cells(row.values)) for row in validated.rejected))
 
 
 def _issue_record(issue: Issue) -> IssueRecord:
-    return IssueRecord(issue.row, issue.column, issue.code, issue.severity.value, issue.message, issue.value)
+    column = storable(issue.column[:255] if issue.column else issue.column)  # the column holds 255
+    message, value = storable(issue.message) or "", storable(issue.value)
+    return IssueRecord(issue.row, column, issue.code, issue.severity.value, message, value)
+
+
+def _storable_cells(cells: dict[str, str]) -> dict[str, str]:
+    """A rejected row's cells as JSON any database takes (PostgreSQL's refuses NUL)."""
+    if not any("\x00" in key or "\x00" in value for key, value in cells.items()):
+        return cells
+    return {storable(key) or "": storable(value) or "" for key, value in cells.items()}
 
 
 def rejected_clues(validated: ValidatedFile) -> list[RowClues]:

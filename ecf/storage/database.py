@@ -86,6 +86,10 @@ def _normalise(value: str) -> str:
 def _prepare_sqlite_file(path: Path) -> None:
     """Create the file private to its owner before SQLite does: it holds personal data."""
     path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+    if path.parent == default_sqlite_path().parent:  # ecf's own data folder: private, even if it was made 0755
+        from ecf.files import private_folder
+
+        private_folder(path.parent)
     if not path.exists():
         os.close(os.open(path, os.O_CREAT | os.O_WRONLY, 0o600))
     elif stat.S_IMODE(path.stat().st_mode) & 0o077:

@@ -72,6 +72,9 @@ class EcfTui(App[None]):
 
     TITLE = "ecf-tracker"
     CSS_PATH = Path(ecf.__file__).with_name("tui.tcss")  # shipped inside the ecf package
+    # Screen classes tui.tcss uses to lay a form out on two lines below 100 columns (Textual declares this attribute
+    # without ClassVar, so it cannot be annotated as one here).
+    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (100, "-wide")]  # noqa: RUF012
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("q", "quit", "Quit"),
         Binding("r", "refresh", "Refresh"),

@@ -69,8 +69,10 @@ class ProjectionPane(VerticalScroll):
             yield Button("Export to Excel", id="export")
             yield Checkbox("Pseudonymise", id="pseudonymise", tooltip="Workers as codes (W…) instead of names and IDs")
         with Horizontal(id="projection-analysis"):
-            yield Button("Compare inputs", id="compare-inputs", tooltip="Every input of the two scenarios side by side")
-            yield Button("Sensitivity", id="sensitivity", tooltip="Which assumptions matter: each moved one at a time")
+            yield Button("Compare inputs", id="compare-inputs", compact=True,  # one line: more rows at 80x24
+                         tooltip="Every input of the two scenarios side by side")  # fmt: skip
+            yield Button("Sensitivity", id="sensitivity", compact=True,
+                         tooltip="Which assumptions matter: each moved one at a time")  # fmt: skip
         yield Static("Projecting the baseline…", id="projection-status")
         yield DataTable(id="projection-table", cursor_type="none")
         yield PlotextPlot(id="projection-chart")

@@ -63,10 +63,11 @@ class WorkerScreen(Screen[None]):
             f"PQE {assessment.pqe_months} months\n{escape(_census_line(self.ecf, record.employee_id))}"
         )
         table = self.query_one("#worker-milestones", DataTable)
-        table.add_columns("Framework", "Milestone", "Due", "Status", "Done", "How the date was worked out")
+        # Milestone, due and status first, so they are on screen at 80 columns; the rest scrolls right.
+        table.add_columns("Milestone", "Due", "Status", "Done", "Framework", "How the date was worked out")
         for m in assessment.milestones:
             done = human(m.completed_date) + (f" ({m.completed_source})" if m.completed_source else "")
-            table.add_row(plain(m.framework), plain(m.name), human(m.due_date), human(m.status), plain(done),
+            table.add_row(plain(m.name), human(m.due_date), human(m.status), plain(done), plain(m.framework),
                           plain(m.explanation))  # fmt: skip
         lines = []
         for item in (assessment.experienced, *assessment.agency):

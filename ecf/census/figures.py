@@ -14,8 +14,10 @@ from decimal import Decimal, InvalidOperation
 from lxml import etree
 
 from ecf.census.build import CensusReturn
-from ecf.progression.indicators import Indicators
-from ecf.progression.indicators import _ratio as ratio  # the indicators' own rounding, so the figures agree
+from ecf.progression.indicators import (
+    Indicators,
+    ratio,  # the indicators' own rounding, so the figures agree
+)
 
 
 @dataclass(frozen=True)

@@ -3,6 +3,7 @@ connected login hold the role this command needs?"""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
@@ -119,11 +120,7 @@ def grant(
     db: DbOption = None,
 ) -> None:
     """Give a login one of the ecf roles."""
-    _use(db)
-    try:
-        group = admin.grant(open_app(), login, role)
-    except ValueError as exc:
-        raise fail(str(exc)) from exc
+    group = _membership(admin.grant, db, login, role)
     console.print(f"Granted {group} to {login}.")
 
 
@@ -134,12 +131,17 @@ def revoke(
     db: DbOption = None,
 ) -> None:
     """Take one of the ecf roles away from a login."""
+    group = _membership(admin.revoke, db, login, role)
+    console.print(f"Revoked {group} from {login}.")
+
+
+def _membership(change: Callable[[App, str, str], str], db: str | None, login: str, role: str) -> str:
+    """Grant or revoke: the group role changed, or one line saying why not."""
     _use(db)
     try:
-        group = admin.revoke(open_app(), login, role)
+        return change(open_app(), login, role)
     except ValueError as exc:
         raise fail(str(exc)) from exc
-    console.print(f"Revoked {group} from {login}.")
 
 
 @admin_app.command("scope")

@@ -392,7 +392,7 @@ def record(
     try:
         event = service.record_milestone(
             open_app(), employee_id, milestone, None if withdraw else on, recorded_at=datetime.now(UTC),
-            outcome=outcome, note=note, recorded_by=context.login_name(),
+            outcome=outcome, note=note,
         )  # fmt: skip
     except (service.UnknownWorker, service.BadRecord) as exc:
         raise fail(str(exc)) from exc

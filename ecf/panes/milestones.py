@@ -25,7 +25,6 @@ from ecf.services import progression as service
 from ecf.services.admin import require
 from ecf.services.connection import explain_failure
 from ecf.services.context import App as EcfApp
-from ecf.services.context import login_name
 from ecf.storage.database import DatabaseError
 
 # What is due comes before whose team it is, so an 80-column terminal shows it; the rows are grouped by team anyway.
@@ -172,7 +171,7 @@ class MilestonesPane(Vertical):
                 require(self.ecf, "record")
                 service.record_milestone(
                     self.ecf, row.employee_id, f"{row.milestone.framework}.{row.milestone.key}", completion.done,
-                    recorded_at=datetime.now(UTC), outcome=completion.outcome, recorded_by=login_name(),
+                    recorded_at=datetime.now(UTC), outcome=completion.outcome,
                 )  # fmt: skip
             except (service.BadRecord, service.UnknownWorker, DatabaseError) as exc:
                 self.app.notify(clean(exc), title="Not recorded", severity="error", markup=False)

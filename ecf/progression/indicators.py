@@ -185,28 +185,28 @@ def _measure(
         fte=la_fte,
         agency_headcount=len(agency),
         agency_fte=agency_fte,
-        agency_rate=_ratio(agency_fte, agency_fte + la_fte),
+        agency_rate=ratio(agency_fte, agency_fte + la_fte),
         leavers=len(leavers),
         leavers_fte=leavers_fte,
         leavers_without_date=sum(1 for leaver in leavers if not leaver.dated),
-        turnover=_ratio(leavers_fte, la_fte),
+        turnover=ratio(leavers_fte, la_fte),
         early_leavers=early,
         early_leaver_share=_share(early, len(leavers)),
         establishment_fte=establishment,
         vacancy_fte=vacancy,
-        vacancy_rate=None if vacancy is None else _ratio(vacancy, vacancy + la_fte),
-        caseload=_ratio(Decimal(sum(row.caseload or 0 for row in holders)), holder_fte, places=1),
+        vacancy_rate=None if vacancy is None else ratio(vacancy, vacancy + la_fte),
+        caseload=ratio(Decimal(sum(row.caseload or 0 for row in holders)), holder_fte, places=1),
         service_2_plus=shares[0],
         service_5_plus=shares[1],
         service_8_plus=shares[2],
     )
 
 
-def _ratio(part: Decimal, whole: Decimal, places: int = 4) -> Decimal | None:
+def ratio(part: Decimal, whole: Decimal, places: int = 4) -> Decimal | None:
     if not whole:
         return None
     return (part / whole).quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
 
 
 def _share(part: int, whole: int) -> Decimal | None:
-    return _ratio(Decimal(part), Decimal(whole))
+    return ratio(Decimal(part), Decimal(whole))

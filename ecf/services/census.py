@@ -35,7 +35,7 @@ from ecf.progression.indicators import indicators
 from ecf.progression.rules import RuleBook
 from ecf.services import audit
 from ecf.services.context import App
-from ecf.services.progression import _recorded_by_worker, rulebook
+from ecf.services.progression import recorded_by_worker, rulebook
 from ecf.storage.repository import TimelineRow
 from importers.fields import FIELDS_BY_NAME
 
@@ -83,7 +83,7 @@ def build_census(
         events = uow.events.current()
         timeline = uow.snapshots.timeline()
     spells = [_with_swe_number(spell, newest) for spell in census_spells(snapshots, spec)]
-    stages = _stages(book, spells, spells_by_worker, _recorded_by_worker(events), ref)
+    stages = _stages(book, spells, spells_by_worker, recorded_by_worker(events), ref)
     found = indicators([row for row in timeline if row.as_of <= ref], ref, book.council.establishment_fte)
     measured = found[0] if found else None
     la_level = LaLevel(

@@ -158,7 +158,7 @@ def assess_workforce(
     with app.unit_of_work() as uow:
         spells = uow.snapshots.spells()
         events = uow.events.current()
-    recorded = _recorded_by_worker(events)
+    recorded = recorded_by_worker(events)
     engine = Engine(book)
     workers = []
     unqualified = 0
@@ -178,7 +178,7 @@ def _facts(state: WorkerState, spells: Iterable[Period], recorded: Sequence[Reco
     return WorkerFacts(state.record, earlier, tuple(recorded))
 
 
-def _recorded_by_worker(events: Iterable[MilestoneEvent]) -> dict[str, list[RecordedCompletion]]:
+def recorded_by_worker(events: Iterable[MilestoneEvent]) -> dict[str, list[RecordedCompletion]]:
     found: dict[str, list[RecordedCompletion]] = {}
     for event in events:
         assert event.completed_on is not None
@@ -256,7 +256,7 @@ def worker_detail(app: App, employee_id: str, as_of: date, rules_file: Path | No
         events = uow.events.history(wanted)
         current = uow.events.current(wanted)
         dates = [d for d in uow.imports.active_dates() if d <= as_of]
-    facts = _facts(state, spells, _recorded_by_worker(current).get(wanted, ()))
+    facts = _facts(state, spells, recorded_by_worker(current).get(wanted, ()))
     assessed = Assessed(state, facts, Engine(book).assess(facts, as_of))
     return WorkerDetail(assessed, events, dates[-1] if dates else None, book)
 
@@ -276,7 +276,8 @@ def record_milestone(
     recorded_by: str | None = None,
 ) -> MilestoneEvent:
     """Store a completed milestone (or, with no date, withdraw an earlier record). `milestone` is `framework.key`
-    or just the key when only one of the worker's frameworks has it."""
+    or just the key when only one of the worker's frameworks has it. `recorded_by` defaults to the audit trail's
+    actor (the database user on PostgreSQL, else the login name), so the two always agree."""
     detail = worker_detail(app, employee_id, recorded_at.date())
     assessment = detail.assessed.assessment
     target = _find_milestone(assessment, milestone)
@@ -287,7 +288,7 @@ def record_milestone(
     with app.unit_of_work() as uow:
         event_id = uow.events.add(
             detail.assessed.state.record.employee_id, target.framework, target.key, completed_on,
-            outcome.value if outcome else None, note, recorded_at, recorded_by,
+            outcome.value if outcome else None, note, recorded_at, recorded_by or audit.actor(uow),
         )  # fmt: skip
         details = {"milestone": f"{target.framework}.{target.key}",
                    "completed_on": completed_on.isoformat() if completed_on else None,

@@ -1,0 +1,177 @@
+"""Benchmark: national scale end to end (issue #20) -- what a user runs, as a multiple of reading the file.
+
+    ./run bench-national [--workers 40000] [--repeat 3] [--months 1]
+
+The floor is a raw python-calamine read of the same 40,000-row file, measured in this run. Each command then runs as a
+person would run it (a fresh `ecf` process against an SQLite database holding the import), timed from process start to
+exit, best of --repeat; its peak memory is the child's maximum resident set. The TUI is started in a child process and
+timed from building the app to every tab holding its rows (workers, milestones, dashboard, cohorts, census).
+
+Targets (ratio to the floor): milestones --format csv <= 2.5x; project --years 10 --format csv <= 3.5x;
+export --years 5 <= 8x; TUI every tab filled <= 2.5x; peak memory of each <= 600 MB. Printed beside them: the kernels
+alone (the engine over every worker, the projection over every worker x 120 months), the figures issue #3 and #4 set.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import time
+from datetime import date
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+ECF = Path(sys.executable).parent / "ecf"
+AS_OF = date(2026, 11, 30)
+MEMORY_LIMIT_MB = 600
+
+
+def run_child(command: list[str]) -> tuple[float, float, str]:
+    """Wall time (s), peak memory (MB) and stdout of one child process."""
+    started = time.perf_counter()
+    with tempfile.TemporaryFile() as out:
+        process = subprocess.Popen(command, stdout=out, stderr=subprocess.PIPE)
+        _, status, usage = os.wait4(process.pid, 0)
+        elapsed = time.perf_counter() - started
+        error = process.stderr.read().decode() if process.stderr else ""
+        if os.waitstatus_to_exitcode(status) != 0:
+            sys.exit(f"{' '.join(command[:4])}... failed:\n{error}")
+        out.seek(0)
+        text = out.read().decode()
+    return elapsed, usage.ru_maxrss / 1024, text
+
+
+def best_of(command: list[str], repeat: int) -> tuple[float, float, str]:
+    runs = [run_child(command) for _ in range(repeat)]
+    return min(r[0] for r in runs), max(r[1] for r in runs), runs[-1][2]
+
+
+def floor(path: Path, repeat: int) -> float:
+    from bench_import import raw_read
+
+    times = []
+    for _ in range(repeat):
+        started = time.perf_counter()
+        raw_read(path)
+        times.append(time.perf_counter() - started)
+    return min(times)
+
+
+# --- children: the TUI and the kernels, each in its own process so its memory is its own -------------------------
+
+
+async def tui_filled(url: str) -> dict[str, float]:
+    from ecf.panes.table import VirtualTable
+    from ecf.services.context import App
+    from tui import EcfTui
+
+    app = App.open(url)
+    started = time.perf_counter()
+    ui = EcfTui(app, today=AS_OF)
+    async with ui.run_test(size=(160, 45)) as pilot:
+        table = ui.query_one("#workers", VirtualTable)
+        while table.row_count == 0:
+            await pilot.pause(0.01)
+        ready = time.perf_counter() - started
+        while pending := [w for w in ui.workers if w.group != "_loader" and not w.is_finished]:
+            await asyncio.gather(*(w.wait() for w in pending), return_exceptions=True)
+        filled = time.perf_counter() - started
+        milestones = ui.query_one("#milestone-list", VirtualTable).row_count
+    return {"ready": ready, "filled": filled, "workers": table.row_count, "milestones": milestones}
+
+
+def kernels(url: str) -> dict[str, float]:
+    from ecf.progression.engine import Engine
+    from ecf.services.context import App
+    from ecf.services.progression import assess_workforce
+    from ecf.services.projection import pay_facts
+    from payscales.loader import load_paybook
+    from payscales.projection import calibrate, project
+
+    app = App.open(url)
+    progress = assess_workforce(app, AS_OF)
+    facts = [w.facts for w in progress.workers]
+    started = time.perf_counter()
+    Engine(progress.book).assess_all(facts, AS_OF)
+    engine = time.perf_counter() - started
+    workers = [pay_facts(item, AS_OF) for item in progress.workers]
+    book = load_paybook()
+    hazards = calibrate(book.hazards, [(AS_OF - w.start_date).days / 365.25 for w in workers])
+    started = time.perf_counter()
+    project(workers, book, book.scenarios["baseline"], AS_OF, 10, hazards)
+    projection = time.perf_counter() - started
+    return {"engine": engine, "projection": projection, "workers": len(workers)}
+
+
+def child(kind: str, url: str) -> None:
+    sys.path.insert(0, str(ROOT))
+    result = asyncio.run(tui_filled(url)) if kind == "tui" else kernels(url)
+    print(json.dumps(result))
+
+
+# --- the run ---------------------------------------------------------------------------------------------------------
+
+
+def main() -> None:
+    sys.path.insert(0, str(ROOT / "bench"))
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--workers", type=int, default=40_000)
+    parser.add_argument("--repeat", type=int, default=3, help="runs of each measurement; the best is reported")
+    parser.add_argument("--months", type=int, default=1, help="monthly snapshots imported first")
+    parser.add_argument("--child", nargs=2, metavar=("KIND", "URL"), help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.child:
+        child(*args.child)
+        return
+    from bench_import import national_months
+
+    paths = national_months(args.workers, args.months)
+    load_before = os.getloadavg()
+    base = floor(paths[-1], args.repeat)
+    print(f"floor: raw calamine read of {paths[-1].name} ({args.workers:,} rows): {base:.3f} s (best of {args.repeat})")
+    with tempfile.TemporaryDirectory() as tmp:
+        url = f"sqlite:///{Path(tmp) / 'ecf.sqlite3'}"
+        for path in paths:
+            run_child([str(ECF), "--db", url, "import", str(path)])
+        as_of = AS_OF.strftime("%d/%m/%Y")
+        commands = {
+            "ecf milestones --format csv": (["milestones", "--format", "csv", "--as-of", as_of], 2.5),
+            "ecf project --years 10 --format csv": (["project", "--years", "10", "--format", "csv", "--as-of", as_of],
+                                                    3.5),
+            "ecf export --years 5": (["export", str(Path(tmp) / "out.xlsx"), "--years", "5", "--as-of", as_of,
+                                      "--force"], 8.0),
+        }  # fmt: skip
+        rows = []
+        for label, (arguments, target) in commands.items():
+            seconds, memory, _ = best_of([str(ECF), "--db", url, *arguments], args.repeat)
+            rows.append((label, seconds, memory, target))
+        me = [sys.executable, str(Path(__file__).resolve()), "--child"]
+        tui_runs = [run_child([*me, "tui", url]) for _ in range(args.repeat)]
+        tui = min((json.loads(r[2]) for r in tui_runs), key=lambda r: r["filled"])
+        rows.append(("TUI, every tab filled", tui["filled"], max(r[1] for r in tui_runs), 2.5))
+        _, kernel_memory, text = run_child([*me, "kernels", url])
+        kernel = json.loads(text)
+    load_after = os.getloadavg()
+    print(f"{'what the user runs':<38} {'seconds':>8} {'x floor':>8} {'target':>7} {'peak MB':>8}")
+    failed = False
+    for label, seconds, memory, target in rows:
+        ratio = seconds / base
+        ok = ratio <= target and memory <= MEMORY_LIMIT_MB
+        failed = failed or not ok
+        print(f"{label:<38} {seconds:8.2f} {ratio:7.2f}x {target:6.1f}x {memory:8.0f}  {'PASS' if ok else 'FAIL'}")
+    print(f"  TUI ready (Workers table filled) in {tui['ready']:.2f} s; {tui['workers']:,} workers, "
+          f"{tui['milestones']:,} milestone rows")  # fmt: skip
+    print(f"kernels alone: engine {kernel['engine']:.3f} s for {kernel['workers']:,} workers; projection "
+          f"{kernel['projection']:.3f} s for {kernel['workers']:,} workers x 120 months ({kernel_memory:.0f} MB)")
+    print(f"machine load (1/5/15 min): before {' '.join(f'{x:.2f}' for x in load_before)}, after "
+          f"{' '.join(f'{x:.2f}' for x in load_after)}; {os.cpu_count()} CPUs")  # fmt: skip
+    print("all PASS" if not failed else "some FAIL")
+
+
+if __name__ == "__main__":
+    main()

@@ -114,6 +114,32 @@ def show_table(
             console.print(extra, markup=False, highlight=False, style="dim")
 
 
+def csv_column(values: Sequence[Any], to_screen: bool = False) -> list[Any]:
+    """One column's csv cells. A column repeats its texts and dates (statuses, teams, explanations) thousands of times
+    in a national listing, so each distinct one is converted once. Numbers are converted every time: 0.0 and -0.0,
+    or Decimal 1 and 1.0, are equal as keys but not as text."""
+    done: dict[Any, Any] = {}
+    cells = []
+    for value in values:
+        if type(value) in _REPEATED or isinstance(value, StrEnum):  # a StrEnum writes as its text
+            cell = done.get(value, _MISSING)
+            if cell is _MISSING:
+                cell = done[value] = _csv_text(value, to_screen)
+        else:
+            cell = _csv_text(value, to_screen)
+        cells.append(cell)
+    return cells
+
+
+_REPEATED = frozenset((str, date, type(None)))  # a date and an equal datetime never share a column
+_MISSING = object()
+
+
+def _csv_text(value: Any, to_screen: bool) -> Any:
+    cell = csv_cell(value)
+    return clean(cell) if to_screen and isinstance(cell, str) else cell
+
+
 def render(
     rows: Sequence[Mapping[str, Any]],
     columns: Sequence[str],
@@ -140,9 +166,8 @@ def render(
         to_screen = sys.stdout.isatty()  # a terminal would obey escape sequences in the data; a file keeps them
         writer = csv.writer(sys.stdout, lineterminator="\n")
         writer.writerow(columns)
-        for row in rows:
-            values = [csv_cell(row.get(c)) for c in columns]
-            writer.writerow([clean(v) if to_screen and isinstance(v, str) else v for v in values])
+        cells = [csv_column([row.get(c) for row in rows], to_screen) for c in columns]
+        writer.writerows(zip(*cells, strict=True))
         return
     if not rows:
         console.print(clean(empty), markup=False, highlight=False)

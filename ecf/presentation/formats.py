@@ -140,9 +140,20 @@ def percent(value: Decimal | float | None) -> str:
 
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+FORMULA_FIRST = frozenset(FORMULA_STARTS)
 
 
 def csv_cell(value: Any) -> Any:
+    # The common cells first, by exact type: a national listing writes hundreds of thousands of them.
+    kind = type(value)
+    if kind is str:
+        return value if not value or value[0] not in FORMULA_FIRST else "'" + value
+    if value is None:
+        return ""
+    if kind is date:
+        return value.isoformat()
+    if kind is int:
+        return value
     value = machine(value)
     if isinstance(value, list):
         return formula_safe("; ".join(str(csv_cell(v)) for v in value))

@@ -4,6 +4,7 @@ and recording a completed milestone. The CLI and the terminal UI both call these
 from __future__ import annotations
 
 import hashlib
+import threading
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -24,8 +25,8 @@ from ecf.progression.facts import (
 from ecf.progression.indicators import Indicators, indicators, trend
 from ecf.progression.rules import CareerFramework, Programme, RuleBook
 from ecf.rules.loader import RulesError, load_council_file, load_rulebook
-from ecf.services import audit
-from ecf.services.context import App
+from ecf.services import audit, memo
+from ecf.services.context import App, collector_paused
 from ecf.services.workforce import WorkerState, current_workers, worker_state
 from ecf.storage.repository import MilestoneEvent, SavedRules
 
@@ -153,23 +154,43 @@ def assess_workforce(
     include_left: bool = False,
     rules_file: Path | None = None,
 ) -> Progress:
-    book = rulebook(app, rules_file)
+    """The workforce (in post, or everyone with `include_left`; one team if given) assessed on `as_of`. Each worker
+    is assessed once per process while the data and the rules are unchanged (see ecf.services.memo): the TUI's tabs,
+    a projection and its comparison, and the workbook share one assessment."""
     states = current_workers(app, include_left=include_left, team=team, as_of=as_of)
-    with app.unit_of_work() as uow:
-        spells = uow.snapshots.spells()
-        events = uow.events.current()
-    recorded = recorded_by_worker(events)
-    engine = Engine(book)
-    workers = []
-    unqualified = 0
-    for state in states:
-        if not state.record.has_qualified_date:
-            unqualified += 1
-            continue
-        facts = _facts(state, spells.get(state.record.employee_id, ()), recorded.get(state.record.employee_id, ()))
-        workers.append(Assessed(state, facts, engine.assess(facts, as_of)))
+    known = memo.remembered(
+        app, ("assessed", as_of, memo.file_key(rules_file)), lambda: Assessments(rulebook(app, rules_file), app, as_of)
+    )
+    qualified = [s for s in states if s.record.has_qualified_date]
     data_as_of = max((s.last_seen for s in states), default=None)
-    return Progress(as_of, data_as_of, book, workers, unqualified)
+    return Progress(as_of, data_as_of, known.book, known.of(qualified), len(states) - len(qualified))
+
+
+class Assessments:
+    """Workers assessed under one rule book on one date, each worked out the first time it is asked for."""
+
+    def __init__(self, book: RuleBook, app: App, as_of: date) -> None:
+        self.book, self.as_of = book, as_of
+        self.engine = Engine(book)
+        with app.unit_of_work() as uow:
+            self.spells = uow.snapshots.spells()
+            events = uow.events.current()
+        self.recorded = recorded_by_worker(events)
+        self.done: dict[str, Assessed] = {}
+        self.lock = threading.Lock()
+
+    def of(self, states: Sequence[WorkerState]) -> list[Assessed]:
+        with self.lock, collector_paused():  # tens of thousands of assessments, no cycles: see collector_paused
+            done, spells, recorded, assess = self.done, self.spells, self.recorded, self.engine.assess
+            found = []
+            for state in states:
+                worker_id = state.record.employee_id
+                item = done.get(worker_id)
+                if item is None or item.state is not state:
+                    facts = _facts(state, spells.get(worker_id, ()), recorded.get(worker_id, ()))
+                    item = done[worker_id] = Assessed(state, facts, assess(facts, self.as_of))
+                found.append(item)
+            return found
 
 
 def _facts(state: WorkerState, spells: Iterable[Period], recorded: Sequence[RecordedCompletion]) -> WorkerFacts:

@@ -10,6 +10,7 @@ from sqlalchemy import inspect, text
 from ecf.domain.months import missing_months
 from ecf.domain.worker import WorkerRecord
 from ecf.domain.workforce import EmploymentStatus, employment_status
+from ecf.services import memo
 from ecf.services.context import App, collector_paused
 
 
@@ -27,18 +28,28 @@ def current_workers(
     """One row per worker: their latest facts. By default only those in post (or under notice) at the latest date;
     `team` keeps one team (case ignored). `as_of` reads the snapshots as they stood then (the newest on or before
     it), so every command and screen given the same as-of date sees the same snapshot."""
+    states = everyone(app, as_of)
+    if not include_left:
+        states = [s for s in states if s.status in (EmploymentStatus.IN_POST, EmploymentStatus.LEAVING)]
+    if team is not None:
+        states = [s for s in states if (s.record.team or "").lower() == team.lower()]
+    return states
+
+
+def everyone(app: App, as_of: date | None = None) -> list[WorkerState]:
+    """Every worker's latest facts and status, leavers included: read once per process while the data is unchanged
+    (see ecf.services.memo). Callers get their own list; the states in it are shared and immutable."""
+    return list(memo.remembered(app, ("workers", as_of), lambda: _read_everyone(app, as_of)))
+
+
+def _read_everyone(app: App, as_of: date | None) -> list[WorkerState]:
     with collector_paused():  # a national workforce's records, built at once: see collector_paused
         with app.unit_of_work() as uow:
             latest = uow.snapshots.latest_records(on_or_before=as_of)
         if not latest:
             return []
         newest = max(as_of for as_of, _ in latest)
-        states = [WorkerState(record, seen, employment_status(record, seen, newest)) for seen, record in latest]
-    if not include_left:
-        states = [s for s in states if s.status in (EmploymentStatus.IN_POST, EmploymentStatus.LEAVING)]
-    if team is not None:
-        states = [s for s in states if (s.record.team or "").lower() == team.lower()]
-    return states
+        return [WorkerState(record, seen, employment_status(record, seen, newest)) for seen, record in latest]
 
 
 def worker_state(app: App, employee_id: str, as_of: date | None = None) -> WorkerState | None:

@@ -5,18 +5,19 @@ from __future__ import annotations
 import sqlite3
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass, fields
+from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
 from itertools import repeat
 from operator import attrgetter, is_not, itemgetter
 from typing import Any
 
-from sqlalchemy import Select, SelectBase, delete, func, insert, select, update
+from sqlalchemy import Select, delete, func, insert, select, update
 from sqlalchemy.orm import Session
 
 from ecf.domain.period import Period
-from ecf.domain.worker import Absence, AbsenceType, AsyeStatus, ContractType, WorkerRecord
+from ecf.domain.worker import Absence, AbsenceType, ContractType, WorkerRecord
+from ecf.storage.columns import EMPLOYEE_ID, RECORD_COLUMNS, each_distinct, fetch_columns, worker_records
 from ecf.storage.models import (
     AbsenceRow,
     AuditEventRow,
@@ -255,9 +256,11 @@ class SnapshotRepository:
         wanted = list(swe_numbers)
         found: dict[str, set[str]] = {}
         for start in range(0, len(wanted), 500):
-            pairs = select(row.swe_number, row.employee_id).where(
-                row.swe_number.in_(wanted[start : start + 500]), row.employee_id != row.swe_number
-            ).distinct()
+            pairs = (
+                select(row.swe_number, row.employee_id)
+                .where(row.swe_number.in_(wanted[start : start + 500]), row.employee_id != row.swe_number)
+                .distinct()
+            )
             for swe, employee_id in self.session.execute(pairs):
                 if swe is not None:
                     found.setdefault(swe, set()).add(employee_id)
@@ -286,11 +289,11 @@ class SnapshotRepository:
         if not import_ids:
             return {}
         w = WorkerSnapshotRow
-        query = select(w.import_id, *_RECORD_COLUMNS).where(w.import_id.in_(import_ids), w.in_effect)
-        rows_of, *columns = _fetch_columns(self.session, query)
+        query = select(w.import_id, *RECORD_COLUMNS).where(w.import_id.in_(import_ids), w.in_effect)
+        rows_of, *columns = fetch_columns(self.session, query)
         absences = self._absences(import_ids)
-        keys = zip(rows_of, columns[_EMPLOYEE_ID], strict=True)
-        records = _records(columns, map(absences.get, keys, repeat(())))
+        keys = zip(rows_of, columns[EMPLOYEE_ID], strict=True)
+        records = worker_records(columns, map(absences.get, keys, repeat(())))
         return {record.employee_id: record for record in records}
 
     def month_rows(self, as_of: date) -> list[tuple[int, str, bool]]:
@@ -313,7 +316,7 @@ class SnapshotRepository:
     def latest_pointers(self) -> dict[str, tuple[date, int]]:
         """Each worker's latest month in effect and the import whose row it is."""
         p = WorkerLatestRow
-        employees, dates, imports = _fetch_columns(self.session, select(p.employee_id, p.as_of, p.import_id))
+        employees, dates, imports = fetch_columns(self.session, select(p.employee_id, p.as_of, p.import_id))
         return dict(zip(employees, zip(dates, imports, strict=True), strict=True))
 
     def latest_in_effect(self, employee_ids: Sequence[str]) -> dict[str, tuple[date, int]]:
@@ -333,7 +336,7 @@ class SnapshotRepository:
             ]
         found: dict[str, tuple[date, int]] = {}
         for query in queries:
-            employees, dates, imports = _fetch_columns(self.session, query)
+            employees, dates, imports = fetch_columns(self.session, query)
             for employee_id, as_of, import_id in zip(employees, dates, imports, strict=True):
                 if employee_id in wanted and (employee_id not in found or found[employee_id][0] < as_of):
                     found[employee_id] = (as_of, import_id)
@@ -364,7 +367,7 @@ class SnapshotRepository:
         query = select(p.employee_id, p.import_id).order_by(p.employee_id)  # the database's own order of IDs
         if employee_id is not None:
             query = query.where(p.employee_id == employee_id)
-        order, pointed = _fetch_columns(self.session, query)
+        order, pointed = fetch_columns(self.session, query)
         return self._records_by_import(list(zip(order, pointed, strict=True)))
 
     def _before_newest(self, day: date) -> bool:
@@ -379,7 +382,7 @@ class SnapshotRepository:
         if employee_id is not None:
             query = query.where(w.employee_id == employee_id)
         newest: dict[str, tuple[date, int]] = {}
-        for worker_id, as_of, import_id in zip(*_fetch_columns(self.session, query), strict=True):
+        for worker_id, as_of, import_id in zip(*fetch_columns(self.session, query), strict=True):
             if worker_id not in newest or newest[worker_id][0] < as_of:
                 newest[worker_id] = (as_of, import_id)
         return [(worker_id, newest[worker_id][1]) for worker_id in sorted(newest)]
@@ -399,8 +402,8 @@ class SnapshotRepository:
             return []
         import_ids, as_of, *columns = zip(*ordered, strict=True)
         # Each row takes the absences reported with it: the same absence is repeated in every monthly sheet.
-        keys = zip(import_ids, columns[_EMPLOYEE_ID], strict=True)
-        records = _records(columns, map(absences.get, keys, repeat(())))
+        keys = zip(import_ids, columns[EMPLOYEE_ID], strict=True)
+        records = worker_records(columns, map(absences.get, keys, repeat(())))
         return list(zip(as_of, records, strict=True))
 
     def _read_import_rows(
@@ -409,7 +412,7 @@ class SnapshotRepository:
     ) -> None:  # fmt: skip
         """These workers' rows of one import (and their absences), into `rows` by employee ID."""
         w, a = WorkerSnapshotRow, AbsenceRow
-        row_query = select(w.import_id, w.as_of, *_RECORD_COLUMNS).where(w.import_id == import_id)
+        row_query = select(w.import_id, w.as_of, *RECORD_COLUMNS).where(w.import_id == import_id)
         absence_query = select(a.import_id, a.employee_id, a.start_date, a.end_date, a.absence_type).where(
             a.import_id == import_id
         )
@@ -421,9 +424,9 @@ class SnapshotRepository:
                 for chunk in (employees[first : first + 500] for first in range(0, len(employees), 500))
             ]
         wanted = set(employees)
-        position = 2 + _EMPLOYEE_ID
+        position = 2 + EMPLOYEE_ID
         for query, absences_query in queries:
-            for values in zip(*_fetch_columns(self.session, query), strict=True):
+            for values in zip(*fetch_columns(self.session, query), strict=True):
                 if values[position] in wanted:
                     rows[values[position]] = values
             found = self._absences_from(absences_query)
@@ -500,8 +503,8 @@ class SnapshotRepository:
     ) -> dict[tuple[int, str], tuple[Absence, ...]]:
         a = AbsenceRow
         found: defaultdict[tuple[int, str], list[Absence]] = defaultdict(list)
-        imports, employees, starts, ends, kinds = _fetch_columns(self.session, query.order_by(a.start_date, a.id))
-        absences = map(Absence, map(Period, starts, ends), _each_distinct(AbsenceType, kinds))
+        imports, employees, starts, ends, kinds = fetch_columns(self.session, query.order_by(a.start_date, a.id))
+        absences = map(Absence, map(Period, starts, ends), each_distinct(AbsenceType, kinds))
         for key, absence in zip(zip(imports, employees, strict=True), absences, strict=True):
             found[key].append(absence)
         return {key: tuple(value) for key, value in found.items()}
@@ -621,68 +624,6 @@ class ProfileRepository:
     def all(self) -> list[tuple[str, datetime]]:
         rows = self.session.scalars(select(MappingProfileRow).order_by(MappingProfileRow.name))
         return [(row.name, row.saved_at) for row in rows]
-
-
-# The snapshot columns in WorkerRecord's own field order, so the columns read build records positionally.
-_RECORD_ORDER: tuple[str, ...] = tuple(f.name for f in fields(WorkerRecord) if f.name != "absences")
-_RECORD_COLUMNS = tuple(getattr(WorkerSnapshotRow, name) for name in _RECORD_ORDER)
-_EMPLOYEE_ID = _RECORD_ORDER.index("employee_id")
-
-
-def _records(columns: Sequence[Sequence[Any]], absences: Iterable[tuple[Absence, ...]]) -> list[WorkerRecord]:
-    """WorkerRecords from snapshot columns read in _RECORD_ORDER, each with its row's absences."""
-    by_name = dict(zip(_RECORD_ORDER, columns, strict=True))
-    by_name["contract_type"] = _each_distinct(ContractType, by_name["contract_type"])
-    by_name["asye_status"] = _each_distinct(_asye_status, by_name["asye_status"])
-    return list(map(WorkerRecord, *by_name.values(), absences))
-
-
-def _asye_status(value: str) -> AsyeStatus | None:
-    return AsyeStatus(value) if value else None  # an empty text reads as no status
-
-
-def _fetch_columns(session: Session, query: SelectBase) -> list[Sequence[Any]]:
-    """The query's result column by column, fetched by the driver itself, each value as SQLAlchemy would return it.
-
-    At 40,000 workers SQLAlchemy's result processing costs more than the query: it builds every row and converts every
-    cell on its own, on SQLite parsing the same date text again in each row. Here the driver's rows are turned into
-    columns, and a column that needs converting (on SQLite dates, stored as text, and Numerics, as numbers; psycopg
-    returns dates and Decimals itself) goes through its type's own result processor once per distinct value: a
-    workforce repeats the same dates and FTEs thousands of times. Parameters reach the driver as they are (the queries
-    here bind IDs only).
-    """
-    connection = session.connection()
-    dialect = connection.dialect
-    compiled = query.compile(dialect=dialect, compile_kwargs={"render_postcompile": True})
-    parameters: Any = compiled.params
-    if compiled.positiontup is not None:  # "?" placeholders (sqlite3) take their values in order
-        parameters = tuple(parameters[name] for name in compiled.positiontup)
-    result = connection.exec_driver_sql(compiled.string, parameters)
-    type_codes = [described[1] for described in result.cursor.description]  # psycopg's Numeric processor needs them
-    columns: list[Sequence[Any]] = list(zip(*result.all(), strict=True)) or [() for _ in type_codes]
-    for position, (column, type_code) in enumerate(zip(query.selected_columns, type_codes, strict=True)):
-        process = column.type.dialect_impl(dialect).result_processor(dialect, type_code)
-        if process is not None:
-            columns[position] = _each_distinct(process, columns[position])
-    return columns
-
-
-def _each_distinct(convert: Callable[[Any], Any], values: Sequence[Any]) -> list[Any]:
-    """`convert` applied to each value, called once per distinct value; None stays None. Values that compare equal
-    share one result, which suits the columns read here (SQLite's NUMERIC 1 and 1.0 are the same Decimal)."""
-    return list(map(_Memo(convert).__getitem__, values))
-
-
-class _Memo(dict[Any, Any]):
-    """A value's conversion, worked out the first time the value is looked up."""
-
-    def __init__(self, convert: Callable[[Any], Any]) -> None:
-        super().__init__({None: None})
-        self.convert = convert
-
-    def __missing__(self, value: Any) -> Any:
-        self[value] = converted = self.convert(value)
-        return converted
 
 
 def _bulk_insert(session: Session, model: type[Any], rows: list[dict[str, Any]]) -> None:

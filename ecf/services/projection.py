@@ -15,7 +15,7 @@ from ecf.progression.calendar import add_months, add_years, financial_year
 from ecf.progression.indicators import leavers_between
 from ecf.services import pay_settings
 from ecf.services.context import App
-from ecf.services.progression import Assessed, assess_workforce, rulebook
+from ecf.services.progression import Assessed, assess_workforce
 from payscales.loader import PayDataError
 from payscales.montecarlo import MonteCarlo, simulate
 from payscales.pay import salaries_for
@@ -113,7 +113,7 @@ def export_workbook(
     records = [w.state.record for w in progress.workers]
     names = {} if pseudonymise else {r.employee_id: " ".join(p for p in (r.forename, r.surname) if p) for r in records}
     codes = {r.employee_id: pseudonym(r.employee_id) for r in records} if pseudonymise else {}
-    council = rulebook(app, first.rules_file).council.name
+    council = progress.book.council.name  # the rules the assessment used
     content = ExportInput(council, projections, book, progress.data_as_of, produced, names, codes, sensitivity)
     return write_workbook(path, content, force)
 

@@ -96,10 +96,8 @@ def plain_spells(app) -> dict[str, list[Period]]:
         ends: dict[tuple[str, date], date | None] = {}
         for row in rows:
             key = (row.employee_id, row.start_date)
-            if key not in ends:
-                ends[key] = row.leaving_date
-            elif row.leaving_date is not None and (ends[key] is None or ends[key] < row.leaving_date):  # type: ignore[operator]
-                ends[key] = row.leaving_date
+            dates = [d for d in (ends.get(key), row.leaving_date) if d is not None]
+            ends[key] = max(dates) if dates else None  # the latest leaving date seen for the spell, as SQL's max
         session.close()
     found: dict[str, list[Period]] = {}
     for (employee_id, start), end in ends.items():

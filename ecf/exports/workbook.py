@@ -8,9 +8,7 @@ shows it.
 
 from __future__ import annotations
 
-import re
-import zipfile
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
@@ -18,7 +16,6 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
-import numpy.typing as npt
 import pandas as pd
 import xlsxwriter
 from xlsxwriter.utility import xl_col_to_name, xl_rowcol_to_cell
@@ -29,6 +26,7 @@ from ecf import files
 from ecf.exports.assumptions import write_assumptions
 from ecf.exports.printing import Print, set_up
 from ecf.exports.sensitivity_sheet import write_sensitivity
+from ecf.exports.workers_sheet import Block, splice_workers
 from ecf.presentation.formats import year_labels
 from ecf.progression.calendar import uk
 from payscales.projection import Projection
@@ -98,7 +96,7 @@ class _Writer:
     def __init__(self, path: Path, content: ExportInput, scratch: Path | None = None) -> None:
         self.content = content
         self.path = path
-        self.workers_pending: list[_Block] = []
+        self.workers_pending: list[Block] = []
         self.book: Workbook = xlsxwriter.Workbook(
             str(path),
             {
@@ -158,7 +156,7 @@ class _Writer:
         ):  # fmt: skip
             set_up(sheet, as_of, layout)
         self.book.close()
-        _splice_workers(self.path, self.workers_pending)
+        splice_workers(self.path, self.workers_pending)
 
     # --- helpers ---------------------------------------------------------------------------------------------------
 
@@ -349,7 +347,7 @@ class _Writer:
 
         Hundreds of thousands of rows at national scale: XlsxWriter writes the headings and the first row (so the
         cell styles exist), and the rest is streamed straight into the sheet's XML after the workbook is closed
-        (`_splice_workers`), about ten times faster than cell-by-cell calls."""
+        (`workers_sheet.splice_workers`), about ten times faster than cell-by-cell calls."""
         named = bool(self.content.names) and not self.content.pseudonyms
         who = "Worker" if self.content.pseudonyms else "Employee ID"
         names = [
@@ -357,7 +355,7 @@ class _Writer:
             *(HEADINGS[c] for c in MONEY_COLUMNS), "Leavers",
         ]  # fmt: skip
         self._headings(sheet, 0, names, [14, 12, *([24] if named else []), 24, 8, 12, 8, 12, 11, 11, 10, 11, 8])
-        blocks: list[_Block] = []
+        blocks: list[Block] = []
         for projection in self.content.projections:
             table = projection.worker_years()
             if table.empty:
@@ -369,7 +367,7 @@ class _Writer:
                 texts.append(np.asarray([self.content.names.get(i, "") for i in ids], dtype=object))
             texts += [table[c].to_numpy(dtype=object) for c in ("team", "grade", "financial_year")]
             numbers = [table[c].to_numpy(dtype=float) for c in ("fte", *MONEY_COLUMNS, "leavers")]
-            blocks.append(_Block(texts, numbers))
+            blocks.append(Block(texts, numbers))
         total = sum(block.rows for block in blocks)
         self.workers_pending = blocks
         if total:
@@ -414,26 +412,6 @@ class _Writer:
         sheet.insert_chart(CHART_AT[2], 0, split, CHART_SIZE)
 
 
-WORKERS_SHEET = "xl/worksheets/sheet7.xml"  # the seventh sheet added: Workers
-_ESCAPE = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;"})
-_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")  # not allowed in XML
-
-
-@dataclass(frozen=True)
-class _Block:
-    """One scenario's Workers rows as columns (text columns, then number columns)."""
-
-    texts: list[npt.NDArray[Any]]
-    numbers: list[npt.NDArray[np.float64]]
-
-    @property
-    def rows(self) -> int:
-        return len(self.texts[0]) if self.texts else 0
-
-
-STREAM_ROWS = 5000  # Workers rows turned into XML at a time: memory stays flat however many rows there are
-
-
 COVER_WIDTHS = (34, 96)  # label and text columns: together one landscape A4 page wide
 
 
@@ -447,71 +425,3 @@ def _year_labels(projection: Projection) -> dict[str, str]:
     """`2026/27 (Dec–Mar)` for a financial year the projection covers only part of."""
     monthly = projection.totals("month")
     return year_labels(zip(monthly["financial_year"], monthly["month"], strict=True))
-
-
-def _splice_workers(path: Path, blocks: list[_Block]) -> None:
-    """Stream every Workers row after the first into the sheet XML XlsxWriter wrote, reusing its cell styles, a few
-    thousand rows at a time. Text goes in as inline strings, never formulas."""
-    if sum(block.rows for block in blocks) <= 1:
-        return
-    with zipfile.ZipFile(path) as source:
-        infos = source.infolist()
-        sheet = source.read(WORKERS_SHEET).decode("utf-8")
-        template = re.search(r'<row r="2"[^>]*>(.*?)</row>', sheet)
-        assert template is not None, "the Workers sheet has its first data row"
-        styles = [m.group(1) or "" for m in re.finditer(r'<c r="[A-Z]+2"( s="\d+")?', template.group(1))]
-        letters = [xl_col_to_name(c) for c in range(len(styles))]
-        head, tail = sheet.split("</sheetData>")
-        last = 1 + sum(block.rows for block in blocks)
-        head = re.sub(r'<dimension ref="[^"]*"/>', f'<dimension ref="A1:{letters[-1]}{last}"/>', head)
-        spliced = files.new_temporary(path)
-        try:
-            _write_spliced(source, infos, spliced, head, tail, blocks, letters, styles)
-        except BaseException:
-            files.discard(spliced)
-            raise
-    files.publish(spliced, path)
-
-
-def _write_spliced(
-    source: zipfile.ZipFile, infos: list[zipfile.ZipInfo], spliced: Path, head: str, tail: str, blocks: list[_Block],
-    letters: list[str], styles: list[str],
-) -> None:  # fmt: skip
-    """Copy the workbook's other parts; write the Workers sheet as a stream (low compression: it is the big one)."""
-    with zipfile.ZipFile(spliced, "w", zipfile.ZIP_DEFLATED, compresslevel=1) as target:
-        for info in infos:
-            if info.filename != WORKERS_SHEET:
-                target.writestr(info.filename, source.read(info.filename))
-                continue
-            with target.open(WORKERS_SHEET, "w", force_zip64=True) as out:
-                out.write(head.encode("utf-8"))
-                for chunk in _worker_rows(blocks, letters, styles):
-                    out.write(chunk.encode("utf-8"))
-                out.write(("</sheetData>" + tail).encode("utf-8"))
-
-
-def _worker_rows(blocks: list[_Block], letters: list[str], styles: list[str]) -> Iterator[str]:
-    number = 2
-    for position, block in enumerate(blocks):
-        for begin in range(1 if position == 0 else 0, block.rows, STREAM_ROWS):
-            end = min(begin + STREAM_ROWS, block.rows)
-            texts = [column[begin:end].tolist() for column in block.texts]
-            numbers = [column[begin:end].tolist() for column in block.numbers]
-            rows = []
-            for index in range(end - begin):
-                number += 1
-                cells = []
-                for col, values in enumerate(texts):
-                    text = str(values[index])
-                    if _NOT_XML.search(text):
-                        text = _NOT_XML.sub("", text)
-                    cells.append(
-                        f'<c r="{letters[col]}{number}"{styles[col]} t="inlineStr"><is><t xml:space="preserve">'
-                        f"{text.translate(_ESCAPE)}</t></is></c>"
-                    )
-                base = len(texts)
-                for offset, amounts in enumerate(numbers):
-                    col = base + offset
-                    cells.append(f'<c r="{letters[col]}{number}"{styles[col]}><v>{amounts[index]!r}</v></c>')
-                rows.append(f'<row r="{number}">{"".join(cells)}</row>')
-            yield "".join(rows)

@@ -9,6 +9,7 @@ bottom of the grade (an NQSW post at the next ASYE intake), who may leave and be
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
@@ -223,7 +224,8 @@ class Projection:
             return table
         grouped = table.groupby(list(keys), sort=True, dropna=False)
         summed = grouped[[*COMPONENTS, "total", "net_total"]].sum().reset_index()
-        spans = grouped["month"].agg(self._months_in).to_numpy(dtype=float)
+        in_grid = Counter(financial_year(m) for m in self.grid.starts)  # once, not once per group
+        spans = grouped["month"].agg(lambda seen: _months_in(seen, in_grid)).to_numpy(dtype=float)
         summed["fte"] = summed["fte"] / spans  # FTE over a period is the average of its months, not their sum
         return finish(summed)
 
@@ -247,10 +249,10 @@ class Projection:
         frame["fte"] = frame["fte"] / np.tile(months, count)
         return frame
 
-    def _months_in(self, months_seen: pd.Series) -> int:
-        """Months of the grid a group spans: a financial year's months, or the whole horizon."""
-        years = {financial_year(m) for m in set(months_seen)}
-        return sum(1 for m in self.grid.starts if financial_year(m) in years) or 1
+
+def _months_in(months_seen: pd.Series, in_grid: Counter[str]) -> int:
+    """Months of the grid a group spans: a financial year's months, or the whole horizon."""
+    return sum(in_grid[year] for year in {financial_year(m) for m in set(months_seen)}) or 1
 
 
 def _apportioned(detail: pd.DataFrame) -> pd.DataFrame:

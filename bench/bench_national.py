@@ -166,8 +166,10 @@ def main() -> None:
         print(f"{label:<38} {seconds:8.2f} {ratio:7.2f}x {target:6.1f}x {memory:8.0f}  {'PASS' if ok else 'FAIL'}")
     print(f"  TUI ready (Workers table filled) in {tui['ready']:.2f} s; {tui['workers']:,} workers, "
           f"{tui['milestones']:,} milestone rows")  # fmt: skip
-    print(f"kernels alone: engine {kernel['engine']:.3f} s for {kernel['workers']:,} workers; projection "
-          f"{kernel['projection']:.3f} s for {kernel['workers']:,} workers x 120 months ({kernel_memory:.0f} MB)")
+    print(
+        f"kernels alone: engine {kernel['engine']:.3f} s for {kernel['workers']:,} workers; projection "
+        f"{kernel['projection']:.3f} s for {kernel['workers']:,} workers x 120 months ({kernel_memory:.0f} MB)"
+    )
     print(f"machine load (1/5/15 min): before {' '.join(f'{x:.2f}' for x in load_before)}, after "
           f"{' '.join(f'{x:.2f}' for x in load_after)}; {os.cpu_count()} CPUs")  # fmt: skip
     print("all PASS" if not failed else "some FAIL")

@@ -76,7 +76,7 @@ class _Memo(dict[Any, Any]):
         return converted
 
 
-def _fast_constructor(cls: type[Any]) -> Callable[..., Any]:
+def fast_constructor(cls: type[Any]) -> Callable[..., Any]:
     """A builder for a frozen slotted dataclass from values already checked (stored rows, validated when imported):
     each slot set through its descriptor, not the frozen __init__'s object.__setattr__ per field, which at 40,000
     workers x 32 fields is a quarter of the read. The result is an ordinary instance, equal to one from __init__."""
@@ -91,4 +91,4 @@ def _fast_constructor(cls: type[Any]) -> Callable[..., Any]:
     return scope["build"]  # type: ignore[no-any-return]
 
 
-_stored_record = _fast_constructor(WorkerRecord)
+_stored_record = fast_constructor(WorkerRecord)

@@ -17,7 +17,14 @@ from sqlalchemy.orm import Session
 
 from ecf.domain.period import Period
 from ecf.domain.worker import Absence, AbsenceType, ContractType, WorkerRecord
-from ecf.storage.columns import EMPLOYEE_ID, RECORD_COLUMNS, each_distinct, fetch_columns, worker_records
+from ecf.storage.columns import (
+    EMPLOYEE_ID,
+    RECORD_COLUMNS,
+    each_distinct,
+    fast_constructor,
+    fetch_columns,
+    worker_records,
+)
 from ecf.storage.models import (
     AbsenceRow,
     AuditEventRow,
@@ -472,10 +479,12 @@ class SnapshotRepository:
             .where(w.in_effect)
             .order_by(w.as_of, w.employee_id)
         )
-        return [
-            TimelineRow(r[0], r[1], r[2], r[3], Decimal(r[4]), ContractType(r[5]), r[6], r[7])
-            for r in self.session.execute(query)
-        ]
+        # At 60 months of 40,000 workers this is millions of rows: read as columns, each value converted once.
+        as_of, worker, start, leaving, fte, contract, team, caseload = fetch_columns(self.session, query)
+        fte = each_distinct(Decimal, fte)
+        contract = each_distinct(ContractType, contract)
+        columns = (as_of, worker, start, leaving, fte, contract, team, caseload)
+        return list(map(_timeline_row, repeat(TimelineRow), *columns))
 
     def count_workers(self) -> int:
         """Workers ever seen in a snapshot in effect."""
@@ -520,6 +529,9 @@ class TimelineRow:
     contract_type: ContractType
     team: str | None
     caseload: int | None
+
+
+_timeline_row = fast_constructor(TimelineRow)
 
 
 @dataclass(frozen=True)

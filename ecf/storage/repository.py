@@ -8,7 +8,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
-from itertools import repeat
+from itertools import chain, repeat
 from operator import attrgetter, is_not, itemgetter
 from typing import Any
 
@@ -395,35 +395,44 @@ class SnapshotRepository:
         return [(worker_id, newest[worker_id][1]) for worker_id in sorted(newest)]
 
     def _records_by_import(self, pointed: list[tuple[str, int]]) -> list[tuple[date, WorkerRecord]]:
-        """The rows the (worker, import) pairs point at, read import by import, in the pairs' order."""
-        order = [worker_id for worker_id, _ in pointed]
+        """The rows the (worker, import) pairs point at, read import by import as columns, in the pairs' order."""
         by_import: defaultdict[int, list[str]] = defaultdict(list)
         for worker_id, import_id in pointed:
             by_import[import_id].append(worker_id)
-        rows: dict[str, tuple[Any, ...]] = {}
+        read: dict[int, list[Sequence[Any]]] = {}
+        where: dict[int, dict[str, int]] = {}  # each import's row position of each worker
         absences: dict[tuple[int, str], tuple[Absence, ...]] = {}
         for import_id, employees in by_import.items():
-            self._read_import_rows(import_id, employees, rows, absences)
-        ordered = [rows[worker_id] for worker_id in order if worker_id in rows]
-        if not ordered:
+            read[import_id] = columns = self._read_import_columns(import_id, employees, absences)
+            where[import_id] = dict(zip(columns[2 + EMPLOYEE_ID], range(len(columns[0])), strict=True))
+        found = [(i, where[i].get(worker_id)) for worker_id, i in pointed]
+        picked = [(i, row) for i, row in found if row is not None]
+        if not picked:
             return []
-        import_ids, as_of, *columns = zip(*ordered, strict=True)
+        if len(read) == 1:  # one import holds everyone's latest row (the usual case): take its columns as read
+            (columns,) = read.values()
+            rows = [row for _, row in picked]
+            if rows != list(range(len(columns[0]))):
+                columns = [[column[row] for row in rows] for column in columns]
+        else:
+            columns = [[read[i][c][row] for i, row in picked] for c in range(len(next(iter(read.values()))))]
+        import_ids, as_of, *record_columns = columns
         # Each row takes the absences reported with it: the same absence is repeated in every monthly sheet.
-        keys = zip(import_ids, columns[EMPLOYEE_ID], strict=True)
-        records = worker_records(columns, map(absences.get, keys, repeat(())))
+        keys = zip(import_ids, record_columns[EMPLOYEE_ID], strict=True)
+        records = worker_records(record_columns, map(absences.get, keys, repeat(())))
         return list(zip(as_of, records, strict=True))
 
-    def _read_import_rows(
-        self, import_id: int, employees: list[str], rows: dict[str, tuple[Any, ...]],
-        absences: dict[tuple[int, str], tuple[Absence, ...]],
-    ) -> None:  # fmt: skip
-        """These workers' rows of one import (and their absences), into `rows` by employee ID."""
+    def _read_import_columns(
+        self, import_id: int, employees: list[str], absences: dict[tuple[int, str], tuple[Absence, ...]]
+    ) -> list[Sequence[Any]]:
+        """One import's rows as columns (import ID, as-of date, then the record's), holding at least these workers'
+        rows; their absences go into `absences`."""
         w, a = WorkerSnapshotRow, AbsenceRow
         row_query = select(w.import_id, w.as_of, *RECORD_COLUMNS).where(w.import_id == import_id)
         absence_query = select(a.import_id, a.employee_id, a.start_date, a.end_date, a.absence_type).where(
             a.import_id == import_id
         )
-        if len(employees) > 1000:  # most of the import: its whole primary-key range, then keep those wanted
+        if len(employees) > 1000:  # most of the import: its whole primary-key range; the caller keeps those wanted
             queries = [(row_query, absence_query)]
         else:
             queries = [
@@ -431,13 +440,14 @@ class SnapshotRepository:
                 for chunk in (employees[first : first + 500] for first in range(0, len(employees), 500))
             ]
         wanted = set(employees)
-        position = 2 + EMPLOYEE_ID
+        parts = []
         for query, absences_query in queries:
-            for values in zip(*fetch_columns(self.session, query), strict=True):
-                if values[position] in wanted:
-                    rows[values[position]] = values
+            parts.append(fetch_columns(self.session, query))
             found = self._absences_from(absences_query)
             absences.update((key, value) for key, value in found.items() if key[1] in wanted)
+        if len(parts) == 1:
+            return parts[0]
+        return [list(chain.from_iterable(part[c] for part in parts)) for c in range(len(parts[0]))]
 
     def carried_from(self, employee_id: str, as_of: date) -> date | None:
         """When a partial import rejected this worker's row for `as_of`: the date of the facts it kept instead."""

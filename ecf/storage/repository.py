@@ -477,7 +477,7 @@ class SnapshotRepository:
             active = select(ImportRow.id).where(ImportRow.status == "active")
             query = query.where(w.import_id.in_(active), w.employee_id == employee_id)
         found: dict[str, list[Period]] = defaultdict(list)
-        for employee_id, start, leaving in self.session.execute(query):
+        for employee_id, start, leaving in zip(*fetch_columns(self.session, query), strict=True):
             found[employee_id].append(Period(start, leaving if leaving is None or leaving >= start else start))
         return found
 

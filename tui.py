@@ -8,6 +8,7 @@ finance workbook. Each pane lives in its own module under `ecf/panes/` and shows
 from __future__ import annotations
 
 import argparse
+import gc
 from collections.abc import Iterable
 from datetime import date
 from functools import partial
@@ -91,6 +92,9 @@ class EcfTui(App[None]):
         today: date | None = None,
     ) -> None:  # fmt: skip
         super().__init__()
+        # A command pauses the cyclic collector for its short life (ecf.cli.common.open_app); the interface lives for
+        # hours and makes cycles as it goes, so it collects as usual. Its bulk reads pause it themselves.
+        gc.enable()
         self.today = today or date.today()  # the interface reads the clock once; tests give a fixed day
         self.ecf = ecf
         self.states: list[WorkerState] = []

@@ -142,3 +142,20 @@ def test_each_as_of_date_is_its_own_answer(app, db_url, xlsx, as_of):
     import_file(app, ImportRequest(xlsx("hr_2026-11-30.xlsx", team_of_ten({"000107": {"Team": "Adoption"}}))))
     assess_workforce(app, NOV if as_of == OCT else OCT)  # the other date first: it must not be handed back
     assert seen(assess_workforce(app, as_of)) == fresh(db_url, as_of)
+
+
+def test_a_command_pauses_the_cyclic_collector_and_the_terminal_ui_does_not(app, monkeypatch):
+    import gc
+
+    from ecf.cli import common
+    from tui import EcfTui
+
+    monkeypatch.setitem(common.state, "db", app.target.url)
+    was = gc.isenabled()
+    try:
+        common.open_app()  # a command: tens of thousands of objects and no cycles, for a few seconds
+        assert not gc.isenabled()
+        EcfTui(app)  # the interface: hours of widgets and events, which do form cycles
+        assert gc.isenabled()
+    finally:
+        gc.enable() if was else gc.disable()

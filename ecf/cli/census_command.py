@@ -53,10 +53,10 @@ def census(
         _show_readiness(built, fmt)
     if to_complete is not None:
         try:
-            rows = service.write_to_complete(built, to_complete, force)
+            written = service.write_to_complete(built, to_complete, force)
         except service.CensusError as exc:
             raise fail(str(exc)) from exc
-        console.print(f"Wrote {rows} rows to complete to {to_complete} (fill in, then import it back as a correction)")
+        _show_to_complete(written)
     if out is not None:
         try:
             written = service.write_return(app, built, out, datetime.now(UTC), force)
@@ -65,6 +65,19 @@ def census(
         console.print(f"Wrote the {chosen} return to {out}: {written} worker records, valid against the schema")
     if (not check and to_complete is None) or fmt is Format.TABLE:
         _show_figures(built, fmt)
+
+
+def _show_to_complete(written: list[tuple[Path, date, int]]) -> None:
+    if not written:
+        console.print("Nothing to complete: no csv written.")
+        return
+    for path, as_of, rows in written:
+        what = f"{rows} {'row' if rows == 1 else 'rows'} to complete (snapshot {as_of:%d/%m/%Y})"
+        console.print(f"Wrote {what} to {path}", highlight=False, markup=False)
+    console.print("Fill in the blank columns, then import each file back as a correction of its month:",
+                  highlight=False, markup=False)  # fmt: skip
+    for path, _, _ in written:
+        console.print(f"  ecf import {path} --correct", highlight=False, markup=False, soft_wrap=True)
 
 
 def _show_readiness(built: CensusBuild, fmt: Format) -> None:

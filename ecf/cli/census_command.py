@@ -53,10 +53,10 @@ def census(
         _show_readiness(built, fmt)
     if to_complete is not None:
         try:
-            written = service.write_to_complete(built, to_complete, force)
+            files = service.write_to_complete(built, to_complete, force)
         except service.CensusError as exc:
             raise fail(str(exc)) from exc
-        _show_to_complete(written)
+        _show_to_complete(files)
     if out is not None:
         try:
             written = service.write_return(app, built, out, datetime.now(UTC), force)

@@ -121,11 +121,14 @@ def _stages(
     recorded: dict[str, list[RecordedCompletion]],
     ref: date,
 ) -> dict[str, str]:
-    """Each worker's progression stage at the reference date, or on their last day for a leaver."""
+    """Each worker's progression stage at the reference date, or on their last day for a leaver. A worker without a
+    qualification date (imported from a census return) has none: CFKSS then comes from the role."""
     engine = Engine(book)
     stages = {}
     for spell in spells:
         record = spell.last
+        if not record.has_qualified_date:
+            continue
         day = ref if spell.left_on is None else max(record.start_date, spell.left_on - timedelta(days=1))
         earlier = tuple(sorted(p for p in all_spells.get(record.employee_id, ()) if p.start < record.start_date))
         facts = WorkerFacts(record, earlier, tuple(recorded.get(record.employee_id, ())))

@@ -70,14 +70,15 @@ def census(
 def _show_to_complete(written: list[tuple[Path, date, int]]) -> None:
     if not written:
         console.print("Nothing to complete: no csv written.")
+        console.print()
         return
     for path, as_of, rows in written:
         what = f"{rows} {'row' if rows == 1 else 'rows'} to complete (snapshot {as_of:%d/%m/%Y})"
         console.print(f"Wrote {what} to {path}", highlight=False, markup=False)
-    console.print("Fill in the blank columns, then import each file back as a correction of its month:",
-                  highlight=False, markup=False)  # fmt: skip
+    say("Fill in the blank columns, then import each file back as a correction of its month:", more=0)
     for path, _, _ in written:
         console.print(f"  ecf import {path} --correct", highlight=False, markup=False, soft_wrap=True)
+    console.print()
 
 
 def _show_readiness(built: CensusBuild, fmt: Format) -> None:
@@ -92,25 +93,58 @@ def _show_readiness(built: CensusBuild, fmt: Format) -> None:
         ]
         render(rows, ["employee_id", "team", "item", "check", "message"], fmt)
         return
-    console.print(
-        f"Census {spec.year} (1 October {spec.year - 1} - 30 September {spec.year}), due {spec.due:%d/%m/%Y}: "
-        f"{ready.complete_records} of {ready.records} records complete",
-        highlight=False,
-        markup=False,
-    )
+    say(f"Census {spec.year} (1 October {spec.year - 1} - 30 September {spec.year}), due {spec.due:%d/%m/%Y}", more=0)
+    if ready.complete_records == ready.records and not ready.return_level:
+        advice = "ready for --out FILE.xml"
+    else:
+        advice = "--to-complete FILE.csv writes what HR must fill in"
+    say(f"{ready.complete_records} of {ready.records} records complete; {advice}", more=0)
     for line in ready.return_level:
-        console.print(f"! {line}", highlight=False, markup=False)
-    render(missing_rows(ready), ["item", "label", "records", "by_team"], fmt, title="Items missing",
-           table_columns=["label", "records", "by_team"], empty="No item missing.")  # fmt: skip
-    render(failing_rows(ready), ["check", "rule", "records", "by_team"], fmt, title="Checks the return would fail",
-           table_columns=["rule", "records", "by_team"], empty="No check fails.")  # fmt: skip
+        say(f"! {line}", more=2)
+    missing, failing = missing_rows(ready), failing_rows(ready)
+    console.print()
+    if not missing and not failing:
+        say("No item missing, no check fails.")
+        console.print()
+        return
+    for title, empty, found, name in (
+        ("Items missing (records, then the teams with most)", "No item missing.", missing, "label"),
+        ("Checks the return would fail (records, then the teams)", "No check fails.", failing, "rule"),
+    ):
+        if not found:
+            say(empty)
+            continue
+        say(title)
+        for row in found:
+            say(f"{row[name]}: {row['records']} ({row['by_team']})", indent=2)
+        console.print()
+
+
+def say(text: str, indent: int = 0, more: int = 4) -> None:
+    """A paragraph for people, wrapped between words to the table width (every line's end is the text's own)."""
+    import textwrap
+
+    from ecf.cli.output import table_width
+    from ecf.presentation.text import clean
+
+    width = table_width() or 10_000
+    lead = " " * indent
+    for line in textwrap.wrap(clean(text), width, initial_indent=lead, subsequent_indent=lead + " " * more,
+                              break_on_hyphens=False, break_long_words=False):  # fmt: skip
+        console.print(line, markup=False, highlight=False, soft_wrap=True)
 
 
 def _show_figures(built: CensusBuild, fmt: Format) -> None:
     from ecf.census.presentation import figure_rows
 
     rows = figure_rows(built.comparison)
-    previous = built.previous
-    against = f"last year from {previous.source}" if previous else "no earlier year in the snapshots or given"
-    title = f"Published figures {built.figures.year} (at 30/09/{built.figures.year}; {against})"
-    render(rows, ["figure", "this_year", "last_year", "difference"], fmt, title=title)
+    previous, year = built.previous, built.figures.year
+    columns = ["figure", "this_year", "last_year", "difference"]
+    if fmt is not Format.TABLE:
+        render(rows, columns, fmt)
+        return
+    say(f"Published figures {year}, at 30/09/{year}" + (f"; last year from {previous.source}" if previous else ""))
+    render(rows, columns, fmt, table_columns=columns if previous else columns[:2])
+    if previous is None:
+        say(f"No last year to compare: the snapshots do not reach 30/09/{year - 1}, and no earlier return was given "
+            "(--previous FILE.xml).", more=0)  # fmt: skip

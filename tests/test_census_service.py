@@ -5,6 +5,9 @@ from __future__ import annotations
 
 import csv
 import io
+import os
+import subprocess
+import sys
 from datetime import UTC, date, datetime
 from decimal import Decimal
 from pathlib import Path
@@ -264,6 +267,36 @@ def test_to_complete_round_trip(smallton: tuple[App, Path], tmp_path: Path) -> N
         assert {k: v for k, v in records[employee_id].items() if k not in items} == earlier[employee_id]
     assert validation_errors(return_xml(after.census, PRODUCED), SCHEMA) == []
     assert after.figures.leavers == before.figures.leavers  # the leaver was counted already, now with a date
+
+
+def test_the_round_trip_through_the_cli_at_80_columns(smallton: tuple[App, Path], db_url: str, tmp_path: Path) -> None:
+    """What HR runs: the check and the csv, then `ecf import ... --correct`; the output read through a pipe at 80
+    columns (every line but the command to paste fits)."""
+    _, rules = smallton
+
+    def ecf(*args: str) -> str:
+        env = {k: v for k, v in os.environ.items() if k != "ECF_DATABASE_URL"} | {"COLUMNS": "80"}
+        done = subprocess.run([sys.executable, "-m", "ecf.cli.main", "--db", db_url, *args], capture_output=True,
+                              text=True, env=env, cwd=tmp_path, timeout=120)  # fmt: skip
+        assert done.returncode == 0, done.stderr
+        return done.stdout
+
+    shown = ecf("census", "--year", "2026", "--rules", str(rules), "--check", "--to-complete", "fix.csv")
+    lines = shown.splitlines()
+    assert lines[:2] == [
+        "Census 2026 (1 October 2025 - 30 September 2026), due 31/10/2026",
+        "4 of 7 records complete; --to-complete FILE.csv writes what HR must fill in",
+    ]
+    assert "  cases at 30 September: 1 (Child Protection 1)" in lines
+    assert "  ecf import fix_2026-09-30.csv fix_2026-08-31.csv --correct" in lines
+    assert all(len(line) <= 80 for line in lines if not line.startswith("  ecf import")), shown
+    _fill(tmp_path / "fix_2026-09-30.csv", {"1003": {"Start origin": "Agency"}, "1006": {"Caseload": "0"}})
+    _fill(tmp_path / "fix_2026-08-31.csv", {"1007": {"Leaving date": "04/09/2026", "Leaving reason": "Resigned",
+                                                     "Leaver destination": "Not known"}})  # fmt: skip
+    ecf("import", "fix_2026-09-30.csv", "fix_2026-08-31.csv", "--correct")
+    shown = ecf("census", "--year", "2026", "--rules", str(rules), "--check")
+    assert shown.splitlines()[1] == "7 of 7 records complete; ready for --out FILE.xml"
+    assert "No item missing, no check fails." in shown
 
 
 def test_a_return_read_back_gives_the_same_codes(smallton: tuple[App, Path], tmp_path: Path) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shlex
 from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
@@ -72,12 +73,15 @@ def _show_to_complete(written: list[tuple[Path, date, int]]) -> None:
         console.print("Nothing to complete: no csv written.")
         console.print()
         return
+    total = sum(rows for _, _, rows in written)
+    files = "one file" if len(written) == 1 else f"{len(written)} files, one per snapshot the rows come from"
+    say(f"Wrote {total} {'row' if total == 1 else 'rows'} to complete ({files}):", more=0)
     for path, as_of, rows in written:
-        what = f"{rows} {'row' if rows == 1 else 'rows'} to complete (snapshot {as_of:%d/%m/%Y})"
-        console.print(f"Wrote {what} to {path}", highlight=False, markup=False)
-    say("Fill in the blank columns, then import each file back as a correction of its month:", more=0)
-    for path, _, _ in written:
-        console.print(f"  ecf import {path} --correct", highlight=False, markup=False, soft_wrap=True)
+        console.print(f"  {path}  {rows} {'row' if rows == 1 else 'rows'} (snapshot {as_of:%d/%m/%Y})",
+                      highlight=False, markup=False, soft_wrap=True)  # fmt: skip
+    say("Fill in the blank columns, then import them back as corrections of their months:", more=0)
+    paths = " ".join(shlex.quote(str(path)) for path, _, _ in written)
+    console.print(f"  ecf import {paths} --correct", highlight=False, markup=False, soft_wrap=True)
     console.print()
 
 

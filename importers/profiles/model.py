@@ -96,7 +96,10 @@ class ColumnSpec(BaseModel):
                 if name != IGNORE:
                     _check_value(name, raw, target)
         if self.codes is not None:
-            census_labels(self.codes)
+            for name in self.targets:
+                for raw, target in census_labels(self.codes).items():
+                    if name != IGNORE:
+                        _check_value(name, raw, target)
         return self
 
     def value_map(self) -> dict[str, str]:

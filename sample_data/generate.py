@@ -1431,8 +1431,8 @@ DESTINATIONS = {
 }
 LEAVER_DESTINATIONS = (  # where the other leavers went
     ("Another local authority", 30), ("Agency", 15), ("Other social work role, non-local authority (England)", 12),
-    ("Other social care role (England)", 10), ("Non-social care role, outside England, no employment or career break", 13),
-    ("Other", 8), ("Not known", 12),
+    ("Other social care role (England)", 10),
+    ("Non-social care role, outside England, no employment or career break", 13), ("Other", 8), ("Not known", 12),
 )  # fmt: skip
 CENSUS_LAG_DAYS = 45  # HR collects the census items at induction: a starter's show from the second month
 

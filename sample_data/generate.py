@@ -1368,9 +1368,7 @@ def notes_lines(as_of: date) -> list[str]:
     ]
 
 
-def write_staff_sheet(
-    workbook: Any, name: str, as_of: date, rows: Iterable[Row], census: bool = False
-) -> int:
+def write_staff_sheet(workbook: Any, name: str, as_of: date, rows: Iterable[Row], census: bool = False) -> int:
     """Two title lines, a blank row, the header on row 4, then the rows. Returns the number of rows. With `census`,
     the census items follow the usual columns."""
     sheet = workbook.add_worksheet(name)

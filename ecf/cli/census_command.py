@@ -63,7 +63,8 @@ def census(
             written = service.write_return(app, built, out, datetime.now(UTC), force)
         except service.CensusError as exc:
             raise fail(f"{exc}. See: ecf census --year {chosen} --check") from exc
-        console.print(f"Wrote the {chosen} return to {out}: {written} worker records, valid against the schema")
+        say(f"Wrote the {chosen} return to {out}: {written} worker records, valid against the schema", more=0)
+        console.print()
     if (not check and to_complete is None) or fmt is Format.TABLE:
         _show_figures(built, fmt)
 

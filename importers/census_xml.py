@@ -29,19 +29,37 @@ def worker_items() -> tuple[str, ...]:
 
 
 def _parse(path: Path) -> Any:
-    from xml.etree import ElementTree
-
     try:
         data = path.read_bytes()
     except OSError as exc:
         raise UnreadableFile(f"{path.name}: cannot be read ({exc})") from exc
+    return parse_return(data, path.name)
+
+
+def parse_return(data: bytes, name: str) -> Any:
+    """The return's root element. The one reader of census XML: `ecf import` and `ecf census --previous` both."""
+    from xml.etree import ElementTree
+
     # A return is plain data: a DOCTYPE (entities that expand or reach out) has no place in one, so none is read.
     if b"<!DOCTYPE" in data[:4096].upper() or b"<!ENTITY" in data.upper():
-        raise UnreadableFile(f"{path.name}: the XML declares a DOCTYPE or entities, which a census return never has")
+        raise UnreadableFile(f"{name}: the XML declares a DOCTYPE or entities, which a census return never has")
     try:
         return ElementTree.fromstring(data)
     except ElementTree.ParseError as exc:
-        raise UnreadableFile(f"{path.name}: not well-formed XML ({exc})") from exc
+        raise UnreadableFile(f"{name}: not well-formed XML ({exc})") from exc
+
+
+def collection_year(root: Any) -> int | None:
+    """Header/CollectionDetails/Year of a parsed return."""
+    details = next((e for e in root.iter() if _local(e.tag) == "CollectionDetails"), None)
+    year = _child_text(details, "Year") if details is not None else None
+    return int(year) if year and year.isdigit() else None
+
+
+def worker_rows(root: Any) -> list[dict[str, str | None]]:
+    """Each CSWWWorker of a parsed return (the root must be a Message) as its items by name."""
+    items = worker_items()
+    return [{item: _child_text(e, item) for item in items} for e in root if _local(e.tag) == SHEET]
 
 
 def _local(tag: object) -> str:
@@ -84,5 +102,5 @@ def read_census(path: Path) -> RawTable:
     if not workers:
         raise UnreadableFile(f"{path.name}: the census return has no CSWWWorker records")
     items = worker_items()
-    rows: list[list[Any]] = [[_child_text(worker, item) for item in items] for worker in workers]
+    rows: list[list[Any]] = [[found[item] for item in items] for found in worker_rows(root)]
     return RawTable(path, SHEET, 0, list(items), rows, 1)

@@ -5,10 +5,9 @@ these."""
 from __future__ import annotations
 
 import csv
-import dataclasses
 import io
 import re
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, fields, replace
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 from enum import Enum
@@ -219,12 +218,11 @@ FILLABLE = {
 
 # The worker's facts in a "to complete" row, as the importer's fields: a correction replaces the worker's row in its
 # month, so the row carries everything that row holds, not only the items to fill in.
-FACTS = tuple(f.name for f in dataclasses.fields(WorkerRecord) if f.name in FIELDS_BY_NAME)
-ABSENCE_COLUMNS = tuple(
-    (f"absence{n}_start", f"absence{n}_end", f"absence{n}_type") if n > 1 else ("absence_start", "absence_end",
-                                                                                 "absence_type")
-    for n in range(1, MAX_EXTRA_ABSENCES + 2)
-)  # fmt: skip
+FACTS = tuple(f.name for f in fields(WorkerRecord) if f.name in FIELDS_BY_NAME)
+ABSENCE_COLUMNS = (  # a sheet's row holds up to this many absences, so a stored row's all fit
+    ("absence_start", "absence_end", "absence_type"),
+    *((f"absence{n}_start", f"absence{n}_end", f"absence{n}_type") for n in range(2, MAX_EXTRA_ABSENCES + 2)),
+)
 
 
 def to_complete_csvs(built: CensusBuild) -> dict[date, str]:
@@ -232,8 +230,8 @@ def to_complete_csvs(built: CensusBuild) -> dict[date, str]:
     failing a check, from their newest row in the census (the reference snapshot for those in post, the last one a
     leaver appears in). The employee ID, name and team, then a column for each item to fill in (headed as the importer
     recognises it), what the check found, and the rest of the row as stored. Filled in, each file is imported back as
-    a correction of its month (`ecf import FILE --correct --as-of DD/MM/YYYY`): each row replaces the worker's row,
-    blank census items leave the ones stored as they are."""
+    a correction of its month (`ecf import FILE_YYYY-MM-DD.csv --correct`, the date in the name): each row replaces
+    the worker's row, and blank census items leave the ones stored as they are."""
     ready = built.readiness
     findings = [*ready.missing, *ready.failing]
     fill = [FILLABLE[name] for name in built.census.spec.item_names if name in FILLABLE

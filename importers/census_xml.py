@@ -1,39 +1,65 @@
 """A council's CSWW census return (the XML it submitted to the DfE) read as a sheet: one row per CSWWWorker, one
-column per census item, for the `csww` mapping profile to map like any other export."""
+column per census item, for the `csww` mapping profile to map like any other export. The items and the reference day
+are the census specification's (ecf/census/spec/csww_YYYY.toml), the same the return is written from."""
 
 from __future__ import annotations
 
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from importers.readers import RawTable, UnreadableFile
 
-# The worker items in schema order (liiatools social_work_workforce_2022.xsd, `workertype`).
-WORKER_ITEMS = (
-    "AgencyWorker", "SWENo", "FTE", "PersonBirthDate", "GenderCurrent", "Ethnicity", "QualInst", "QualLevel",
-    "StepUpGrad", "OrgRole", "RoleStartDate", "StartOrigin", "RoleEndDate", "LeaverDestination", "ReasonLeave",
-    "FTE30", "Cases30", "WorkingDaysLost", "ContractWeeks", "FrontlineGrad", "Absat30Sept", "ReasonAbsence",
-    "CFKSSstatus",
-)  # fmt: skip
+if TYPE_CHECKING:
+    from ecf.census.spec import CensusSpec
+
 SHEET = "CSWWWorker"
-CENSUS_DAY = (9, 30)  # the census's point-in-time items are "at 30 September"
+
+
+def _spec(year: int | None = None) -> CensusSpec:
+    """The census specification of `year` if there is one, else the newest (loaded only when a return is read)."""
+    from ecf.census.spec import available_years, latest_spec, load_spec
+
+    return load_spec(year) if year in available_years() else latest_spec()
+
+
+def worker_items() -> tuple[str, ...]:
+    """The worker items in schema order (liiatools social_work_workforce_2022.xsd, `workertype`)."""
+    return tuple(_spec().item_names)
 
 
 def _parse(path: Path) -> Any:
-    from xml.etree import ElementTree
-
     try:
         data = path.read_bytes()
     except OSError as exc:
         raise UnreadableFile(f"{path.name}: cannot be read ({exc})") from exc
+    return parse_return(data, path.name)
+
+
+def parse_return(data: bytes, name: str) -> Any:
+    """The return's root element. The one reader of census XML: `ecf import` and `ecf census --previous` both."""
+    from xml.etree import ElementTree
+
     # A return is plain data: a DOCTYPE (entities that expand or reach out) has no place in one, so none is read.
     if b"<!DOCTYPE" in data[:4096].upper() or b"<!ENTITY" in data.upper():
-        raise UnreadableFile(f"{path.name}: the XML declares a DOCTYPE or entities, which a census return never has")
+        raise UnreadableFile(f"{name}: the XML declares a DOCTYPE or entities, which a census return never has")
     try:
         return ElementTree.fromstring(data)
     except ElementTree.ParseError as exc:
-        raise UnreadableFile(f"{path.name}: not well-formed XML ({exc})") from exc
+        raise UnreadableFile(f"{name}: not well-formed XML ({exc})") from exc
+
+
+def collection_year(root: Any) -> int | None:
+    """Header/CollectionDetails/Year of a parsed return."""
+    details = next((e for e in root.iter() if _local(e.tag) == "CollectionDetails"), None)
+    year = _child_text(details, "Year") if details is not None else None
+    return int(year) if year and year.isdigit() else None
+
+
+def worker_rows(root: Any) -> list[dict[str, str | None]]:
+    """Each CSWWWorker of a parsed return (the root must be a Message) as its items by name."""
+    items = worker_items()
+    return [{item: _child_text(e, item) for item in items} for e in root if _local(e.tag) == SHEET]
 
 
 def _local(tag: object) -> str:
@@ -61,7 +87,10 @@ def reference_date(path: Path) -> date | None:
         except ValueError as exc:
             raise UnreadableFile(f"{path.name}: ReferenceDate '{stated}' is not a date (YYYY-MM-DD)") from exc
     year = _child_text(details, "Year")
-    return date(int(year), *CENSUS_DAY) if year and year.isdigit() else None
+    if not (year and year.isdigit()):
+        return None
+    day = _spec(int(year)).reference_date  # the point-in-time items are "at 30 September"
+    return date(int(year), day.month, day.day)
 
 
 def read_census(path: Path) -> RawTable:
@@ -72,5 +101,6 @@ def read_census(path: Path) -> RawTable:
     workers = [e for e in root if _local(e.tag) == SHEET]
     if not workers:
         raise UnreadableFile(f"{path.name}: the census return has no CSWWWorker records")
-    rows: list[list[Any]] = [[_child_text(worker, item) for item in WORKER_ITEMS] for worker in workers]
-    return RawTable(path, SHEET, 0, list(WORKER_ITEMS), rows, 1)
+    items = worker_items()
+    rows: list[list[Any]] = [[found[item] for item in items] for found in worker_rows(root)]
+    return RawTable(path, SHEET, 0, list(items), rows, 1)

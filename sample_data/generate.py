@@ -98,6 +98,7 @@ def random_weekday(rng: random.Random, low: date, high: date) -> date:
 AS_OF_DATES: tuple[date, ...] = tuple(month_end(2025, 11 + n) for n in range(12))  # 30/11/2025 .. 31/10/2026
 INITIAL_AS_OF = date(2025, 10, 31)  # the workforce the simulation starts from
 MESSY_AS_OF = date(2026, 11, 30)
+CENSUS_REFERENCE_DATE = date(2026, 9, 30)  # the 2026 workforce census (CSWW): the clean extracts carry what it needs
 NATIONAL_AS_OF = date(2026, 10, 31)
 APRIL_INCREMENT = date(2026, 4, 1)  # permanent staff step up one spinal column point
 INCREMENT_SERVICE_FROM = date(2025, 10, 1)  # ... if they started on or before this day
@@ -699,6 +700,8 @@ class Workforce:
     ids: IdIssuer
     people: list[Person] = field(default_factory=list)
     tally: Counter[str] = field(default_factory=Counter)
+    swe_blank: list[Person] = field(default_factory=list)  # no SWE number in the hand-kept sheet
+    vanished: list[tuple[date, Person]] = field(default_factory=list)  # (month, leaver) gone without a leaving date
 
     @classmethod
     def new(cls, seed: int, unique_names: bool = True, first_id: int = 1200, max_gap: int = 40) -> Workforce:
@@ -760,6 +763,8 @@ def new_person(
         role=role,
         team=team,
     )
+    if person.swe_number is None:
+        state.swe_blank.append(person)
     if contract != AGENCY:
         person.scp = pick_scp(rng, role)
     return person
@@ -870,7 +875,7 @@ def start_absence(person: Person, absence: Absence) -> None:
 
 def update_caseload(rng: random.Random, person: Person, as_of: date) -> None:
     if person.role == ROLE_TM:
-        person.caseload = None
+        person.caseload = 0  # holds no cases (the census wants 0, not blank)
         return
     if person.absent_on(as_of):
         person.caseload = 0  # cases reallocated while away
@@ -1057,6 +1062,7 @@ def choose_leavers(state: Workforce, as_of: date) -> None:
         vanish_chance = 0.6 if person.contract == AGENCY else 0.0 if person.role == ROLE_TM else 0.08
         if rng.random() < vanish_chance:  # drops out of the extract with no leaving date
             state.people.remove(person)
+            state.vanished.append((as_of, person))
             state.tally["leavers (vanished)"] += 1
             continue
         if rng.random() < 0.7:
@@ -1276,7 +1282,43 @@ def simulate(seed: int) -> tuple[list[tuple[date, list[Row]]], Counter[str]]:
     state = Workforce.new(seed)
     build_initial_workforce(state)
     months = [(as_of, step(state, as_of)) for as_of in (*AS_OF_DATES, MESSY_AS_OF)]
+    complete_for_the_census(state, months, seed)
     return months, state.tally
+
+
+def complete_for_the_census(state: Workforce, months: list[tuple[date, list[Row]]], seed: int) -> None:
+    """What the 2026 census needs, in the clean extracts up to its reference date, with random generators of their own
+    (so the rest of the data is exactly as simulated): the SWE numbers the hand-kept sheet lacks, and the leavers who
+    would otherwise drop off the extract without a leaving date, shown in their last month with the date and reason.
+    From October 2026 some leavers drop off again, and the messy November sheet keeps its blank SWE numbers."""
+    late = SweIssuer(random.Random(f"{seed}-swe"), blank_share=0)
+    late.used = state.swe.used
+    numbers = {
+        p.employee_id: late.issue(p.date_qualified, allow_blank=False)
+        for p in sorted(state.swe_blank, key=lambda p: p.employee_id)
+        if p.swe_number is None and p.employee_id
+    }
+    dated = {as_of: [p for when, p in state.vanished if when == as_of] for as_of in AS_OF_DATES}
+    for as_of, rows in months:
+        if as_of == MESSY_AS_OF:
+            continue
+        for row in rows:
+            if row["swe_number"] is None and row["employee_id"] in numbers:
+                row["swe_number"] = numbers[str(row["employee_id"])]
+        if as_of > CENSUS_REFERENCE_DATE or not dated[as_of]:
+            continue
+        managers = {r["team"]: r["line_manager"] for r in rows if r["role"] != ROLE_TM}
+        for person in dated[as_of]:
+            rng = random.Random(f"{seed}-leaving-{person.employee_id}")
+            day = random_weekday(rng, max(as_of.replace(day=1), person.start_date + timedelta(days=1)), as_of)
+            set_leaving(person, day, leaving_reason(rng, person))
+            row = person.row(as_of, str(managers.get(person.team) or HEADS_OF_SERVICE[person.team]))
+            if row["swe_number"] is None:
+                row["swe_number"] = numbers.get(person.employee_id)
+            rows.append(row)
+            state.tally["leavers (vanished)"] -= 1
+            state.tally["leavers (dated)"] += 1
+        rows.sort(key=lambda r: str(r["employee_id"]))
 
 
 # --------------------------------------------------------------------------------------------------------------
@@ -1326,9 +1368,7 @@ def notes_lines(as_of: date) -> list[str]:
     ]
 
 
-def write_staff_sheet(
-    workbook: Any, name: str, as_of: date, rows: Iterable[Row], census: bool = False
-) -> int:
+def write_staff_sheet(workbook: Any, name: str, as_of: date, rows: Iterable[Row], census: bool = False) -> int:
     """Two title lines, a blank row, the header on row 4, then the rows. Returns the number of rows. With `census`,
     the census items follow the usual columns."""
     sheet = workbook.add_worksheet(name)
@@ -1377,11 +1417,21 @@ START_ORIGINS = (
     ("Other social work role, non-local authority (England)", 10), ("Other social care role (England)", 10),
     ("Other", 5), ("Not known", 5),
 )  # fmt: skip
+AGENCY_START_ORIGINS = (
+    ("Agency", 60), ("Another local authority", 20), ("Social worker role outside England", 8),
+    ("Other social work role, non-local authority (England)", 6), ("Not known", 6),
+)  # fmt: skip
 DESTINATIONS = {
     "Moved to another local authority": "Another local authority",
     "Moved to agency work": "Agency",
     "Career break": "Non-social care role, outside England, no employment or career break",
+    "Retirement": "Non-social care role, outside England, no employment or career break",
 }
+LEAVER_DESTINATIONS = (  # where the other leavers went
+    ("Another local authority", 30), ("Agency", 15), ("Other social work role, non-local authority (England)", 12),
+    ("Other social care role (England)", 10),
+    ("Non-social care role, outside England, no employment or career break", 13), ("Other", 8), ("Not known", 12),
+)  # fmt: skip
 CENSUS_LAG_DAYS = 45  # HR collects the census items at induction: a starter's show from the second month
 
 
@@ -1389,9 +1439,11 @@ def census_values(row: Row, as_of: date) -> list[Value]:
     """The census items of one row, the same every month for the same worker (blank while HR collects them)."""
     started, qualified = row["start_date"], row["date_qualified"]
     assert isinstance(started, date) and isinstance(qualified, date)
-    if row["contract_type"] == AGENCY or (as_of - started).days < CENSUS_LAG_DAYS:
+    if (as_of - started).days < CENSUS_LAG_DAYS:
         return [None] * len(CENSUS_HEADERS)
     rng = random.Random(f"census-{row['employee_id']}")
+    if row["contract_type"] == AGENCY:  # the agency's worker: only where they came from, from the agency
+        return [None] * (len(CENSUS_HEADERS) - 2) + [pick(rng, AGENCY_START_ORIGINS), None]
     female = row["forename"] in FEMALE_FORENAMES
     born = qualified - timedelta(days=365 * rng.choice((21, 22, 22, 23, 24, 26, 29, 33, 38, 44)) + rng.randint(0, 364))
     gender = ("Female" if female else "Male") if rng.random() > 0.01 else "Prefer not to say"
@@ -1400,11 +1452,9 @@ def census_values(row: Row, as_of: date) -> list[Value]:
     step_up = "Yes" if qualified.year >= 2010 and level == "Postgraduate" and rng.random() < 0.08 else "No"
     frontline = "Yes" if qualified.year >= 2015 and level == "Postgraduate" and rng.random() < 0.2 else "No"
     origin = "Newly qualified" if (started - qualified).days < 366 else pick(rng, START_ORIGINS)
-    leaving = row["leaving_date"]
     destination = None
-    if isinstance(leaving, date) and leaving <= as_of:
-        reason = str(row["leaving_reason"] or "")
-        destination = DESTINATIONS.get(reason) or rng.choice(("Other", "Not known", "Other social care role (England)"))
+    if isinstance(row["leaving_date"], date):  # known once they give notice
+        destination = DESTINATIONS.get(str(row["leaving_reason"] or "")) or pick(rng, LEAVER_DESTINATIONS)
     return [born, gender, ethnicity, rng.choice(INSTITUTIONS), level, step_up, frontline, origin, destination]
 
 

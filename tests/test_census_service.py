@@ -5,6 +5,9 @@ from __future__ import annotations
 
 import csv
 import io
+import os
+import subprocess
+import sys
 from datetime import UTC, date, datetime
 from decimal import Decimal
 from pathlib import Path
@@ -202,15 +205,121 @@ def test_to_complete_csv_is_importable(smallton: tuple[App, Path], tmp_path: Pat
     built = build_census(app, 2026, rules_file=rules)
     rows = list(csv.reader(io.StringIO(to_complete_csv(built))))
     header = rows[0]
-    assert header[0] == "Employee ID" and header[-1] == "Census check"
+    assert header[:4] == ["Employee ID", "Surname", "Forename", "Team"] and "Census check" in header
     # Every column but the check's note is a header the importer recognises.
-    assert all(normalise_header(h) in ALIASES for h in header[:-1])
+    assert all(normalise_header(h) in ALIASES for h in header if h != "Census check")
     assert [r[0] for r in rows[1:]] == ["1003", "1006", "1007"]  # the agency starter lacks a start origin
     manager = dict(zip(header, rows[2], strict=True))
     assert manager["Census check"] == "cases at 30 September missing" and manager["Caseload"] == ""
+    assert (manager["Start date"], manager["FTE"], manager["Role"]) == ("2020-09-01", "1.0000", "Team Manager")
     out = tmp_path / "to_complete.csv"
-    write_to_complete(built, out)
-    assert out.stat().st_mode & 0o777 == 0o600
+    written = write_to_complete(built, out)
+    # One file per snapshot the rows come from: the leaver gone after August is corrected in August's.
+    assert [(p.name, d, n) for p, d, n in written] == [
+        ("to_complete_2026-09-30.csv", date(2026, 9, 30), 2), ("to_complete_2026-08-31.csv", date(2026, 8, 31), 1),
+    ]  # fmt: skip
+    assert all(p.stat().st_mode & 0o777 == 0o600 for p, _, _ in written)
+    with pytest.raises(CensusError, match="exists"):
+        write_to_complete(built, out)
+
+
+def _fill(path: Path, values: dict[str, dict[str, str]]) -> None:
+    """HR fills in the blank columns of a "to complete" csv, as a spreadsheet saves it."""
+    with path.open(encoding="utf-8", newline="") as stream:
+        rows = list(csv.DictReader(stream))
+    for row in rows:
+        row.update(values.get(row["Employee ID"], {}))
+    with path.open("w", encoding="utf-8", newline="") as stream:
+        writer = csv.DictWriter(stream, fieldnames=list(rows[0]))
+        writer.writeheader()
+        writer.writerows(rows)
+
+
+def test_to_complete_round_trip(smallton: tuple[App, Path], tmp_path: Path) -> None:
+    """HR fills in the csv and imports each file back as a correction: the check then passes for those workers, and
+    nothing else in the return changes."""
+    app, rules = smallton
+    before = build_census(app, 2026, rules_file=rules)
+    assert before.readiness.complete_records == 4
+    written = write_to_complete(before, tmp_path / "to_complete.csv")
+    september, august = (path for path, _, _ in written)
+    _fill(september, {"1003": {"Start origin": "Agency"}, "1006": {"Caseload": "0"}})
+    _fill(august, {"1007": {"Leaving date": "2026-09-04", "Leaving reason": "Resignation",
+                            "Leaver destination": "Another local authority"}})  # fmt: skip
+    for path in (september, august):
+        result = import_file(app, ImportRequest(path, correct=True, write_report=False))
+        assert result.outcome is Outcome.IMPORTED, (path.name, result.validated and result.validated.issues[:3])
+        assert result.validated is not None and result.validated.issues == []
+    after = build_census(app, 2026, rules_file=rules)
+    assert (after.readiness.missing, after.readiness.failing) == ((), ())
+    assert after.readiness.complete_records == after.readiness.records == 7
+    records, earlier = by_id(after), by_id(before)
+    assert records["1003"]["StartOrigin"] == "4"  # agency or consultancy in social work
+    assert (records["1006"]["Cases30"], records["1006"]["OrgRole"]) == (0, "3")
+    assert {k: records["1007"][k] for k in ("RoleEndDate", "ReasonLeave", "LeaverDestination", "FTE30")} == {
+        "RoleEndDate": date(2026, 9, 4), "ReasonLeave": "1", "LeaverDestination": "1", "FTE30": Decimal(0),
+    }  # fmt: skip
+    for employee_id in ("1001", "1002", "1004", "1005"):  # the workers not in the csv: exactly as before
+        assert records[employee_id] == earlier[employee_id]
+    changed = {"1003": {"StartOrigin"}, "1006": {"Cases30"}, "1007": {"RoleEndDate", "ReasonLeave",
+                                                                      "LeaverDestination"}}  # fmt: skip
+    for employee_id, items in changed.items():  # and the rows in the csv: only the items filled in
+        assert {k: v for k, v in records[employee_id].items() if k not in items} == earlier[employee_id]
+    assert validation_errors(return_xml(after.census, PRODUCED), SCHEMA) == []
+    assert after.figures.leavers == before.figures.leavers  # the leaver was counted already, now with a date
+
+
+def test_the_round_trip_through_the_cli_at_80_columns(smallton: tuple[App, Path], db_url: str, tmp_path: Path) -> None:
+    """What HR runs: the check and the csv, then `ecf import ... --correct`; the output read through a pipe at 80
+    columns (every line but the command to paste fits)."""
+    _, rules = smallton
+
+    def ecf(*args: str) -> str:
+        env = {k: v for k, v in os.environ.items() if k != "ECF_DATABASE_URL"} | {"COLUMNS": "80"}
+        done = subprocess.run([sys.executable, "-m", "ecf.cli.main", "--db", db_url, *args], capture_output=True,
+                              text=True, env=env, cwd=tmp_path, timeout=120)  # fmt: skip
+        assert done.returncode == 0, done.stderr
+        return done.stdout
+
+    shown = ecf("census", "--year", "2026", "--rules", str(rules), "--check", "--to-complete", "fix.csv")
+    lines = shown.splitlines()
+    assert lines[:2] == [
+        "Census 2026 (1 October 2025 - 30 September 2026), due 31/10/2026",
+        "4 of 7 records complete; --to-complete FILE.csv writes what HR must fill in",
+    ]
+    assert "  cases at 30 September: 1 (Child Protection 1)" in lines
+    assert "  ecf import fix_2026-09-30.csv fix_2026-08-31.csv --correct" in lines
+    assert all(len(line) <= 80 for line in lines if not line.startswith("  ecf import")), shown
+    _fill(tmp_path / "fix_2026-09-30.csv", {"1003": {"Start origin": "Agency"}, "1006": {"Caseload": "0"}})
+    _fill(tmp_path / "fix_2026-08-31.csv", {"1007": {"Leaving date": "04/09/2026", "Leaving reason": "Resigned",
+                                                     "Leaver destination": "Not known"}})  # fmt: skip
+    ecf("import", "fix_2026-09-30.csv", "fix_2026-08-31.csv", "--correct")
+    shown = ecf("census", "--year", "2026", "--rules", str(rules), "--check")
+    assert shown.splitlines()[1] == "7 of 7 records complete; ready for --out FILE.xml"
+    assert "No item missing, no check fails." in shown
+
+
+def test_a_return_read_back_gives_the_same_codes(smallton: tuple[App, Path], tmp_path: Path) -> None:
+    """One source for the code sets: the return ecf writes, imported back (the csww profile), is built into the same
+    return again, code for code, for every item a return carries rather than works out (absences, CFKSS)."""
+    app, rules = smallton
+    built = build_census(app, 2026, rules_file=rules)
+    path = tmp_path / "csww_2026.xml"
+    path.write_bytes(return_xml(built.census, PRODUCED))
+    reread = App.open(str(tmp_path / "reread.sqlite3"))
+    try:
+        result = import_file(reread, ImportRequest(path, write_report=False))
+        assert (result.outcome, result.as_of) == (Outcome.IMPORTED, date(2026, 9, 30))
+        again = build_census(reread, 2026, la_code="999")
+    finally:
+        reread.engine.dispose()
+    derived = {"WorkingDaysLost", "Absat30Sept", "ReasonAbsence", "CFKSSstatus"}
+    first = {w.items["SWENo"]: {k: v for k, v in w.items.items() if k not in derived} for w in built.census.workers}
+    second = {w.items["SWENo"]: {k: v for k, v in w.items.items() if k not in derived} for w in again.census.workers}
+    # 1007 left the sheets without a date: the return has no end date for them, so read back they are in post.
+    assert (first.pop("SW0000101007")["FTE30"], second.pop("SW0000101007")["FTE30"]) == (0, 1)
+    assert second == first
+    assert {second[swe]["OrgRole"] for swe in second} == {"3", "4", "5"}  # read as "First line manager" and so on
 
 
 def test_previous_return_gives_the_comparison(smallton: tuple[App, Path], tmp_path: Path) -> None:
@@ -225,7 +334,7 @@ def test_previous_return_gives_the_comparison(smallton: tuple[App, Path], tmp_pa
     assert built.previous.caseload == built.figures.caseload
 
 
-def test_sample_council(sample_app: App) -> None:
+def test_sample_council(sample_app: App, tmp_path: Path) -> None:
     built = build_census(sample_app, 2026, la_code="999")
     found = workforce_indicators(sample_app, date(2026, 9, 30))[0]
     figures = built.figures
@@ -233,16 +342,21 @@ def test_sample_council(sample_app: App) -> None:
         found.headcount, found.fte, found.agency_headcount, found.agency_fte)  # fmt: skip
     assert (figures.turnover, figures.agency_rate, figures.vacancy_rate, figures.caseload, figures.leavers) == (
         found.turnover, found.agency_rate, found.vacancy_rate, found.caseload, found.leavers)  # fmt: skip
-    unnumbered = {f.employee_id for f in built.readiness.missing if f.item == "SWENo"}
-    with pytest.raises(CensusError, match=f"{len(unnumbered)} records have no Social Work England number"):
-        write_return(sample_app, built, Path("/nonexistent/return.xml"), PRODUCED)
-    # The schema's only complaints are the records the check lists as lacking a number; once HR gives them one the
-    # whole return meets it.
-    xml = return_xml(built.census, PRODUCED)
-    assert len(validation_errors(xml, SCHEMA)) == len(unnumbered) > 0
-    for worker_return in built.census.workers:
-        worker_return.items.setdefault("SWENo", "SW0000999999")
-    assert validation_errors(return_xml(built.census, PRODUCED), SCHEMA) == []
+    # The demo council can build a complete return: every record has what the census needs, and it is written
+    # valid against the community schema.
+    ready = built.readiness
+    assert (ready.missing, ready.failing, ready.return_level) == ((), (), ())
+    assert ready.complete_records == ready.records == len(built.census.workers) == 355
+    out = tmp_path / "return.xml"
+    assert write_return(sample_app, built, out, PRODUCED) == 355
+    assert validation_errors(out.read_bytes(), SCHEMA) == []
+    root = etree.parse(str(out)).getroot()
+    workers = root.findall("CSWWWorker")
+    leavers = [w for w in workers if w.find("RoleEndDate") is not None]  # every leaver with a date
+    agency_leavers = sum(w.findtext("AgencyWorker") == "1" for w in leavers)
+    assert (len(workers) - len(leavers), len(leavers) - agency_leavers, agency_leavers) == (
+        figures.headcount + figures.agency_headcount, figures.leavers, 14)  # fmt: skip
+    assert (figures.headcount, figures.agency_headcount, figures.leavers) == (275, 39, 27)
 
 
 @pytest.fixture(scope="module")

@@ -42,7 +42,10 @@ def test_the_census_csv_with_the_csww_profile(app, tmp_path):
     first = workers["SW104233"]
     assert (first.swe_number, first.date_qualified, first.start_date) == ("SW104233", None, date(2021, 9, 1))
     assert (first.fte, first.contract_type, first.role, first.caseload) == (
-        Decimal(1), ContractType.PERMANENT, "Case holder", 17
+        Decimal(1),
+        ContractType.PERMANENT,
+        "Case holder",
+        17,
     )
     assert workers["SW120045"].contract_type is ContractType.AGENCY
     assert workers["SW98812"].fte == Decimal("0.6")
@@ -59,7 +62,9 @@ def test_the_nfi_payroll_extract_scales_hours_and_takes_constants(app, tmp_path)
     assert {w.contract_type for w in workers.values()} == {ContractType.PERMANENT}
     assert workers["00412"].date_qualified is None and workers["00412"].swe_number is None
     assert (workers["00412"].surname, workers["00412"].forename, workers["00412"].team) == (
-        "Okafor", "Adaeze", "Childrens Assessment North"
+        "Okafor",
+        "Adaeze",
+        "Childrens Assessment North",
     )
     assert workers["00901"].leaving_date == date(2026, 8, 31)
     assert workers["00518"].start_date == date(2019, 1, 15)
@@ -77,7 +82,10 @@ def test_resourcelink_takes_the_role_from_job_not_the_post_number(app, tmp_path)
     workers = imported(app, tmp_path, "resourcelink_2026-10-31.csv", "resourcelink")
     kelly = workers["001248"]
     assert (kelly.role, kelly.grade, kelly.fte, kelly.swe_number) == (
-        "Senior Practitioner", "SCP 35", Decimal("0.6"), "SW43191"
+        "Senior Practitioner",
+        "SCP 35",
+        Decimal("0.6"),
+        "SW43191",
     )
     assert (kelly.start_date, kelly.date_qualified) == (date(2007, 4, 12), date(2005, 11, 25))
     assert workers["005586"].contract_type is ContractType.FIXED_TERM
@@ -162,6 +170,24 @@ def test_the_census_xml_imports_at_its_reference_date(app, tmp_path):
     assert (workers["SW77310"].fte, workers["SW77310"].leaving_date) == (Decimal(0), date(2024, 5, 31))
     assert workers["SW98812"].role == "Senior practitioner"
     assert all(w.date_qualified is None and w.surname is None for w in workers.values())
+
+
+def test_the_csww_profile_takes_its_codes_from_the_census_specification():
+    """One source for the census code sets: the year's specification, read by the census input and the return."""
+    from ecf.census.spec import latest_spec
+    from importers.census_xml import worker_items
+    from importers.fields import normalise_header
+
+    spec = latest_spec()
+    columns = builtin_profile("csww").column_specs()
+    for item in ("OrgRole", "ReasonLeave"):
+        assert columns[normalise_header(item)].value_map() == spec.codes[item]
+    assert worker_items() == spec.item_names
+    profile = profile_from_toml('name = "x"\n[columns]\n"Job" = { field = "role", codes = "OrgRole" }\n', "x.toml")
+    assert profile.columns["Job"].value_map()["3"] == "First line manager"
+    assert profile_from_toml(profile.to_toml(), "x.toml") == profile
+    with pytest.raises(ProfileError, match="codes = 'Roles' is not a census code set"):
+        profile_from_toml('name = "x"\n[columns]\n"Job" = { field = "role", codes = "Roles" }\n', "mine.toml")
 
 
 def test_a_census_file_with_a_doctype_is_refused(app, tmp_path):

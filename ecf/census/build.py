@@ -150,11 +150,16 @@ class _Maps:
     """The year's default word maps with the council's own over them, each matched ignoring case and punctuation."""
 
     def __init__(self, spec: CensusSpec, council: CouncilCensus) -> None:
-        self.org_role = lookup({**spec.maps.OrgRole, **council.role_codes})
-        self.reason_leave = lookup({**spec.maps.ReasonLeave, **council.leaving_reasons})
+        self.org_role = lookup({**_labels(spec, "OrgRole"), **spec.maps.OrgRole, **council.role_codes})
+        self.reason_leave = lookup({**_labels(spec, "ReasonLeave"), **spec.maps.ReasonLeave, **council.leaving_reasons})
         self.destination = lookup({**spec.maps.LeaverDestination, **council.leaver_destinations})
         self.absence = spec.maps.ReasonAbsence
         self.cfkss = spec.maps.CFKSSstatus
+
+
+def _labels(spec: CensusSpec, item: str) -> dict[str, str]:
+    """The code set's own labels as words for its codes: a census return read back ("Case holder") maps to its code."""
+    return {label: code for code, label in spec.codes.get(item, {}).items()}
 
 
 def _word(mapping: Mapping[str, str], text: str | None) -> str | None:

@@ -12,9 +12,6 @@ from decimal import Decimal
 from ecf.census.build import CensusReturn, WorkerReturn
 from ecf.census.spec import CensusSpec
 
-# The items whose code set the year's specification gives, checked value by value.
-CODED = ("GenderCurrent", "Ethnicity", "QualLevel", "OrgRole", "StartOrigin", "LeaverDestination", "ReasonLeave",
-         "ReasonAbsence", "CFKSSstatus")  # fmt: skip
 YES_NO = ("AgencyWorker", "StepUpGrad", "FrontlineGrad", "Absat30Sept")
 
 
@@ -116,7 +113,7 @@ def failed_checks(spec: CensusSpec, worker: WorkerReturn) -> Iterator[Finding]:
     cases = items.get("Cases30")
     if isinstance(cases, int) and cases > 0 and items.get("OrgRole") == "6":
         yield fail("cases-without-role", "OrgRole")
-    for name in CODED:
+    for name in spec.codes:  # every item whose code set the year's specification gives, value by value
         value = items.get(name)
         if value is not None and str(value) not in spec.codes.get(name, {}):
             yield fail("code-not-in-set", name)

@@ -11,9 +11,8 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal, InvalidOperation
 
-from lxml import etree
-
 from ecf.census.build import CensusReturn
+from ecf.census.spec import latest_spec
 from ecf.progression.indicators import (
     Indicators,
     ratio,  # the indicators' own rounding, so the figures agree
@@ -86,14 +85,17 @@ class ReturnFileError(ValueError):
 
 def figures_from_xml(xml: bytes, name: str) -> Figures:
     """The published figures of an earlier return (the census XML as submitted)."""
+    from importers.census_xml import collection_year, parse_return, worker_rows  # the census input's own reader
+    from importers.readers import UnreadableFile
+
     try:
-        root = etree.fromstring(xml)
-    except etree.XMLSyntaxError as exc:
-        raise ReturnFileError(f"{name}: not XML ({exc})") from exc
-    year_text = root.findtext("Header/CollectionDetails/Year") or ""
-    if root.tag != "Message" or not year_text.isdigit():
+        root = parse_return(xml, name)
+    except UnreadableFile as exc:
+        raise ReturnFileError(str(exc)) from exc
+    year = collection_year(root)
+    if str(root.tag).rsplit("}", 1)[-1] != "Message" or year is None:
         raise ReturnFileError(f"{name}: not a CSWW return (no Message/Header/CollectionDetails/Year)")
-    rows = [{child.tag: (child.text or "").strip() for child in worker} for worker in root.iter("CSWWWorker")]
+    rows = worker_rows(root)
     la = [r for r in rows if r.get("AgencyWorker") == "0"]
     # A leaver has a role end date, or no FTE at 30 September (one who left the sheets without a date).
     in_post = [r for r in rows if not r.get("RoleEndDate") and _decimal(r.get("FTE30")) > 0]
@@ -107,10 +109,10 @@ def figures_from_xml(xml: bytes, name: str) -> Figures:
     holders = [r for r in in_post if _decimal(r.get("Cases30")) > 0]
     cases = sum((_decimal(r.get("Cases30")) for r in holders), Decimal(0))
     holder_fte = sum((_decimal(r.get("FTE30")) for r in holders), Decimal(0))
-    vacancy_text = root.findtext("LALevelVacancies/NumberOfVacancies")
-    vacancy = _decimal(vacancy_text) if vacancy_text else None
+    vacancy_text = next((e.text for e in root.iter() if str(e.tag).endswith("NumberOfVacancies")), None)
+    vacancy = _decimal(vacancy_text.strip()) if vacancy_text and vacancy_text.strip() else None
     return Figures(
-        int(year_text), name, len(la_in_post), la_fte, len(agency), agency_fte, ratio(agency_fte, agency_fte + la_fte),
+        year, name, len(la_in_post), la_fte, len(agency), agency_fte, ratio(agency_fte, agency_fte + la_fte),
         len(leavers), leavers_fte, ratio(leavers_fte, la_fte), vacancy,
         None if vacancy is None else ratio(vacancy, vacancy + la_fte), ratio(cases, holder_fte, places=1),
     )  # fmt: skip
@@ -144,7 +146,9 @@ def _number(figures: Figures, name: str) -> Decimal | int | None:
 
 
 def reference_date_of(year: int) -> date:
-    return date(year, 9, 30)
+    """The census's reference day in `year` (30 September), as the newest specification has it."""
+    day = latest_spec().reference_date
+    return date(year, day.month, day.day)
 
 
 def _decimal(value: object) -> Decimal:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shlex
 from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
@@ -53,18 +54,36 @@ def census(
         _show_readiness(built, fmt)
     if to_complete is not None:
         try:
-            rows = service.write_to_complete(built, to_complete, force)
+            files = service.write_to_complete(built, to_complete, force)
         except service.CensusError as exc:
             raise fail(str(exc)) from exc
-        console.print(f"Wrote {rows} rows to complete to {to_complete} (fill in, then import it back as a correction)")
+        _show_to_complete(files)
     if out is not None:
         try:
             written = service.write_return(app, built, out, datetime.now(UTC), force)
         except service.CensusError as exc:
             raise fail(f"{exc}. See: ecf census --year {chosen} --check") from exc
-        console.print(f"Wrote the {chosen} return to {out}: {written} worker records, valid against the schema")
+        say(f"Wrote the {chosen} return to {out}: {written} worker records, valid against the schema", more=0)
+        console.print()
     if (not check and to_complete is None) or fmt is Format.TABLE:
         _show_figures(built, fmt)
+
+
+def _show_to_complete(written: list[tuple[Path, date, int]]) -> None:
+    if not written:
+        console.print("Nothing to complete: no csv written.")
+        console.print()
+        return
+    total = sum(rows for _, _, rows in written)
+    files = "one file" if len(written) == 1 else f"{len(written)} files, one per snapshot the rows come from"
+    say(f"Wrote {total} {'row' if total == 1 else 'rows'} to complete ({files}):", more=0)
+    for path, as_of, rows in written:
+        console.print(f"  {path}  {rows} {'row' if rows == 1 else 'rows'} (snapshot {as_of:%d/%m/%Y})",
+                      highlight=False, markup=False, soft_wrap=True)  # fmt: skip
+    say("Fill in the blank columns, then import them back as corrections of their months:", more=0)
+    paths = " ".join(shlex.quote(str(path)) for path, _, _ in written)
+    console.print(f"  ecf import {paths} --correct", highlight=False, markup=False, soft_wrap=True)
+    console.print()
 
 
 def _show_readiness(built: CensusBuild, fmt: Format) -> None:
@@ -79,25 +98,58 @@ def _show_readiness(built: CensusBuild, fmt: Format) -> None:
         ]
         render(rows, ["employee_id", "team", "item", "check", "message"], fmt)
         return
-    console.print(
-        f"Census {spec.year} (1 October {spec.year - 1} - 30 September {spec.year}), due {spec.due:%d/%m/%Y}: "
-        f"{ready.complete_records} of {ready.records} records complete",
-        highlight=False,
-        markup=False,
-    )
+    say(f"Census {spec.year} (1 October {spec.year - 1} - 30 September {spec.year}), due {spec.due:%d/%m/%Y}", more=0)
+    if ready.complete_records == ready.records and not ready.return_level:
+        advice = "ready for --out FILE.xml"
+    else:
+        advice = "--to-complete FILE.csv writes what HR must fill in"
+    say(f"{ready.complete_records} of {ready.records} records complete; {advice}", more=0)
     for line in ready.return_level:
-        console.print(f"! {line}", highlight=False, markup=False)
-    render(missing_rows(ready), ["item", "label", "records", "by_team"], fmt, title="Items missing",
-           table_columns=["label", "records", "by_team"], empty="No item missing.")  # fmt: skip
-    render(failing_rows(ready), ["check", "rule", "records", "by_team"], fmt, title="Checks the return would fail",
-           table_columns=["rule", "records", "by_team"], empty="No check fails.")  # fmt: skip
+        say(f"! {line}", more=2)
+    missing, failing = missing_rows(ready), failing_rows(ready)
+    console.print()
+    if not missing and not failing:
+        say("No item missing, no check fails.")
+        console.print()
+        return
+    for title, empty, found, name in (
+        ("Items missing (records, then the teams with most)", "No item missing.", missing, "label"),
+        ("Checks the return would fail (records, then the teams)", "No check fails.", failing, "rule"),
+    ):
+        if not found:
+            say(empty)
+            continue
+        say(title)
+        for row in found:
+            say(f"{row[name]}: {row['records']} ({row['by_team']})", indent=2)
+        console.print()
+
+
+def say(text: str, indent: int = 0, more: int = 4) -> None:
+    """A paragraph for people, wrapped between words to the table width (every line's end is the text's own)."""
+    import textwrap
+
+    from ecf.cli.output import table_width
+    from ecf.presentation.text import clean
+
+    width = table_width() or 10_000
+    lead = " " * indent
+    for line in textwrap.wrap(clean(text), width, initial_indent=lead, subsequent_indent=lead + " " * more,
+                              break_on_hyphens=False, break_long_words=False):  # fmt: skip
+        console.print(line, markup=False, highlight=False, soft_wrap=True)
 
 
 def _show_figures(built: CensusBuild, fmt: Format) -> None:
     from ecf.census.presentation import figure_rows
 
     rows = figure_rows(built.comparison)
-    previous = built.previous
-    against = f"last year from {previous.source}" if previous else "no earlier year in the snapshots or given"
-    title = f"Published figures {built.figures.year} (at 30/09/{built.figures.year}; {against})"
-    render(rows, ["figure", "this_year", "last_year", "difference"], fmt, title=title)
+    previous, year = built.previous, built.figures.year
+    columns = ["figure", "this_year", "last_year", "difference"]
+    if fmt is not Format.TABLE:
+        render(rows, columns, fmt)
+        return
+    say(f"Published figures {year}, at 30/09/{year}" + (f"; last year from {previous.source}" if previous else ""))
+    render(rows, columns, fmt, table_columns=columns if previous else columns[:2])
+    if previous is None:
+        say(f"No last year to compare: the snapshots do not reach 30/09/{year - 1}, and no earlier return was given "
+            "(--previous FILE.xml).", more=0)  # fmt: skip

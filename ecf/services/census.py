@@ -7,9 +7,10 @@ from __future__ import annotations
 import csv
 import io
 import re
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, fields, replace
 from datetime import date, datetime, timedelta
 from decimal import Decimal
+from enum import Enum
 from importlib import resources
 from pathlib import Path
 
@@ -37,7 +38,7 @@ from ecf.services import audit
 from ecf.services.context import App
 from ecf.services.progression import recorded_by_worker, rulebook
 from ecf.storage.repository import TimelineRow
-from importers.fields import FIELDS_BY_NAME
+from importers.fields import FIELDS_BY_NAME, MAX_EXTRA_ABSENCES
 
 
 class CensusError(ValueError):
@@ -119,11 +120,14 @@ def _stages(
     recorded: dict[str, list[RecordedCompletion]],
     ref: date,
 ) -> dict[str, str]:
-    """Each worker's progression stage at the reference date, or on their last day for a leaver."""
+    """Each worker's progression stage at the reference date, or on their last day for a leaver. A worker without a
+    qualification date (imported from a census return) has none: CFKSS then comes from the role."""
     engine = Engine(book)
     stages = {}
     for spell in spells:
         record = spell.last
+        if not record.has_qualified_date:
+            continue
         day = ref if spell.left_on is None else max(record.start_date, spell.left_on - timedelta(days=1))
         earlier = tuple(sorted(p for p in all_spells.get(record.employee_id, ()) if p.start < record.start_date))
         facts = WorkerFacts(record, earlier, tuple(recorded.get(record.employee_id, ())))
@@ -212,40 +216,103 @@ FILLABLE = {
 }  # fmt: skip
 
 
-def to_complete_csv(built: CensusBuild) -> str:
-    """One row per worker lacking items or failing a check: the employee ID, name and team, a blank column for each
-    item to fill in (headed as the importer recognises it), and what the check found. Filled in, it is imported back
-    as a correction (`ecf import FILE --correct`, or as a month's sheet with the other columns)."""
+# The worker's facts in a "to complete" row, as the importer's fields: a correction replaces the worker's row in its
+# month, so the row carries everything that row holds, not only the items to fill in.
+FACTS = tuple(f.name for f in fields(WorkerRecord) if f.name in FIELDS_BY_NAME)
+ABSENCE_COLUMNS = (  # a sheet's row holds up to this many absences, so a stored row's all fit
+    ("absence_start", "absence_end", "absence_type"),
+    *((f"absence{n}_start", f"absence{n}_end", f"absence{n}_type") for n in range(2, MAX_EXTRA_ABSENCES + 2)),
+)
+
+
+def to_complete_csvs(built: CensusBuild) -> dict[date, str]:
+    """The "to complete" csv of each snapshot the rows come from (newest first): one row per worker lacking items or
+    failing a check, from their newest row in the census (the reference snapshot for those in post, the last one a
+    leaver appears in). The employee ID, name and team, then a column for each item to fill in (headed as the importer
+    recognises it), what the check found, and the rest of the row as stored. Filled in, each file is imported back as
+    a correction of its month (`ecf import FILE_YYYY-MM-DD.csv --correct`, the date in the name): each row replaces
+    the worker's row, and blank census items leave the ones stored as they are."""
     ready = built.readiness
     findings = [*ready.missing, *ready.failing]
-    fields = [FILLABLE[name] for name in built.census.spec.item_names if name in FILLABLE
-              and any(f.item == name for f in findings)]  # fmt: skip
-    wanted: dict[str, set[str]] = {}
+    fill = [FILLABLE[name] for name in built.census.spec.item_names if name in FILLABLE
+            and any(f.item == name for f in findings)]  # fmt: skip
     notes: dict[str, list[str]] = {}
     for finding in findings:
-        wanted.setdefault(finding.employee_id, set())
-        if finding.item in FILLABLE:
-            wanted[finding.employee_id].add(FILLABLE[finding.item])
         notes.setdefault(finding.employee_id, []).append(finding.message)
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
-    labels = [FIELDS_BY_NAME[name].label for name in fields]
-    writer.writerow(["Employee ID", "Surname", "Forename", "Team", *labels, "Census check"])
-    for employee_id in sorted(wanted):
+    seen = {w.employee_id: w.spell.last_seen for w in built.census.workers}  # a returner: the newer spell
+    absences = max((len(built.records[e].absences) for e in notes if e in built.records), default=0)
+    absence_columns = [c for group in ABSENCE_COLUMNS[: max(1, min(absences, len(ABSENCE_COLUMNS)))] for c in group]
+    facts = [name for name in FACTS if name not in ("employee_id", "surname", "forename", "team", *fill)]
+    columns = ["employee_id", "surname", "forename", "team", *fill]
+    header = [FIELDS_BY_NAME[name].label for name in columns] + ["Census check"]
+    header += [FIELDS_BY_NAME[name].label for name in (*facts, *absence_columns)]
+    files: dict[date, list[list[str]]] = {}
+    for employee_id in sorted(notes):
         record = built.records.get(employee_id)
-        writer.writerow([
-            employee_id, _safe(record.surname if record else None), _safe(record.forename if record else None),
-            _safe(record.team if record else None), *["" for _ in fields], "; ".join(dict.fromkeys(notes[employee_id])),
-        ])  # fmt: skip
-    return buffer.getvalue()
+        if record is None or employee_id not in seen:
+            continue
+        values = _cells(record)
+        note = "; ".join(dict.fromkeys(notes[employee_id]))
+        row = [values.get(name, "") for name in columns] + [note] + [values.get(name, "") for name in facts]
+        row += [values.get(name, "") for name in absence_columns]
+        files.setdefault(seen[employee_id], []).append(row)
+    found = {}
+    for as_of in sorted(files, reverse=True):
+        buffer = io.StringIO()
+        writer = csv.writer(buffer, lineterminator="\n")
+        writer.writerow(header)
+        writer.writerows(files[as_of])
+        found[as_of] = buffer.getvalue()
+    return found
 
 
-def write_to_complete(built: CensusBuild, out: Path, force: bool = False) -> int:
-    if out.exists() and not force:
-        raise CensusError(f"{out} exists; pass --force to replace it")
-    text = to_complete_csv(built)
-    _write_private(out, text.encode("utf-8"))
-    return text.count("\n") - 1
+def to_complete_csv(built: CensusBuild) -> str:
+    """Every row to complete in one csv (each file of `to_complete_csvs` after the first without its header)."""
+    texts = list(to_complete_csvs(built).values())
+    return "".join(texts[:1] + [text.split("\n", 1)[1] for text in texts[1:]])
+
+
+def _cells(record: WorkerRecord) -> dict[str, str]:
+    """The record's facts as a csv row holds them: ISO dates, plain numbers, codes as words; text kept as text."""
+    cells: dict[str, str] = {}
+    for name in FACTS:
+        value = getattr(record, name)
+        if value is None:
+            continue
+        if isinstance(value, bool):
+            cells[name] = "yes" if value else "no"
+        elif isinstance(value, date):
+            cells[name] = value.isoformat()
+        elif isinstance(value, Enum):
+            cells[name] = str(value.value)
+        elif isinstance(value, str):
+            cells[name] = _safe(value)
+        else:
+            cells[name] = str(value)
+    for (start, end, kind), absence in zip(ABSENCE_COLUMNS, record.absences, strict=False):
+        cells[start] = absence.period.start.isoformat()
+        cells[end] = absence.period.end.isoformat() if absence.period.end else ""
+        cells[kind] = absence.absence_type.value
+    return cells
+
+
+def to_complete_path(out: Path, as_of: date) -> Path:
+    """FILE.csv -> FILE_2026-09-30.csv: the snapshot date in the name, so the import knows the month it corrects."""
+    return out.with_name(f"{out.stem}_{as_of.isoformat()}{out.suffix or '.csv'}")
+
+
+def write_to_complete(built: CensusBuild, out: Path, force: bool = False) -> list[tuple[Path, date, int]]:
+    """Each snapshot's "to complete" csv beside `out`, its date in the name; (path, snapshot date, rows) of each."""
+    texts = to_complete_csvs(built)
+    paths = {as_of: to_complete_path(out, as_of) for as_of in texts}
+    existing = [path for path in paths.values() if path.exists()]
+    if existing and not force:
+        raise CensusError(f"{existing[0]} exists; pass --force to replace it")
+    written = []
+    for as_of, text in texts.items():
+        _write_private(paths[as_of], text.encode("utf-8"))
+        written.append((paths[as_of], as_of, text.count("\n") - 1))
+    return written
 
 
 def _safe(text: str | None) -> str:

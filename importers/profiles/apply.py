@@ -123,18 +123,13 @@ def _plain(index: int, name: str, order: DateOrder | None) -> Getter:
 
 
 def _from_spec(index: int, header: str, spec: ColumnSpec, profile: MappingProfile) -> list[Source]:
-    values = {normalise_header(raw): target for raw, target in spec.values.items()}
+    values = {normalise_header(raw): target for raw, target in spec.value_map().items()}
     if spec.split:
-        return [
-            Source(name, header, _part(index, part, len(spec.split), spec))
-            for part, name in enumerate(spec.split)
-        ]
+        return [Source(name, header, _part(index, part, len(spec.split), spec)) for part, name in enumerate(spec.split)]
     return [Source(name, header, _converter(index, name, spec, values, profile)) for name in spec.targets]
 
 
-def _converter(
-    index: int, name: str, spec: ColumnSpec, values: dict[str, str], profile: MappingProfile
-) -> Getter:
+def _converter(index: int, name: str, spec: ColumnSpec, values: dict[str, str], profile: MappingProfile) -> Getter:
     kind = FIELDS_BY_NAME[name].kind
     order = spec.dates or profile.dates
 

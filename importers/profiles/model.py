@@ -46,6 +46,16 @@ def _check_value(name: str, raw: str, target: str) -> None:
         raise ValueError(f"value '{raw}' maps to '{target}', not a {name} (valid: {allowed})")
 
 
+def census_labels(item: str) -> dict[str, str]:
+    """A census item's code set, code -> label, from the census specification (the one source of the codes)."""
+    from ecf.census.spec import latest_spec  # the census specification only for a profile that names one
+
+    codes = latest_spec().codes
+    if item not in codes:
+        raise ValueError(f"codes = '{item}' is not a census code set (valid: {', '.join(codes)})")
+    return dict(codes[item])
+
+
 class ColumnSpec(BaseModel):
     """One header's mapping: into one field, several (`fields`), or split into parts (`split`), with its options."""
 
@@ -57,6 +67,7 @@ class ColumnSpec(BaseModel):
     separator: str = " "
     split_at: Literal["first", "last"] = "first"
     values: dict[str, str] = Field(default_factory=dict)
+    codes: str | None = None  # a census item: its code set (the census specification's) maps code -> label
     unit: Unit | None = None
     dates: DateOrder | None = None
     date_format: str | None = None
@@ -84,7 +95,16 @@ class ColumnSpec(BaseModel):
             for raw, target in self.values.items():
                 if name != IGNORE:
                     _check_value(name, raw, target)
+        if self.codes is not None:
+            for name in self.targets:
+                for raw, target in census_labels(self.codes).items():
+                    if name != IGNORE:
+                        _check_value(name, raw, target)
         return self
+
+    def value_map(self) -> dict[str, str]:
+        """The column's value map: the census code set's labels (with `codes`), then the profile's own `values`."""
+        return {**(census_labels(self.codes) if self.codes else {}), **self.values}
 
     @property
     def targets(self) -> tuple[str, ...]:

@@ -261,3 +261,18 @@ def test_an_unreadable_special_category_value_is_never_repeated() -> None:
     assert origin is not None
     with pytest.raises(CellError, match="'Moon base' not recognised"):
         origin("Moon base")
+
+
+def test_an_earlier_return_is_read_by_the_census_inputs_reader() -> None:
+    """`--previous FILE.xml` and `ecf import FILE.xml` share one reader: namespaces read, a DOCTYPE refused unread."""
+    from ecf.census.figures import ReturnFileError, figures_from_xml
+
+    fixture = (Path(__file__).parent.parent / "data" / "census" / "census_2024.xml").read_bytes()
+    plain = figures_from_xml(fixture, "census_2024.xml")
+    assert (plain.year, plain.headcount, plain.vacancy_fte) == (2024, 2, Decimal("4.50"))
+    spaced = fixture.replace(b"<Message>", b'<Message xmlns="http://www.example.invalid/csww">')
+    assert figures_from_xml(spaced, "spaced.xml") == replace(plain, source="spaced.xml")
+    with pytest.raises(ReturnFileError, match="DOCTYPE"):
+        figures_from_xml(b'<?xml version="1.0"?><!DOCTYPE x [<!ENTITY a "b">]><Message/>', "evil.xml")
+    with pytest.raises(ReturnFileError, match="not a CSWW return"):
+        figures_from_xml(b"<Other/>", "other.xml")

@@ -16,7 +16,7 @@ from ecf.services.storing import seen_result, store
 from ecf.storage.errors import waiting_for_lock
 from ecf.storage.repository import ImportInfo, IssueRecord, NewImport
 from importers.asof import as_of_from_name
-from importers.dates import DateOrder
+from importers.date_order import DateOrder
 from importers.mapping import MappingProfile, ProfileError, load_profile, map_columns, profile_from_toml
 from importers.profiles.apply import apply_profile, summarise_absent
 from importers.profiles.builtin import BUILTIN_NAMES, builtin_profile

@@ -27,12 +27,12 @@ from ecf.cli.progression_commands import register as register_progression
 from importers.date_order import DateOrder
 
 if TYPE_CHECKING:
-    from ecf.services import imports as import_service
+    from ecf.services import import_history as import_service
     from ecf.services import workforce
     from ecf.storage import repository
     from importers import mapping
 else:  # storage, pandas and the readers load when a command runs: `ecf --help` is instant
-    import_service, workforce = lazy("ecf.services.imports"), lazy("ecf.services.workforce")
+    import_service, workforce = lazy("ecf.services.import_history"), lazy("ecf.services.workforce")
     repository, mapping = lazy("ecf.storage.repository"), lazy("importers.mapping")
 
 # Failures that are the user's to fix (one line, exit 2), by module and class: a module not yet imported cannot

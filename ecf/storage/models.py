@@ -275,7 +275,7 @@ def partial_indexes() -> None:
     declared on ImportRow because its WHERE is given per backend, and naming PostgreSQL's imports PostgreSQL's
     dialect (a fifth of a second) for every command, SQLite's users' too. The migrations' env adds it, where the
     metadata is compared with a database."""
-    table = ImportRow.__table__
+    table = Base.metadata.tables[ImportRow.__tablename__]
     if not any(index.name == "ux_imports_active_month" for index in table.indexes):
         where = text(ACTIVE_MONTH)
         Index("ux_imports_active_month", table.c.as_of, unique=True, sqlite_where=where, postgresql_where=where)

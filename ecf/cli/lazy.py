@@ -81,8 +81,9 @@ class LazyCommands(MutableMapping[str, Any]):
         self._built[name] = command
 
     def __delitem__(self, name: str) -> None:
-        self._infos.pop(name, None)
-        del self._built[name]
+        if self._infos.pop(name, None) is None and name not in self._built:
+            raise KeyError(name)
+        self._built.pop(name, None)
 
     @contextmanager
     def summaries(self) -> Iterator[None]:
@@ -158,7 +159,7 @@ class _Plain:
     def coerce(self, value: Any, param: Any, ctx: Any) -> Any:
         if value is None:
             return () if param.multiple or param.nargs == -1 else None
-        if not (param.multiple or param.nargs != 1):
+        if not param.multiple and param.nargs == 1:
             if self._parser is not None:
                 try:
                     return self._parser(value)

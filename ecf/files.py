@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import atexit
 import os
-import secrets
 import signal
 import stat
 import threading
@@ -63,7 +62,7 @@ def new_temporary(target: Path) -> Path:
     folder = target.parent if str(target.parent) else Path(".")
     flags = os.O_CREAT | os.O_EXCL | os.O_WRONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_CLOEXEC", 0)
     for _ in range(20):
-        temporary = folder / f".{target.name[:80]}.{secrets.token_hex(6)}{TEMP_SUFFIX}"
+        temporary = folder / f".{target.name[:80]}.{os.urandom(6).hex()}{TEMP_SUFFIX}"
         try:
             handle = os.open(temporary, flags, 0o600)
         except FileExistsError:

@@ -7,19 +7,13 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from enum import StrEnum
 from typing import Any
 
+from importers.date_order import DateOrder
 from importers.parsing import DMY_PATTERN
 from importers.readers import UnreadableFile
 
 EXAMPLES = 2
-
-
-class DateOrder(StrEnum):
-    AUTO = "auto"
-    DMY = "dmy"
-    MDY = "mdy"
 
 
 class MixedDateOrder(UnreadableFile):

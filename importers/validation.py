@@ -29,7 +29,8 @@ from pydantic_core import PydanticCustomError
 
 from ecf.domain.period import Period
 from ecf.domain.worker import Absence, AbsenceType, AsyeStatus, ContractType, WorkerRecord
-from importers.dates import DateOrder, choose_order
+from importers.date_order import DateOrder
+from importers.dates import choose_order
 from importers.fields import CENSUS_FIELDS, FIELDS_BY_NAME, MAX_EXTRA_ABSENCES, SENSITIVE_FIELDS, Kind
 from importers.issues import Issue
 from importers.mapping import ColumnMap, MappingProfile

@@ -9,12 +9,9 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich import box
-from rich.table import Table
 
 from ecf.cli.common import fail, open_app, parse_day
 from ecf.cli.output import Format, console, errors, pounds, render
-from payscales.assumptions import shown
 
 pay_app = typer.Typer(help="The council's pay settings (scales, grades, rates, agency rates and caps, LGPS), stored.")
 FormatOption = Annotated[Format, typer.Option("--format", "-f", help="Output format: table, csv or json.")]
@@ -40,6 +37,7 @@ def scenario_import(
     """Store each new or changed scenario column of the workbook's Assumptions sheet, and show what differs from the
     scenario it was based on. Nothing is stored if any cell is wrong."""
     from ecf.services import scenarios
+    from payscales.assumptions import shown
 
     try:
         results = scenarios.import_scenarios(open_app(), book, datetime.now(UTC), name)
@@ -180,6 +178,9 @@ def scenario_compare(
 ) -> None:
     """Scenarios side by side: every input (the ones that differ marked), then the total cost by financial year and
     each scenario's difference from the first."""
+    from rich import box
+    from rich.table import Table
+
     from ecf.services import comparison
     from ecf.services.projection import UnknownName
 
@@ -233,6 +234,9 @@ def scenario_compare(
 
 def sensitivity(scenario: str, years: int, day: date, fmt: Format, calibrate: str = "national") -> None:
     """`ecf project --sensitivity`: each main assumption moved by its stated step, ranked by effect on the total."""
+    from rich import box
+    from rich.table import Table
+
     from ecf.services import comparison
     from ecf.services.projection import UnknownName
     from payscales.loader import PayDataError

@@ -14,11 +14,11 @@ import typer
 from ecf.cli.common import open_app, parse_day
 from ecf.cli.lazy import lazy
 from ecf.cli.output import console, errors, human, markup, show_table
-from ecf.domain.changes import Change, ChangeKind
 from ecf.presentation.formats import value_words
-from importers.dates import DateOrder
+from importers.date_order import DateOrder
 
 if TYPE_CHECKING:
+    from ecf.domain.changes import Change
     from ecf.services import imports
     from ecf.services.context import App
     from ecf.services.imports import ImportResult
@@ -361,6 +361,8 @@ def show_summary(results: list[ImportResult]) -> None:
         console.print(f"All {len(results)} files were imported before (imports #{ids[0]} to #{ids[-1]}): nothing to "
                       "do. ecf imports lists them.", highlight=False, markup=False)  # fmt: skip
         return
+    from ecf.domain.changes import ChangeKind
+
     rows = []
     warnings: Counter[str] = Counter()
     for result in results:
@@ -395,6 +397,8 @@ def show_summary(results: list[ImportResult]) -> None:
 
 def change_counts(changes: list[Change]) -> str:
     """`5 joiners, 3 leavers, 2 other changes (grade 1, team 1)`."""
+    from ecf.domain.changes import ChangeKind
+
     counts = Counter(change.kind for change in changes)
     moves = [f"{counts[k]} {'joiner' if k is ChangeKind.JOINER else 'leaver'}{'s' if counts[k] != 1 else ''}"
              for k in (ChangeKind.JOINER, ChangeKind.LEAVER) if counts[k]]  # fmt: skip

@@ -34,7 +34,7 @@ def imports(ctx: typer.Context, fmt: FormatOption = Format.TABLE) -> None:
     """Every import and correction: kind, file, snapshot date, row counts, status (active, superseded, withdrawn)."""
     if ctx.invoked_subcommand is not None:
         return
-    from ecf.services.imports import list_imports
+    from ecf.services.import_history import list_imports
 
     listed = list_imports(open_app())
     by_id = {info.id: info for info in listed}

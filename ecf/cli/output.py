@@ -6,8 +6,6 @@ csv and json are for machines: ISO dates, numbers as numbers, every column. tabl
 
 from __future__ import annotations
 
-import csv
-import json
 import sys
 from collections.abc import Collection, Mapping, Sequence
 from datetime import date
@@ -159,10 +157,14 @@ def render(
     """A listing in the chosen format. `money` columns hold Decimal pounds and `ratio` columns Decimal ratios: the
     table shows £1,234 and 12.3%, csv and json the numbers."""
     if fmt is Format.JSON:
+        import json
+
         json.dump([{c: machine(row.get(c)) for c in columns} for row in rows], sys.stdout, indent=2, ensure_ascii=False)
         sys.stdout.write("\n")
         return
     if fmt is Format.CSV:
+        import csv
+
         to_screen = sys.stdout.isatty()  # a terminal would obey escape sequences in the data; a file keeps them
         writer = csv.writer(sys.stdout, lineterminator="\n")
         writer.writerow(columns)

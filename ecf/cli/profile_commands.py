@@ -10,12 +10,9 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.table import Table
 
 from ecf.cli.common import fail, open_app
 from ecf.cli.output import Format, console, render
-from importers.mapping import load_profile
-from importers.report import issue_rows
 
 FormatOption = Annotated[Format, typer.Option("--format", "-f", help="Output format: table, csv or json.")]
 
@@ -34,6 +31,7 @@ def profile_save(
 ) -> None:
     """Check a profile file and save it in the database, to use later as --profile NAME."""
     from ecf.services.profiles import save_profile
+    from importers.mapping import load_profile
 
     profile = load_profile(file)
     saved_as = save_profile(open_app(), profile, name)
@@ -102,7 +100,10 @@ def profile_suggest(
 
 def run_check(paths: list[Path], as_of: date | None, profile: str | None) -> int:
     """`ecf import --check`: the mapping and every finding for each file, with nothing stored."""
+    from rich.table import Table
+
     from ecf.services.profiles import check_file
+    from importers.report import issue_rows
 
     app, worst = open_app(), 0
     for path in paths:

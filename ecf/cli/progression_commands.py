@@ -15,9 +15,10 @@ from ecf.cli.output import Format, clean, console, human, markup, render, show_t
 from ecf.presentation.formats import option_key, value_words
 from ecf.presentation.text import clean_block
 from ecf.progression.calendar import financial_year, uk
-from ecf.progression.facts import STAGE_LABELS, GrantClaim, MilestoneStatus, Outcome, Stage
+from ecf.progression.vocabulary import STAGE_LABELS, MilestoneStatus, Outcome, Stage
 
 if TYPE_CHECKING:
+    from ecf.progression.facts import GrantClaim
     from ecf.services import context
     from ecf.services import progression as service
     from ecf.services.progression import Progress

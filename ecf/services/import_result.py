@@ -14,7 +14,7 @@ from ecf.domain.changes import Change
 from ecf.domain.matching import Shrinkage
 from ecf.progression.calendar import uk
 from ecf.storage.repository import ImportInfo
-from importers.dates import DateOrder
+from importers.date_order import DateOrder
 from importers.validation import ValidatedFile
 
 Progress = Callable[[str, int, int], None]

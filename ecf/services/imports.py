@@ -4,19 +4,18 @@ from __future__ import annotations
 
 import hashlib
 from datetime import UTC, date, datetime
-from itertools import pairwise
 from pathlib import Path
 
 from sqlalchemy.exc import IntegrityError
 
-from ecf.domain.changes import Change, diff_snapshots
 from ecf.services.context import App, collector_paused
+from ecf.services.import_history import changes_since, import_findings, list_imports
 from ecf.services.import_result import AsOfRequired, ImportRequest, ImportResult, Outcome, Progress
 from ecf.services.storing import seen_result, store
 from ecf.storage.errors import waiting_for_lock
-from ecf.storage.repository import ImportInfo, IssueRecord, NewImport
+from ecf.storage.repository import NewImport
 from importers.asof import as_of_from_name
-from importers.dates import DateOrder
+from importers.date_order import DateOrder
 from importers.mapping import MappingProfile, ProfileError, load_profile, map_columns, profile_from_toml
 from importers.profiles.apply import apply_profile, summarise_absent
 from importers.profiles.builtin import BUILTIN_NAMES, builtin_profile
@@ -25,7 +24,10 @@ from importers.report import ReportNotSaved, write_report
 from importers.validation import ValidatedFile, validate_table
 
 ROWS_TO_FIX = "Rows to fix"  # the error report's sheet of rejected rows (importers.report)
-__all__ = ["AsOfRequired", "ImportRequest", "ImportResult", "Outcome", "Progress", "import_file"]
+__all__ = [
+    "AsOfRequired", "ImportRequest", "ImportResult", "Outcome", "Progress", "changes_since", "import_file",
+    "import_findings", "list_imports",
+]  # fmt: skip
 
 
 def sha256_of(path: Path) -> str:
@@ -188,38 +190,3 @@ def read_and_validate(
     if profile is not None:
         summarise_absent(validated, profile)
     return validated
-
-
-def changes_since(app: App, since: date | None = None) -> list[Change]:
-    """The changes each snapshot dated on or after `since` showed against the snapshot before it.
-    Without `since`: the latest snapshot's changes."""
-    with app.unit_of_work() as uow:
-        dates = uow.imports.active_dates()
-        if since is None:
-            if not dates:
-                return []
-            since = dates[-1]
-        changes: list[Change] = []
-        for earlier, later in pairwise(dates):
-            if later >= since:
-                changes.extend(diff_snapshots(uow.snapshots.snapshot(earlier), uow.snapshots.snapshot(later), later))
-    return changes
-
-
-def import_findings(app: App, import_id: int | None = None) -> tuple[ImportInfo, list[IssueRecord]] | None:
-    """The findings stored with one import (default: the newest), as the report listed them."""
-    with app.unit_of_work() as uow:
-        imports = uow.imports.all()
-        chosen = (
-            next((i for i in imports if i.id == import_id), None)
-            if import_id
-            else max(imports, key=lambda i: i.id, default=None)
-        )
-        if chosen is None:
-            return None
-        return chosen, uow.imports.issues(chosen.id)
-
-
-def list_imports(app: App) -> list[ImportInfo]:
-    with app.unit_of_work() as uow:
-        return uow.imports.all()

@@ -7,8 +7,10 @@ is worked out once per process and handed to every caller that asks for the same
 
 What "unchanged" means is decided by the database on every call, not by who changed it: a short fingerprint of the
 tables the read and the rules come from (the imports and their status, the recorded milestones, the council's rules
-and the latest-row pointers). Any import, correction, undo, restore, recorded milestone or rules change -- by this
-process or another user's -- moves it, and the next caller works the answer out afresh. A rules file given on the
+and the latest-row pointers) and of the audit trail every change writes to. Any import, correction, undo, restore,
+recorded milestone, rules change, retention run or restored backup -- by this process or another user's -- moves it,
+and the next caller works the answer out afresh. A finance login cannot read the audit trail; its fingerprint moves
+with everything but retention and restores run by others while its process is open. A rules file given on the
 command line is known by its path, size and modification time.
 """
 
@@ -20,6 +22,8 @@ from collections.abc import Callable, Hashable
 from pathlib import Path
 from typing import Any, TypeVar
 
+from sqlalchemy.exc import DBAPIError
+
 from ecf.services.context import App
 from ecf.storage import versions
 
@@ -30,8 +34,16 @@ _guard = threading.Lock()
 
 
 def data_version(app: App) -> tuple[Any, ...]:
+    if app.__dict__.get("_audit_unreadable") is None:
+        try:
+            with app.unit_of_work() as uow:
+                return versions.data_version(uow.connection())
+        except DBAPIError as exc:
+            if getattr(exc.orig, "sqlstate", None) != "42501":  # anything but "no right to read the audit trail"
+                raise
+            app.__dict__["_audit_unreadable"] = True  # a finance login: the rest of the fingerprint still moves
     with app.unit_of_work() as uow:
-        return versions.data_version(uow.connection())
+        return versions.data_version(uow.connection(), with_audit=False)
 
 
 def file_key(path: Path | None) -> Hashable:

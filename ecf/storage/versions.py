@@ -1,5 +1,6 @@
 """How a process knows the stored data changed: one short fingerprint of the tables a workforce read, an assessment
-and the rules in force come from. Every finance login may read them too (see ecf.services.admin.FINANCE_VIEWS)."""
+and the rules in force come from, and of the audit trail. Every finance login may read the tables (see
+ecf.services.admin.FINANCE_VIEWS); the audit trail is read where the login may."""
 
 from __future__ import annotations
 
@@ -7,12 +8,14 @@ from typing import Any
 
 from sqlalchemy import Connection, case, func, select
 
-from ecf.storage.models import CouncilRulesRow, ImportRow, MilestoneEventRow, WorkerLatestRow
+from ecf.storage.models import AuditEventRow, CouncilRulesRow, ImportRow, MilestoneEventRow, WorkerLatestRow
 
 
-def data_version(connection: Connection) -> tuple[Any, ...]:
+def data_version(connection: Connection, with_audit: bool = True) -> tuple[Any, ...]:
     """Moves with any import, correction, undo, restore (the imports' count, newest ID and which are active),
-    recorded milestone, rules change, or latest-row pointer added or dropped."""
+    recorded milestone, rules change, or latest-row pointer added or dropped; and, `with_audit`, with any change a
+    person makes at all (each writes an audit event: retention's anonymising and a backup restored too). A finance
+    login may not read the audit trail, so it goes without that part."""
     i, e = ImportRow, MilestoneEventRow
     active = case((i.status == "active", i.id), else_=0)
     query = select(
@@ -25,4 +28,6 @@ def data_version(connection: Connection) -> tuple[Any, ...]:
         select(func.max(CouncilRulesRow.id)).scalar_subquery(),
         select(func.count()).select_from(WorkerLatestRow).scalar_subquery(),
     )
+    if with_audit:
+        query = query.add_columns(select(func.max(AuditEventRow.id)).scalar_subquery())
     return tuple(connection.execute(query).one())

@@ -60,6 +60,8 @@ class CensusScreen(Screen[None]):
         failing = self.query_one("#census-failing", DataTable)
         for row in failing_rows(ready):
             failing.add_row(str(row["rule"]), str(row["records"]), str(row["by_team"]))
+        # A ready return has nothing missing and nothing failing: the line above says so, not two empty headings.
+        missing.display, failing.display = missing.row_count > 0, failing.row_count > 0
         figures = self.query_one("#census-figures", DataTable)
         for line in figure_rows(built.comparison):
             figures.add_row(line["figure"], line["this_year"], line["last_year"], line["difference"])

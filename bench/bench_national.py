@@ -66,6 +66,8 @@ def floor(path: Path, repeat: int) -> float:
 
 
 async def tui_filled(url: str) -> dict[str, float]:
+    from bench_tui import ready_and_filled
+
     from ecf.panes.table import VirtualTable
     from ecf.services.context import App
     from tui import EcfTui
@@ -74,13 +76,8 @@ async def tui_filled(url: str) -> dict[str, float]:
     started = time.perf_counter()
     ui = EcfTui(app, today=AS_OF)
     async with ui.run_test(size=(160, 45)) as pilot:
+        ready, filled = await ready_and_filled(ui, pilot, started)
         table = ui.query_one("#workers", VirtualTable)
-        while table.row_count == 0:
-            await pilot.pause(0.01)
-        ready = time.perf_counter() - started
-        while pending := [w for w in ui.workers if w.group != "_loader" and not w.is_finished]:
-            await asyncio.gather(*(w.wait() for w in pending), return_exceptions=True)
-        filled = time.perf_counter() - started
         milestones = ui.query_one("#milestone-list", VirtualTable).row_count
     return {"ready": ready, "filled": filled, "workers": table.row_count, "milestones": milestones}
 
@@ -110,6 +107,7 @@ def kernels(url: str) -> dict[str, float]:
 
 def child(kind: str, url: str) -> None:
     sys.path.insert(0, str(ROOT))
+    sys.path.insert(0, str(ROOT / "bench"))
     result = asyncio.run(tui_filled(url)) if kind == "tui" else kernels(url)
     print(json.dumps(result))
 

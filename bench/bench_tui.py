@@ -56,6 +56,20 @@ async def one_change(ui: object, pane: object, clock: FrameClock, change: object
     return shown - started
 
 
+async def ready_and_filled(ui: object, pilot: object, started: float) -> tuple[float, float]:
+    """Seconds from `started` to the Workers table holding its rows, and to every tab filled in behind it."""
+    from ecf.panes.table import VirtualTable
+
+    table = ui.query_one("#workers", VirtualTable)  # type: ignore[attr-defined]
+    while table.row_count == 0:
+        await pilot.pause(0.01)  # type: ignore[attr-defined]
+    ready = time.perf_counter() - started
+    # the dashboard, milestones and cohorts finish filling in (the file tree's loader runs as long as the tree)
+    while pending := [w for w in ui.workers if w.group != "_loader" and not w.is_finished]:  # type: ignore[attr-defined]
+        await asyncio.gather(*(w.wait() for w in pending), return_exceptions=True)
+    return ready, time.perf_counter() - started
+
+
 async def measure(app: object) -> tuple[float, float, list[tuple[str, float, int]]]:
     from textual import events
     from textual.widgets import Input, Select
@@ -68,13 +82,7 @@ async def measure(app: object) -> tuple[float, float, list[tuple[str, float, int
     ui = EcfTui(app)  # type: ignore[arg-type]
     async with ui.run_test(size=(160, 45)) as pilot:
         table = ui.query_one("#workers", VirtualTable)
-        while table.row_count == 0:
-            await pilot.pause(0.01)
-        ready = time.perf_counter() - started
-        # the dashboard, milestones and cohorts finish filling in (the file tree's loader runs as long as the tree)
-        while pending := [w for w in ui.workers if w.group != "_loader" and not w.is_finished]:
-            await asyncio.gather(*(w.wait() for w in pending), return_exceptions=True)
-        filled = time.perf_counter() - started
+        ready, filled = await ready_and_filled(ui, pilot, started)
         await pilot.press("slash")
         await pilot.pause()
         pane = ui.query_one(WorkforcePane)

@@ -4,7 +4,6 @@ come back, a leaving date later withdrawn, agency workers, booked starters."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
 
@@ -14,20 +13,9 @@ from hypothesis import strategies as st
 from ecf.domain.worker import ContractType
 from ecf.progression.calendar import add_months
 from ecf.progression.indicators import indicators, trend
+from ecf.storage.repository import TimelineRow as Row  # the rows the trend is given
 
 MONTHS = [add_months(date(2025, 1, 31), n) for n in range(8)]
-
-
-@dataclass(frozen=True)
-class Row:
-    as_of: date
-    employee_id: str
-    start_date: date
-    leaving_date: date | None
-    fte: Decimal
-    contract_type: ContractType
-    team: str | None
-    caseload: int | None
 
 
 @st.composite

@@ -4,10 +4,13 @@ from __future__ import annotations
 
 import gc
 import getpass
-from collections.abc import Iterator
+import threading
+from collections import OrderedDict
+from collections.abc import Hashable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cached_property
+from typing import Any
 
 from sqlalchemy import Engine
 from sqlalchemy.exc import DBAPIError, OperationalError, SQLAlchemyError
@@ -21,6 +24,12 @@ class App:
     """What every interface holds: where the data is. Services take it and open their own unit of work."""
 
     target: DatabaseTarget
+    # What this process has worked out from the data and may hand out again while it is unchanged (ecf.services.memo).
+    memory: OrderedDict[Hashable, tuple[tuple[Any, ...], Any]] = field(
+        default_factory=OrderedDict, repr=False, compare=False
+    )
+    memory_lock: threading.RLock = field(default_factory=threading.RLock, repr=False, compare=False)
+    audit_readable: bool = field(default=True, repr=False, compare=False)  # False for a finance login
 
     @classmethod
     def open(cls, db_option: str | None = None) -> App:

@@ -16,8 +16,6 @@ command line is known by its path, size and modification time.
 
 from __future__ import annotations
 
-import threading
-from collections import OrderedDict
 from collections.abc import Callable, Hashable
 from pathlib import Path
 from typing import Any, TypeVar
@@ -30,18 +28,16 @@ from ecf.storage import versions
 T = TypeVar("T")
 KEPT = 4  # answers kept per process: the TUI's few as-of dates and rule files; each holds a whole workforce
 
-_guard = threading.Lock()
-
 
 def data_version(app: App) -> tuple[Any, ...]:
-    if app.__dict__.get("_audit_unreadable") is None:
+    if app.audit_readable:
         try:
             with app.unit_of_work() as uow:
                 return versions.data_version(uow.connection())
         except DBAPIError as exc:
             if getattr(exc.orig, "sqlstate", None) != "42501":  # anything but "no right to read the audit trail"
                 raise
-            app.__dict__["_audit_unreadable"] = True  # a finance login: the rest of the fingerprint still moves
+            app.audit_readable = False  # a finance login: the rest of the fingerprint still moves
     with app.unit_of_work() as uow:
         return versions.data_version(uow.connection(), with_audit=False)
 
@@ -59,9 +55,9 @@ def file_key(path: Path | None) -> Hashable:
 
 def remembered(app: App, key: Hashable, work: Callable[[], T]) -> T:
     """`work()`'s answer for `key` under the data as it is now, worked out once while the data stays the same."""
-    with _lock_for(app):
+    with app.memory_lock:  # a second thread asking for the same read waits for the first instead of repeating it
         version = data_version(app)
-        store: OrderedDict[Hashable, tuple[tuple[Any, ...], Any]] = app.__dict__.setdefault("_memo", OrderedDict())
+        store = app.memory
         found = store.get(key)
         if found is not None and found[0] == version:
             store.move_to_end(key)
@@ -76,10 +72,4 @@ def remembered(app: App, key: Hashable, work: Callable[[], T]) -> T:
 
 def forget(app: App) -> None:
     """Drop what this process remembers of `app` (a test, or a caller that wants the memory back)."""
-    app.__dict__.pop("_memo", None)
-
-
-def _lock_for(app: App) -> threading.RLock:
-    """One lock per app: a second thread asking for the same read waits for the first instead of repeating it."""
-    with _guard:
-        return app.__dict__.setdefault("_memo_lock", threading.RLock())  # type: ignore[no-any-return]
+    app.memory.clear()

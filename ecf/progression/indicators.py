@@ -14,7 +14,7 @@ Local-authority social workers are those on permanent or fixed-term contracts; a
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
@@ -94,9 +94,7 @@ def indicators(
         return []
     snapshot = dates[-1]
     leavers = [leaver for leaver in _leavers(by_date, dates) if add_months(snapshot, -12) < leaver.left_on <= snapshot]
-    # A booked starter (start date after the snapshot) is not in post yet: the census counts them next year.
-    in_post = [row for row in by_date[snapshot]
-               if row.start_date <= snapshot and (row.leaving_date is None or row.leaving_date > snapshot)]  # fmt: skip
+    in_post = _in_post(by_date[snapshot], snapshot)
     establishment = dict(establishment or {})
     total = sum(establishment.values(), Decimal(0)) if establishment else None
     results = [_measure(ALL, snapshot, in_post, leavers, total)]
@@ -123,11 +121,9 @@ def trend(facts: Iterable[SnapshotFact], establishment: Mapping[str, Decimal] | 
     dates = sorted(by_date)
     total = sum(establishment.values(), Decimal(0)) if establishment else None
     found = []
-    for day, leavers in zip(dates, _leavers_on_each(by_date, dates), strict=True):
+    for day, leavers in zip(dates, _leavers_on(by_date, dates, set(dates)), strict=True):
         recent = [leaver for leaver in leavers if add_months(day, -12) < leaver.left_on <= day]
-        in_post = [row for row in by_date[day]
-                   if row.start_date <= day and (row.leaving_date is None or row.leaving_date > day)]  # fmt: skip
-        found.append(_measure(ALL, day, in_post, recent, total))
+        found.append(_measure(ALL, day, _in_post(by_date[day], day), recent, total))
     return found
 
 
@@ -147,30 +143,23 @@ def _by_snapshot(facts: Iterable[SnapshotFact]) -> dict[date, list[SnapshotFact]
     return found
 
 
+def _in_post(rows: Iterable[SnapshotFact], snapshot: date) -> list[SnapshotFact]:
+    # A booked starter (start date after the snapshot) is not in post yet: the census counts them next year.
+    return [row for row in rows
+            if row.start_date <= snapshot and (row.leaving_date is None or row.leaving_date > snapshot)]  # fmt: skip
+
+
 def _leavers(by_date: Mapping[date, Sequence[SnapshotFact]], dates: Sequence[date]) -> list[Leaver]:
     """Local-authority leavers up to the last of `dates`: each spell with a leaving date once, plus workers who
     dropped out of the sheets without one (dated at the first snapshot they were missing from)."""
-    dated: dict[tuple[str, date], SnapshotFact] = {}
-    last_seen: dict[str, tuple[date, SnapshotFact]] = {}
-    for day in dates:
-        for row in by_date[day]:
-            if row.contract_type not in LA_CONTRACTS:
-                continue
-            if row.leaving_date is not None and row.leaving_date <= dates[-1]:
-                dated[(row.employee_id, row.start_date)] = row
-            last_seen[row.employee_id] = (day, row)
-    found = [Leaver(r.leaving_date, r.start_date, r.fte, r.team, True) for r in dated.values() if r.leaving_date]
-    for employee_id, (seen, row) in last_seen.items():
-        if seen == dates[-1] or row.leaving_date is not None:
-            continue
-        missing_from = next(d for d in dates if d > seen)
-        if (employee_id, row.start_date) not in dated:
-            found.append(Leaver(missing_from, row.start_date, row.fte, row.team, False))
-    return found
+    return next(_leavers_on(by_date, dates, {dates[-1]}))
 
 
-def _leavers_on_each(by_date: Mapping[date, Sequence[SnapshotFact]], dates: Sequence[date]) -> Iterator[list[Leaver]]:
-    """`_leavers(by_date, dates[: k + 1])` for each k in turn, carried forward from one month to the next."""
+def _leavers_on(
+    by_date: Mapping[date, Sequence[SnapshotFact]], dates: Sequence[date], wanted: Collection[date]
+) -> Iterator[list[Leaver]]:
+    """The leavers as the snapshots up to each `wanted` date show them (see `_leavers`), in date order: one pass over
+    the months, each one's rows read once, the leavers worked out only on the dates wanted."""
     with_date: dict[tuple[str, date], list[SnapshotFact]] = {}  # each spell's rows that carry a leaving date
     last_seen: dict[str, tuple[date, SnapshotFact]] = {}
     after = dict(pairwise(dates))  # the snapshot after each
@@ -181,6 +170,8 @@ def _leavers_on_each(by_date: Mapping[date, Sequence[SnapshotFact]], dates: Sequ
             if row.leaving_date is not None:
                 with_date.setdefault((row.employee_id, row.start_date), []).append(row)
             last_seen[row.employee_id] = (day, row)
+        if day not in wanted:
+            continue
         dated: dict[tuple[str, date], SnapshotFact] = {}
         for key, rows in with_date.items():  # the latest row whose leaving date has come by this snapshot
             chosen = next((row for row in reversed(rows) if row.leaving_date <= day), None)  # type: ignore[operator]

@@ -18,11 +18,10 @@ from conftest import SAMPLE
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from ecf.cli.output import csv_column
 from ecf.domain.period import Period
 from ecf.domain.worker import Absence, AbsenceType, AsyeStatus, ContractType, WorkerRecord
 from ecf.domain.workforce import EmploymentStatus, employment_status
-from ecf.presentation.formats import csv_cell
+from ecf.presentation.formats import csv_cell, csv_column
 from ecf.progression.engine import Engine
 from ecf.progression.facts import WorkerFacts
 from ecf.services import memo

@@ -17,7 +17,7 @@ from rich.console import Console
 from rich.text import Text
 
 from ecf.presentation import table as layout
-from ecf.presentation.formats import csv_cell, header, human, machine, percent, pounds, value_words
+from ecf.presentation.formats import csv_column, header, human, machine, percent, pounds, value_words
 from ecf.presentation.text import clean, markup
 
 __all__ = ["Format", "clean", "console", "errors", "human", "machine", "markup", "percent", "pounds", "render"]
@@ -110,32 +110,6 @@ def show_table(
     for extra in (caption, note):
         if extra:
             console.print(extra, markup=False, highlight=False, style="dim")
-
-
-def csv_column(values: Sequence[Any], to_screen: bool = False) -> list[Any]:
-    """One column's csv cells. A column repeats its texts and dates (statuses, teams, explanations) thousands of times
-    in a national listing, so each distinct one is converted once. Numbers are converted every time: 0.0 and -0.0,
-    or Decimal 1 and 1.0, are equal as keys but not as text."""
-    done: dict[Any, Any] = {}
-    cells = []
-    for value in values:
-        if type(value) in _REPEATED or isinstance(value, StrEnum):  # a StrEnum writes as its text
-            cell = done.get(value, _MISSING)
-            if cell is _MISSING:
-                cell = done[value] = _csv_text(value, to_screen)
-        else:
-            cell = _csv_text(value, to_screen)
-        cells.append(cell)
-    return cells
-
-
-_REPEATED = frozenset((str, date, type(None)))  # a date and an equal datetime never share a column
-_MISSING = object()
-
-
-def _csv_text(value: Any, to_screen: bool) -> Any:
-    cell = csv_cell(value)
-    return clean(cell) if to_screen and isinstance(cell, str) else cell
 
 
 def render(

@@ -3,7 +3,7 @@ numbers as numbers, snake_case keys). The CLI's tables and the terminal UI use t
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from datetime import date, datetime
 from decimal import Decimal
 from enum import StrEnum
@@ -162,6 +162,32 @@ def csv_cell(value: Any) -> Any:
     if isinstance(value, str):
         return formula_safe(value)
     return "" if value is None else value
+
+
+def csv_column(values: Sequence[Any], to_screen: bool = False) -> list[Any]:
+    """One column's csv cells. A column repeats its texts and dates (statuses, teams, explanations) thousands of times
+    in a national listing, so each distinct one is converted once. Numbers are converted every time: 0.0 and -0.0,
+    or Decimal 1 and 1.0, are equal as keys but not as text."""
+    done: dict[Any, Any] = {}
+    cells = []
+    for value in values:
+        if type(value) in _REPEATED or isinstance(value, StrEnum):  # a StrEnum writes as its text
+            cell = done.get(value, _MISSING)
+            if cell is _MISSING:
+                cell = done[value] = _csv_text(value, to_screen)
+        else:
+            cell = _csv_text(value, to_screen)
+        cells.append(cell)
+    return cells
+
+
+_REPEATED = frozenset((str, date, type(None)))  # a date and an equal datetime never share a column
+_MISSING = object()
+
+
+def _csv_text(value: Any, to_screen: bool) -> Any:
+    cell = csv_cell(value)
+    return clean(cell) if to_screen and isinstance(cell, str) else cell
 
 
 def formula_safe(text: str) -> str:

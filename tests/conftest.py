@@ -74,8 +74,8 @@ def write_csv(path: Path, rows: Sequence[dict[str, Any]], headers: Sequence[str]
     return path
 
 
-@pytest.fixture
-def db_url(tmp_path: Path) -> str:
+def empty_database_url(folder: Path) -> str:
+    """A database with nothing in it: PostgreSQL's public schema made anew, or a new SQLite file in `folder`."""
     if PG_URL:
         engine = create_engine(resolve(PG_URL).url)
         with engine.begin() as connection:
@@ -83,7 +83,12 @@ def db_url(tmp_path: Path) -> str:
             connection.execute(text("CREATE SCHEMA public"))
         engine.dispose()
         return PG_URL
-    return f"sqlite:///{tmp_path / 'ecf.sqlite3'}"
+    return f"sqlite:///{folder / 'ecf.sqlite3'}"
+
+
+@pytest.fixture
+def db_url(tmp_path: Path) -> str:
+    return empty_database_url(tmp_path)
 
 
 @pytest.fixture

@@ -10,15 +10,14 @@ import tempfile
 from datetime import date
 from pathlib import Path
 
-from conftest import PG_URL, worker, write_csv
+from conftest import PG_URL, empty_database_url, worker, write_csv
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from sqlalchemy import create_engine, select, text
+from sqlalchemy import select
 
 from ecf.services.context import App
 from ecf.services.imports import ImportRequest, import_file
 from ecf.services.lifecycle import LifecycleError, restore, undo
-from ecf.storage.database import resolve
 from ecf.storage.models import ImportRow, WorkerSnapshotRow
 
 MONTHS = [date(2026, 8, 31), date(2026, 9, 30), date(2026, 10, 31)]
@@ -33,14 +32,7 @@ operation = st.one_of(
 
 
 def fresh_app(folder: Path) -> App:
-    if PG_URL:
-        engine = create_engine(resolve(PG_URL).url)
-        with engine.begin() as connection:
-            connection.execute(text("DROP SCHEMA IF EXISTS public CASCADE"))
-            connection.execute(text("CREATE SCHEMA public"))
-        engine.dispose()
-        return App.open(PG_URL)
-    return App.open(f"sqlite:///{folder / 'ecf.sqlite3'}")
+    return App.open(empty_database_url(folder))
 
 
 def apply(app: App, folder: Path, number: int, op: tuple[str, int, frozenset[str] | set[str], bool]) -> None:

@@ -14,9 +14,11 @@ import numpy as np
 import pandas as pd
 
 from ecf.domain.worker import ContractType
+from payscales.calibration import Calibration
 from payscales.pay import FloatArray, MonthGrid
-from payscales.projection import C, Calibration, PayFacts, _Model
+from payscales.projection import _Model
 from payscales.rules import PayBook, Scenario
+from payscales.worker_columns import C, PayFacts
 
 ORIGINAL, VACANT, HIRED = 0, 1, 2
 

@@ -36,8 +36,9 @@ from ecf.services.progression import (
 from ecf.services.projection import ProjectionRequest, pay_facts, run_projection
 from ecf.services.workforce import WorkerState, everyone
 from ecf.storage.models import AbsenceRow, WorkerSnapshotRow
+from payscales.calibration import calibrate
 from payscales.loader import load_paybook
-from payscales.projection import calibrate, project
+from payscales.projection import project
 
 AS_OF = date(2026, 11, 30)
 NOW = datetime(2026, 11, 30, 12, tzinfo=UTC)

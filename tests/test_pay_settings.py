@@ -22,8 +22,9 @@ from ecf.services import pay_settings
 from ecf.services import projection as service
 from ecf.services.imports import ImportRequest, import_file
 from ecf.storage.models import AuditEventRow
+from payscales.calibration import calibrate
 from payscales.loader import PayDataError, load_paybook
-from payscales.projection import calibrate, project
+from payscales.projection import project
 from tui import EcfTui
 
 AS_OF = date(2026, 11, 30)

@@ -20,7 +20,8 @@ from ecf.services import projection as service
 from ecf.services import scenarios
 from ecf.services.imports import ImportRequest, import_file
 from ecf.storage.models import AuditEventRow, StoredScenarioRow
-from payscales.projection import calibrate, project
+from payscales.calibration import calibrate
+from payscales.projection import project
 
 AS_OF = date(2026, 11, 30)
 OCTOBER = SAMPLE / "monthly" / "northmoor_hr_2026-10-31.xlsx"

@@ -17,7 +17,7 @@ from ecf.progression.calendar import uk
 if TYPE_CHECKING:  # pandas and the pay model load when a command needs them: `ecf --help` stays instant
     import pandas as pd
 
-    from payscales.projection import Projection
+    from payscales.results import Projection
 
 FormatOption = Annotated[Format, typer.Option("--format", "-f", help="Output format: table, csv or json.")]
 PayFileOption = Annotated[
@@ -42,6 +42,7 @@ def register(app: typer.Typer) -> None:
 def _book(pay_file: Path | None) -> Any:
     from ecf.services import projection as service
     from payscales.loader import PayDataError
+
     try:
         return service.paybook(open_app(), pay_file)
     except PayDataError as exc:
@@ -75,6 +76,7 @@ def payscale_show(
 ) -> None:
     """A scale's annual salaries by point for one financial year (default: the latest it has)."""
     from ecf.services import projection as service
+
     book = _book(pay_file)
     try:
         scale = service.scale(book, name)
@@ -107,6 +109,7 @@ def scenario_list(pay_file: PayFileOption = None, fmt: FormatOption = Format.TAB
 def scenario_show(name: str, pay_file: PayFileOption = None) -> None:
     """Every input of a scenario, with the on-costs, agency rates and hazards it runs with."""
     from ecf.services import projection as service
+
     book = _book(pay_file)
     try:
         chosen = service.scenario(book, name)
@@ -162,6 +165,7 @@ def project(
         return
     from ecf.services import projection as service
     from payscales.loader import PayDataError
+
     # `financial year` as the table heads it, or `financial_year`
     keys = [option_key(k) for k in (by or ("financial_year" if fmt is Format.TABLE else "month")).split(",")]
     if monte_carlo is not None:
@@ -312,6 +316,7 @@ def export(
     from ecf.exports.workbook import ExportError
     from ecf.services import projection as service
     from payscales.loader import PayDataError
+
     day = as_of or date.today()
     lgps = Decimal(str(lgps_rate)) if lgps_rate is not None else None
     requests = [

@@ -19,7 +19,7 @@ from xlsxwriter.worksheet import Worksheet
 
 from ecf.progression.calendar import uk
 from payscales.assumptions import Input, inputs, values
-from payscales.projection import Projection
+from payscales.results import Projection
 from payscales.rules import PayBook, Scenario
 
 SHEET = "Assumptions"

@@ -29,7 +29,7 @@ from ecf.exports.sensitivity_sheet import write_sensitivity
 from ecf.exports.workers_sheet import Block, splice_workers
 from ecf.presentation.formats import year_labels
 from ecf.progression.calendar import uk
-from payscales.projection import Projection
+from payscales.results import Projection
 from payscales.rules import PayBook
 from payscales.sensitivity import Sensitivity
 

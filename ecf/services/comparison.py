@@ -10,7 +10,7 @@ from decimal import Decimal
 from ecf.services.context import App
 from ecf.services.projection import paybook, project_scenarios, scenario
 from payscales.assumptions import inputs, shown, values
-from payscales.projection import Projection
+from payscales.results import Projection
 from payscales.sensitivity import STEPS, Effect, Sensitivity, variants
 
 

@@ -16,12 +16,15 @@ from ecf.progression.indicators import leavers_between
 from ecf.services import pay_settings
 from ecf.services.context import App
 from ecf.services.progression import Assessed, assess_workforce
+from payscales.calibration import Calibration, calibrate, calibrate_own
 from payscales.loader import PayDataError
 from payscales.montecarlo import MonteCarlo, simulate
 from payscales.pay import salaries_for
-from payscales.projection import Calibration, PayFacts, Projection, calibrate, calibrate_own, project
+from payscales.projection import project
+from payscales.results import Projection
 from payscales.rules import PayBook, Scale, Scenario, in_force
 from payscales.sensitivity import Sensitivity
+from payscales.worker_columns import PayFacts
 
 
 class UnknownName(LookupError):

@@ -16,8 +16,10 @@ from ecf.rules.loader import RulesError, load_rulebook
 from importers.mapping import map_columns
 from importers.readers import RawTable
 from importers.validation import ValidatedFile, validate_table
+from payscales.calibration import Calibration
 from payscales.loader import load_paybook
-from payscales.projection import Calibration, PayFacts, project
+from payscales.projection import project
+from payscales.worker_columns import PayFacts
 
 AS_OF = date(2026, 10, 31)
 BASE = {

@@ -11,10 +11,12 @@ import pytest
 
 from ecf.domain.worker import ContractType
 from ecf.progression.facts import Stage
+from payscales.calibration import Calibration
 from payscales.loader import load_paybook
 from payscales.pay import MonthGrid, PeriodRates, employer_ni, ni_pennies
-from payscales.projection import Calibration, PayFacts, project
+from payscales.projection import project
 from payscales.rules import PayBook
+from payscales.worker_columns import PayFacts
 
 BOOK = load_paybook()
 BASELINE = BOOK.scenarios["baseline"]

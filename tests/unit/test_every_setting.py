@@ -27,9 +27,11 @@ from ecf.progression.rules import (
 )
 from ecf.rules.loader import load_rulebook
 from ecf.storage.repository import TimelineRow
+from payscales.calibration import Calibration
 from payscales.loader import load_paybook
-from payscales.projection import Calibration, PayFacts, project
+from payscales.projection import project
 from payscales.rules import Levy, Pension
+from payscales.worker_columns import PayFacts
 
 D = date
 

@@ -11,8 +11,10 @@ import pytest
 
 from ecf.domain.worker import ContractType
 from ecf.progression.facts import Stage
+from payscales.calibration import Calibration, calibrate
 from payscales.loader import PayDataError, load_paybook
-from payscales.projection import Calibration, PayFacts, calibrate, project
+from payscales.projection import project
+from payscales.worker_columns import PayFacts
 
 BOOK = load_paybook()
 BASELINE = BOOK.scenarios["baseline"]

@@ -313,7 +313,7 @@ def export(
 ) -> None:
     """Write the finance workbook: cover, assumptions, summary by financial year (live formulas), monthly, by team,
     by grade and stage, workers, and charts."""
-    from ecf.exports.workbook import ExportError
+    from ecf.exports.errors import ExportError
     from ecf.services import projection as service
     from payscales.loader import PayDataError
 

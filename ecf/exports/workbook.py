@@ -24,9 +24,10 @@ from xlsxwriter.worksheet import Worksheet
 
 from ecf import files
 from ecf.exports.assumptions import write_assumptions
+from ecf.exports.errors import ExportError
 from ecf.exports.printing import Print, set_up
 from ecf.exports.sensitivity_sheet import write_sensitivity
-from ecf.exports.workers_sheet import Block, splice_workers
+from ecf.exports.streamed import Block, sheet_part, splice
 from ecf.presentation.formats import year_labels
 from ecf.progression.calendar import uk
 from payscales.results import Projection
@@ -46,10 +47,6 @@ CHART_ROWS = 16
 CHART_SIZE = {"x_scale": 1.6, "y_scale": 1.0}
 CHART_AT = (0, CHART_ROWS, 2 * CHART_ROWS)
 CHART_PAGES = (2 * CHART_ROWS,)
-
-
-class ExportError(Exception):
-    """The workbook cannot be written where asked: says why, and nothing is left half-written."""
 
 
 @dataclass(frozen=True)
@@ -96,7 +93,7 @@ class _Writer:
     def __init__(self, path: Path, content: ExportInput, scratch: Path | None = None) -> None:
         self.content = content
         self.path = path
-        self.workers_pending: list[Block] = []
+        self.pending: dict[str, list[Block]] = {}  # a long sheet's rows after its first: streamed in after closing
         self.book: Workbook = xlsxwriter.Workbook(
             str(path),
             {
@@ -124,6 +121,7 @@ class _Writer:
             "label": self.book.add_format({"bold": True, "text_wrap": True, "valign": "top"}),
         }
         self.monthly_rows: dict[str, tuple[int, int]] = {}  # scenario -> first and last data row (0-based)
+        self.last_rows: dict[str, int] = {}  # a streamed sheet's last row (0-based): its print area ends there
 
     def write(self) -> None:
         cover = self.book.add_worksheet("Cover")
@@ -149,14 +147,15 @@ class _Writer:
         as_of = uk(self.content.data_as_of) if self.content.data_as_of else "no data"
         for sheet, layout in (
             (cover, Print()), (assumptions, Print((0, 0))), (summary, Print((0, 1))), (monthly, Print((0, 0))),
-            (teams, Print((0, 0))), (grades, Print((0, 0))),
+            (teams, Print((0, 0), last_row=self.last_rows[teams.name])),
+            (grades, Print((0, 0), last_row=self.last_rows[grades.name])),
             (workers, Print((0, 0), personal=True, area=False)),  # IDs or codes for them: personal data either way
             (charts, Print(page_breaks=CHART_PAGES, last_row=CHART_AT[-1] + CHART_ROWS, last_column=11)),
             *([(tornado, Print((0, 0)))] if tornado is not None else []),
         ):  # fmt: skip
             set_up(sheet, as_of, layout)
         self.book.close()
-        splice_workers(self.path, self.workers_pending)
+        splice(self.path, self.pending)
 
     # --- helpers ---------------------------------------------------------------------------------------------------
 
@@ -307,47 +306,61 @@ class _Writer:
     def _by(self, sheet: Worksheet, dimension: str, heading: str) -> None:
         names = ["Scenario", "Financial year", heading, *(HEADINGS[c] for c in DETAIL), "Total cost"]
         self._headings(sheet, 0, names, [14, 12, 26, 9, 14, 13, 13, 12, 13, 9, 13, 14, 14])
-        row = 1
-        for projection in self.content.projections:
-            table = projection.totals("financial_year", dimension)
-            row = self._detail_rows(sheet, row, projection.scenario.id, table, [dimension])
-        sheet.autofilter(0, 0, max(row - 1, 1), len(names) - 1)
+        blocks = [
+            self._detail_block(projection.scenario.id, projection.totals("financial_year", dimension), [dimension])
+            for projection in self.content.projections
+        ]
+        self._stream(sheet, blocks, len(names))
 
     def _grades(self, sheet: Worksheet) -> None:
         names = ["Scenario", "Financial year", "By", "Grade or stage", *(HEADINGS[c] for c in DETAIL), "Total cost"]
         self._headings(sheet, 0, names, [14, 12, 8, 22, 9, 14, 13, 13, 12, 13, 9, 13, 14, 14])
-        row = 1
+        blocks = []
         for projection in self.content.projections:
             for dimension in ("grade", "stage"):
                 table = projection.totals("financial_year", dimension)
                 table.insert(0, "by", dimension)
-                row = self._detail_rows(sheet, row, projection.scenario.id, table, ["by", dimension])
-        sheet.autofilter(0, 0, max(row - 1, 1), len(names) - 1)
+                blocks.append(self._detail_block(projection.scenario.id, table, ["by", dimension]))
+        self._stream(sheet, blocks, len(names))
 
-    def _detail_rows(self, sheet: Worksheet, row: int, scenario: str, table: pd.DataFrame, keys: list[str]) -> int:
-        for record in table.to_dict("records"):
-            self._text(sheet, row, 0, scenario)
-            self._text(sheet, row, 1, record["financial_year"])
-            col = 2
-            for key in keys:
-                self._text(sheet, row, col, record[key])
-                col += 1
-            for name in DETAIL:
+    def _detail_block(self, scenario: str, table: pd.DataFrame, keys: list[str]) -> Block:
+        """A finance table's rows as columns: scenario, year and keys as text, the figures as numbers, and the total
+        cost as a SUM over the row's money columns (with the engine's figure cached)."""
+        texts = [np.full(len(table), scenario, dtype=object), table["financial_year"].to_numpy(dtype=object)]
+        texts += [table[key].to_numpy(dtype=object) for key in keys]
+        first_money = len(texts) + DETAIL.index(MONEY_COLUMNS[0])
+        money = [xl_col_to_name(first_money + i) for i in range(len(MONEY_COLUMNS))]
+        totals = np.array([round(value, 2) for value in table["total"].tolist()], dtype=float)
+        numbers = [table[name].to_numpy(dtype=float) for name in DETAIL]
+        return Block(texts, numbers, f"SUM({money[0]}{{row}}:{money[-1]}{{row}})", totals)
+
+    def _stream(self, sheet: Worksheet, blocks: list[Block], width: int) -> None:
+        """Write the first row of a long sheet with XlsxWriter (so its cell styles exist); the rest is streamed into
+        the saved file (ecf.exports.streamed), with the autofilter and print area over every row."""
+        blocks = [block for block in blocks if block.rows]
+        rows = sum(block.rows for block in blocks)
+        if rows:
+            first = blocks[0]
+            for col, values in enumerate(first.texts):
+                self._text(sheet, 1, col, values[0])
+            col = len(first.texts)
+            for name, amounts in zip(DETAIL, first.numbers, strict=True):
                 fmt = self.formats["number"] if name in ("fte", "leavers", "experienced") else self.formats["pence"]
-                self._number(sheet, row, col, record[name], fmt)
+                self._number(sheet, 1, col, float(amounts[0]), fmt)
                 col += 1
-            money = [xl_col_to_name(col - len(DETAIL) + 1 + i) for i in range(len(MONEY_COLUMNS))]
-            self._formula(sheet, row, col, f"=SUM({money[0]}{row + 1}:{money[-1]}{row + 1})", record["total"],
+            assert first.formula is not None and first.results is not None
+            self._formula(sheet, 1, col, "=" + first.formula.format(row=2), float(first.results[0]),
                           self.formats["pence"])  # fmt: skip
-            row += 1
-        return row
+            self.pending[sheet_part(sheet.index + 1)] = blocks
+        self.last_rows[sheet.name] = rows
+        sheet.autofilter(0, 0, max(rows, 1), width - 1)
 
     def _workers(self, sheet: Worksheet) -> None:
         """One row per worker per financial year: the workers here on the as-of date, their own expected figures.
 
         Hundreds of thousands of rows at national scale: XlsxWriter writes the headings and the first row (so the
         cell styles exist), and the rest is streamed straight into the sheet's XML after the workbook is closed
-        (`workers_sheet.splice_workers`), about ten times faster than cell-by-cell calls."""
+        (`ecf.exports.streamed`), about ten times faster than cell-by-cell calls."""
         named = bool(self.content.names) and not self.content.pseudonyms
         who = "Worker" if self.content.pseudonyms else "Employee ID"
         names = [
@@ -369,7 +382,7 @@ class _Writer:
             numbers = [table[c].to_numpy(dtype=float) for c in ("fte", *MONEY_COLUMNS, "leavers")]
             blocks.append(Block(texts, numbers))
         total = sum(block.rows for block in blocks)
-        self.workers_pending = blocks
+        self.pending[sheet_part(sheet.index + 1)] = blocks
         if total:
             first = blocks[0]
             for col, values in enumerate(first.texts):

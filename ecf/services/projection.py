@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from ecf.exports.workbook import ExportError, ExportInput, write_workbook
+from ecf.exports.errors import ExportError
 from ecf.progression.calendar import add_months, add_years, financial_year
 from ecf.progression.indicators import leavers_between
 from ecf.services import pay_settings
@@ -103,6 +103,7 @@ def export_workbook(
     force: bool = False, sensitivity: Sensitivity | None = None,
 ) -> Path:  # fmt: skip
     """The finance workbook for one scenario or two compared. Reads the database, never writes to it."""
+    from ecf.exports.workbook import ExportInput, write_workbook  # XlsxWriter: loaded by the export alone
     book = paybook(app, requests[0].pay_file)
     first = requests[0]
     progress = assess_workforce(app, first.as_of, rules_file=first.rules_file)
@@ -176,17 +177,22 @@ def pseudonym(employee_id: str) -> str:
     return "W" + hashlib.sha256(f"ecf-tracker:{employee_id}".encode()).hexdigest()[:8].upper()
 
 
+NONE = Decimal(0)
+
+
 def pay_facts(item: Assessed, as_of: date) -> PayFacts:
+    """What the projection needs about one worker. Built for every worker of a national workforce, so the common
+    case (no stage change ahead, no grant, no supplement) takes the short way."""
     record, assessment = item.state.record, item.assessment
-    stages = ((as_of, assessment.stage), *((c.on, c.stage) for c in assessment.stage_changes))
+    changes, grants = assessment.stage_changes, assessment.grants
+    now = (as_of, assessment.stage)
+    stages = (now, *((c.on, c.stage) for c in changes)) if changes else (now,)
+    supplement, allowances = record.market_supplement, record.allowances
     return PayFacts(
-        employee_id=record.employee_id, team=record.team, grade=record.grade, point=record.spinal_point,
-        fte=record.fte, contract_type=record.contract_type, role=record.role, start_date=record.start_date,
-        leaving_date=record.leaving_date, stages=stages, programme_end=assessment.programme_end,
-        experienced_from=assessment.experienced_from,
-        grants=tuple((g.claimable_from, g.amount) for g in assessment.grants),
-        supplements=(record.market_supplement or Decimal(0)) + (record.allowances or Decimal(0)),
-        apprentice=bool(record.apprentice),
+        record.employee_id, record.team, record.grade, record.spinal_point, record.fte, record.contract_type,
+        record.role, record.start_date, record.leaving_date, stages, assessment.programme_end,
+        assessment.experienced_from, tuple((g.claimable_from, g.amount) for g in grants) if grants else (),
+        (supplement or NONE) + (allowances or NONE) if supplement or allowances else NONE, bool(record.apprentice),
     )  # fmt: skip
 
 

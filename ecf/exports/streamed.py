@@ -1,0 +1,157 @@
+"""The finance workbook's long sheets (Workers, By team, By grade and stage), streamed: XlsxWriter writes each one's
+headings and first row, and every other row goes straight into the sheet's XML in the saved file, reusing the first
+row's cell styles. About ten times faster than a call per cell, and memory stays flat however many rows there are."""
+
+from __future__ import annotations
+
+import re
+import zipfile
+from collections.abc import Iterator
+from dataclasses import dataclass
+from operator import add
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+from xlsxwriter.utility import xl_col_to_name
+
+from ecf import files
+
+
+def sheet_part(position: int) -> str:
+    """The file in the saved workbook holding the sheet added `position`-th (from 1), as XlsxWriter names them."""
+    return f"xl/worksheets/sheet{position}.xml"
+
+_ESCAPE = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;"})
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")  # not allowed in XML
+
+
+@dataclass(frozen=True)
+class Block:
+    """Rows as columns: text columns, then number columns, then optionally one formula column (`formula` with
+    `{row}` for each row's number, e.g. "SUM(D{row}:H{row})", and `results` its cached values)."""
+
+    texts: list[npt.NDArray[Any]]
+    numbers: list[npt.NDArray[np.float64]]
+    formula: str | None = None
+    results: npt.NDArray[np.float64] | None = None
+
+    @property
+    def rows(self) -> int:
+        return len(self.texts[0]) if self.texts else 0
+
+
+STREAM_ROWS = 5000  # Workers rows turned into XML at a time: memory stays flat however many rows there are
+
+
+def splice(path: Path, pending: dict[str, list[Block]]) -> None:
+    """Stream every row after the first of each sheet's blocks into the sheet XML XlsxWriter wrote, reusing its cell
+    styles, a few thousand rows at a time; `pending` maps a sheet's part (sheet_part) to its blocks. Text goes in as
+    inline strings, never formulas; formulas only as the blocks give them, with their values cached."""
+    pending = {part: blocks for part, blocks in pending.items() if sum(block.rows for block in blocks) > 1}
+    if not pending:
+        return
+    with zipfile.ZipFile(path) as source:
+        streams = {part: _Stream.of(source.read(part).decode("utf-8"), blocks) for part, blocks in pending.items()}
+        spliced = files.new_temporary(path)
+        try:
+            _write_spliced(source, spliced, streams)
+        except BaseException:
+            files.discard(spliced)
+            raise
+    files.publish(spliced, path)
+
+
+@dataclass(frozen=True)
+class _Stream:
+    """One sheet's XML around its rows, and what to put between."""
+
+    head: str
+    tail: str
+    blocks: list[Block]
+    letters: list[str]
+    styles: list[str]
+
+    @classmethod
+    def of(cls, sheet: str, blocks: list[Block]) -> _Stream:
+        template = re.search(r'<row r="2"[^>]*>(.*?)</row>', sheet)
+        assert template is not None, "the sheet has its first data row"
+        # by column letter: a cell XlsxWriter left out (an empty text with no format) has no style
+        found = {m.group(1): m.group(2) or "" for m in re.finditer(r'<c r="([A-Z]+)2"( s="\d+")?', template.group(1))}
+        width = len(blocks[0].texts) + len(blocks[0].numbers) + (blocks[0].formula is not None)
+        letters = [xl_col_to_name(c) for c in range(width)]
+        styles = [found.get(letter, "") for letter in letters]
+        head, tail = sheet.split("</sheetData>")
+        last = 1 + sum(block.rows for block in blocks)
+        head = re.sub(r'<dimension ref="[^"]*"/>', f'<dimension ref="A1:{letters[-1]}{last}"/>', head)
+        return cls(head, tail, blocks, letters, styles)
+
+
+def _write_spliced(source: zipfile.ZipFile, spliced: Path, streams: dict[str, _Stream]) -> None:
+    """Copy the workbook's other parts; write the streamed sheets (low compression: they are the big ones)."""
+    with zipfile.ZipFile(spliced, "w", zipfile.ZIP_DEFLATED, compresslevel=1) as target:
+        for info in source.infolist():
+            stream = streams.get(info.filename)
+            if stream is None:
+                target.writestr(info.filename, source.read(info.filename))
+                continue
+            with target.open(info.filename, "w", force_zip64=True) as out:
+                out.write(stream.head.encode("utf-8"))
+                for chunk in _rows(stream.blocks, stream.letters, stream.styles):
+                    out.write(chunk.encode("utf-8"))
+                out.write(("</sheetData>" + stream.tail).encode("utf-8"))
+
+
+def _rows(blocks: list[Block], letters: list[str], styles: list[str]) -> Iterator[str]:
+    """The rows' XML a few thousand at a time, built column by column: a text column repeats its values (teams,
+    grades, stages), so each distinct one is escaped once; numbers are written as Python's shortest repr."""
+    number = 2
+    texts_done = [_TextCells(style) for style in styles]
+    for position, block in enumerate(blocks):
+        for begin in range(1 if position == 0 else 0, block.rows, STREAM_ROWS):
+            end = min(begin + STREAM_ROWS, block.rows)
+            numbers = [str(n) for n in range(number + 1, number + 1 + end - begin)]
+            number += end - begin
+            columns = []
+            for col, values in enumerate(block.texts):
+                starts = map(f'<c r="{letters[col]}'.__add__, numbers)
+                columns.append(
+                    list(map(add, starts, map(texts_done[col].__getitem__, values[begin:end].tolist())))
+                )
+            base = len(block.texts)
+            for offset, amounts in enumerate(block.numbers):
+                col = base + offset
+                starts = map(f'<c r="{letters[col]}'.__add__, numbers)
+                ends = map(f'"{styles[col]}><v>{{!r}}</v></c>'.format, amounts[begin:end].tolist())
+                columns.append(list(map(add, starts, ends)))
+            if block.formula is not None and block.results is not None:
+                columns.append(_formula_cells(block, begin, end, numbers, letters[-1], styles[-1]))
+            yield "".join(f'<row r="{n}">{"".join(cells)}</row>' for n, *cells in zip(numbers, *columns, strict=True))
+
+
+class _TextCells(dict[Any, str]):
+    """A text cell's XML after its reference, for each distinct value of a column: worked out the first time."""
+
+    def __init__(self, style: str) -> None:
+        super().__init__()
+        self.style = style
+
+    def __missing__(self, value: Any) -> str:
+        text = "" if value is None else str(value)
+        if _NOT_XML.search(text):
+            text = _NOT_XML.sub("", text)
+        self[value] = cell = (
+            f'"{self.style} t="inlineStr"><is><t xml:space="preserve">{text.translate(_ESCAPE)}</t></is></c>'
+        )
+        return cell
+
+
+def _formula_cells(block: Block, begin: int, end: int, numbers: list[str], letter: str, style: str) -> list[str]:
+    """A formula column: each row's own formula (escaped as XML text), its value cached as XlsxWriter caches one."""
+    assert block.formula is not None and block.results is not None
+    formula = block.formula.translate(_ESCAPE)
+    return [
+        f'<c r="{letter}{n}"{style}><f>{formula.format(row=n)}</f><v>{value!r}</v></c>'
+        for n, value in zip(numbers, block.results[begin:end].tolist(), strict=True)
+    ]

@@ -1,0 +1,60 @@
+"""The workbook's long sheets streamed column by column are exactly the XML written cell by cell (issue #20)."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from ecf.exports import streamed
+from ecf.exports.streamed import _ESCAPE, _NOT_XML, Block, _rows
+
+
+def cell_by_cell(blocks: list[Block], letters: list[str], styles: list[str]) -> str:
+    """The plain way: every cell on its own."""
+    rows, number = [], 2
+    for position, block in enumerate(blocks):
+        for index in range(1 if position == 0 else 0, block.rows):
+            number += 1
+            cells = []
+            for col, values in enumerate(block.texts):
+                value = values[index]
+                text = _NOT_XML.sub("", "" if value is None else str(value)).translate(_ESCAPE)
+                cells.append(f'<c r="{letters[col]}{number}"{styles[col]} t="inlineStr"><is><t xml:space="preserve">'
+                             f"{text}</t></is></c>")  # fmt: skip
+            for offset, amounts in enumerate(block.numbers):
+                col = len(block.texts) + offset
+                cells.append(f'<c r="{letters[col]}{number}"{styles[col]}><v>{float(amounts[index])!r}</v></c>')
+            if block.formula is not None and block.results is not None:
+                col = len(block.texts) + len(block.numbers)
+                formula = block.formula.format(row=number)
+                cells.append(f'<c r="{letters[col]}{number}"{styles[col]}><f>{formula}</f>'
+                             f"<v>{float(block.results[index])!r}</v></c>")  # fmt: skip
+            rows.append(f'<row r="{number}">{"".join(cells)}</row>')
+    return "".join(rows)
+
+
+@pytest.mark.parametrize("chunk", [3, 5000])
+def test_streamed_rows_equal_cell_by_cell_rows_with_awkward_text_and_numbers(monkeypatch, chunk):
+    monkeypatch.setattr(streamed, "STREAM_ROWS", chunk)
+    names = np.array(["A & B", "<script>", "O'Neil\x07", "Team", "Team", None, "=SUM(A1)", "1"], dtype=object)
+    teams = np.array(["North", "North", "South", "South", "North", "", "North", "South"], dtype=object)
+    money = np.array([0.0, -0.0, 1234.5, 0.1 + 0.2, -17.25, 1e-7, 3.0, 99999999.99])
+    first = Block([names, teams], [money])
+    second = Block([names[::-1].copy(), teams], [money[::-1].copy()])
+    letters, styles = ["A", "B", "C"], ["", ' s="3"', ' s="4"']
+    written = "".join(_rows([first, second], letters, styles))
+    assert written == cell_by_cell([first, second], letters, styles)
+    assert "<v>-0.0</v>" in written and "A &amp; B" in written and "\x07" not in written
+    assert ">None<" not in written  # no value is an empty cell, as XlsxWriter writes it
+
+
+@pytest.mark.parametrize("chunk", [2, 5000])
+def test_a_formula_column_has_each_rows_own_formula_and_its_value(monkeypatch, chunk):
+    monkeypatch.setattr(streamed, "STREAM_ROWS", chunk)
+    years = np.array(["2026/27", "2027/28", "2028/29"], dtype=object)
+    pay = np.array([100.0, 200.5, 300.25])
+    block = Block([years], [pay, pay], "SUM(B{row}:C{row})", np.array([200.0, 401.0, 600.5]))
+    letters, styles = ["A", "B", "C", "D"], ["", ' s="2"', ' s="2"', ' s="5"']
+    written = "".join(_rows([block], letters, styles))
+    assert written == cell_by_cell([block], letters, styles)
+    assert '<c r="D4" s="5"><f>SUM(B4:C4)</f><v>600.5</v></c></row>' in written

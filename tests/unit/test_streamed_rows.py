@@ -58,3 +58,42 @@ def test_a_formula_column_has_each_rows_own_formula_and_its_value(monkeypatch, c
     written = "".join(_rows([block], letters, styles))
     assert written == cell_by_cell([block], letters, styles)
     assert '<c r="D4" s="5"><f>SUM(B4:C4)</f><v>600.5</v></c></row>' in written
+
+
+def test_a_failing_write_stops_the_stream_and_is_raised_not_hung():
+    class FullDisk:
+        def __init__(self) -> None:
+            self.written: list[bytes] = []
+
+        def write(self, data: bytes) -> int:
+            if self.written:
+                raise OSError(28, "No space left on device")
+            self.written.append(data)
+            return len(data)
+
+    made: list[int] = []
+
+    def chunks():
+        for n in range(1000):
+            made.append(n)
+            yield f"<row r='{n}'/>"
+
+    out = FullDisk()
+    with pytest.raises(OSError, match="No space left"):
+        streamed._compress_beside(out, chunks())  # type: ignore[arg-type]
+    assert out.written == [b"<row r='0'/>"]
+    assert len(made) < 1000  # the builder stopped soon after the failure
+
+
+def test_chunks_arrive_whole_and_in_order():
+    class Sink:
+        def __init__(self) -> None:
+            self.data = b""
+
+        def write(self, data: bytes) -> int:
+            self.data += data
+            return len(data)
+
+    out = Sink()
+    streamed._compress_beside(out, (f"<c>{n}</c>" for n in range(500)))  # type: ignore[arg-type]
+    assert out.data.decode() == "".join(f"<c>{n}</c>" for n in range(500))

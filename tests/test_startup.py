@@ -52,7 +52,7 @@ def test_a_listing_loads_the_database_but_no_heavy_library(tmp_path, db_url):
     stored = subprocess.run([sys.executable, "-m", "ecf.cli.main", "--db", db_url, "import", str(month)],
                             capture_output=True, text=True, env=env, cwd=ROOT, timeout=120)  # fmt: skip
     assert stored.returncode == 0, stored.stderr
-    for listing in (["workers"], ["imports"], ["findings"], ["changes"]):
+    for listing in (["workers"], ["workers", "--format", "csv"], ["imports"], ["findings"], ["changes"]):
         done, modules = loaded(tmp_path, "--db", db_url, *listing)
         assert done.returncode == 0, done.stderr
         assert "sqlalchemy" in modules
@@ -97,3 +97,5 @@ def test_values_are_coerced_as_typer_does_without_its_validators_where_none_is_n
     assert not_a_date.exit_code == 2 and "is not a date" in not_a_date.output  # the option's own parser
     assert runner.invoke(app, ["--db", db, "workers", "--format", "json"]).output.strip() == "[]"
     assert runner.invoke(app, ["--db", db, "--width", "30", "workers", "--team", "x", "-f", "csv"]).exit_code == 0
+    wrong = runner.invoke(app, ["--db", db, "workers", "--format", "xml"])
+    assert wrong.exit_code == 2 and "'xml'" in wrong.output and "--format" in wrong.output  # typer's message

@@ -147,7 +147,8 @@ def lazy_group(registry: typer.Typer) -> type[LazyGroup]:
 class _Plain:
     """Coerces a parameter's value as typer would, without building typer's pydantic validator (and importing
     pydantic, a tenth of a second) for the values that need none: an option not given (None), a value already of the
-    parameter's type (a default), text for a text option, and a value the option's own parser accepts. Anything else,
+    parameter's type (a default), text for a text option, one of a choice's values, and a value the option's own
+    parser accepts. Anything else,
     an error included, goes to typer's validator, built then, so its messages are typer's."""
 
     def __init__(self, descriptor: Any) -> None:
@@ -167,8 +168,20 @@ class _Plain:
                     pass
             elif self._same(value):
                 return value
+            elif (choice := self._choice(value)) is not None:
+                return choice
         param._runtime_param = None
         return param.get_runtime_param().coerce(value, param=param, ctx=ctx)
+
+    def _choice(self, value: Any) -> Enum | None:
+        """A choice (--format csv) as its Enum member: click has checked it against the choices already."""
+        kind = self._annotation
+        if isinstance(kind, type) and issubclass(kind, Enum) and isinstance(value, str):
+            try:
+                return kind(value)
+            except ValueError:
+                return None
+        return None
 
     def _same(self, value: Any) -> bool:
         kind = self._annotation

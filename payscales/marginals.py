@@ -51,10 +51,13 @@ class Marginals:
         source marginals."""
         count = post_sums.shape[0]
         for dimension, labels in (("team", teams), ("grade", grades)):
-            order = np.argsort(labels, kind="stable")
-            ordered = labels[order]
+            if bool(np.all(labels[1:] >= labels[:-1])):  # posts come sorted by team: no reordered copy to sum
+                ordered, grouped = labels, post_sums
+            else:
+                order = np.argsort(labels, kind="stable")
+                ordered, grouped = labels[order], post_sums[:, order, :]
             starts = np.flatnonzero(np.concatenate([[True], ordered[1:] != ordered[:-1]]))
-            self.sums[dimension][:count, ordered[starts], :] += np.add.reduceat(post_sums[:, order, :], starts, axis=1)
+            self.sums[dimension][:count, ordered[starts], :] += np.add.reduceat(grouped, starts, axis=1)
         self.sums["source"][:count, source, :] += post_sums.sum(axis=1)
 
     def add_events(

@@ -11,6 +11,7 @@ from collections.abc import Collection, Mapping, Sequence
 from datetime import date
 from decimal import Decimal
 from enum import StrEnum
+from itertools import repeat
 from typing import Any
 
 from rich.console import Console
@@ -112,6 +113,13 @@ def show_table(
             console.print(extra, markup=False, highlight=False, style="dim")
 
 
+def _column(rows: Sequence[Mapping[str, Any]], name: str, plain: bool) -> list[Any]:
+    """One column of the rows (None where a row lacks it); for plain dicts, the usual rows, without a call per row."""
+    if plain:
+        return list(map(dict.get, rows, repeat(name)))  # type: ignore[arg-type]
+    return [row.get(name) for row in rows]
+
+
 def render(
     rows: Sequence[Mapping[str, Any]],
     columns: Sequence[str],
@@ -142,7 +150,8 @@ def render(
         to_screen = sys.stdout.isatty()  # a terminal would obey escape sequences in the data; a file keeps them
         writer = csv.writer(sys.stdout, lineterminator="\n")
         writer.writerow(columns)
-        cells = [csv_column([row.get(c) for row in rows], to_screen) for c in columns]
+        plain = all(type(row) is dict for row in rows)
+        cells = [csv_column(_column(rows, c, plain), to_screen) for c in columns]
         writer.writerows(zip(*cells, strict=True))
         return
     if not rows:

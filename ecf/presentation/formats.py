@@ -168,6 +168,11 @@ def csv_column(values: Sequence[Any], to_screen: bool = False) -> list[Any]:
     """One column's csv cells. A column repeats its texts and dates (statuses, teams, explanations) thousands of times
     in a national listing, so each distinct one is converted once. Numbers are converted every time: 0.0 and -0.0,
     or Decimal 1 and 1.0, are equal as keys but not as text."""
+    kinds = set(map(type, values))
+    if all(kind in _REPEATED or issubclass(kind, StrEnum) for kind in kinds):  # texts, dates, statuses: the usual
+        # a StrEnum member and its text are equal keys with the same cell, so sharing one is right
+        converted = {value: _csv_text(value, to_screen) for value in set(values)}
+        return list(map(converted.__getitem__, values))
     done: dict[Any, Any] = {}
     cells = []
     for value in values:

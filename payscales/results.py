@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 import numpy as np
+import numpy.typing as npt
 import pandas as pd
 
 from ecf.progression.calendar import financial_year
@@ -67,7 +68,7 @@ class Projection:
         grouped = table.groupby(list(keys), sort=True, dropna=False)
         summed = grouped[[*COMPONENTS, "total", "net_total"]].sum().reset_index()
         in_grid = Counter(financial_year(m) for m in self.grid.starts)  # once, not once per group
-        spans = grouped["month"].agg(lambda seen: _months_in(seen, in_grid)).to_numpy(dtype=float)
+        spans = _months_spanned(table, list(keys), in_grid)
         summed["fte"] = summed["fte"] / spans  # FTE over a period is the average of its months, not their sum
         return finish(summed)
 
@@ -92,23 +93,28 @@ class Projection:
         return frame
 
 
-def _months_in(months_seen: pd.Series, in_grid: Counter[str]) -> int:
-    """Months of the grid a group spans: a financial year's months, or the whole horizon."""
-    return sum(in_grid[year] for year in {financial_year(m) for m in set(months_seen)}) or 1
+def _months_spanned(table: pd.DataFrame, keys: list[str], in_grid: Counter[str]) -> npt.NDArray[np.float64]:
+    """Months of the grid each group of `table` by `keys` spans (in groupby's order): the months of every financial
+    year it has a row in -- a financial year's months, or the whole horizon."""
+    years = table[list(dict.fromkeys([*keys, "financial_year"]))].drop_duplicates()
+    years = years.assign(months=years["financial_year"].map(in_grid).astype(int))
+    spans: npt.NDArray[np.float64] = years.groupby(keys, sort=True, dropna=False)["months"].sum().to_numpy(dtype=float)
+    return spans
 
 
 def _apportioned(detail: pd.DataFrame) -> pd.DataFrame:
     """Money to whole pennies per row such that each month's rows add up to that month's total rounded to the penny
     (largest remainder: the pennies left over go to the rows that lost the most in rounding down)."""
     detail = detail.copy()
+    cents = pd.DataFrame({column: detail[column].to_numpy() * 100 for column in MONEY}, index=detail.index)
+    floor = np.floor(cents + 1e-6)
+    remainder = cents - floor
+    month = detail["month"]  # one grouping for every column: each groupby works its groups out again
+    target = cents.groupby(month).transform("sum").round()
+    short = target - floor.groupby(month).transform("sum")
+    rank = (-remainder).groupby(month).rank(method="first")
     for column in MONEY:
-        cents = detail[column].to_numpy() * 100
-        floor = np.floor(cents + 1e-6)
-        remainder = cents - floor
-        target = detail.assign(c=cents).groupby("month")["c"].transform("sum").round().to_numpy()
-        short = target - detail.assign(f=floor).groupby("month")["f"].transform("sum").to_numpy()
-        rank = detail.assign(r=-remainder).groupby("month")["r"].rank(method="first").to_numpy()
-        detail[column] = (floor + (rank <= short)) / 100
+        detail[column] = (floor[column].to_numpy() + (rank[column].to_numpy() <= short[column].to_numpy())) / 100
     return detail
 
 

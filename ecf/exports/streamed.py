@@ -8,9 +8,9 @@ import queue
 import re
 import threading
 import zipfile
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
-from operator import add
+from itertools import starmap
 from pathlib import Path
 from typing import IO, Any
 
@@ -135,54 +135,50 @@ def _compress_beside(out: IO[bytes], chunks: Iterator[str]) -> None:
 
 
 def _rows(blocks: list[Block], letters: list[str], styles: list[str]) -> Iterator[str]:
-    """The rows' XML a few thousand at a time, built column by column: a text column repeats its values (teams,
-    grades, stages), so each distinct one is escaped once; numbers are written as Python's shortest repr."""
+    """The rows' XML a few thousand at a time, each row one call of a template made for the sheet: a text column
+    repeats its values (teams, grades, stages), so each distinct one is escaped once; numbers are written as
+    Python's shortest repr."""
     number = 2
-    texts_done = [_TextCells(style) for style in styles]
+    texts_done = [_Escaped() for _ in styles]
     for position, block in enumerate(blocks):
+        template = _row_template(block, letters, styles)
         for begin in range(1 if position == 0 else 0, block.rows, STREAM_ROWS):
             end = min(begin + STREAM_ROWS, block.rows)
-            numbers = [str(n) for n in range(number + 1, number + 1 + end - begin)]
+            columns: list[Iterable[Any]] = [range(number + 1, number + 1 + end - begin)]
             number += end - begin
-            columns = []
             for col, values in enumerate(block.texts):
-                starts = map(f'<c r="{letters[col]}'.__add__, numbers)
-                columns.append(
-                    list(map(add, starts, map(texts_done[col].__getitem__, values[begin:end].tolist())))
-                )
-            base = len(block.texts)
-            for offset, amounts in enumerate(block.numbers):
-                col = base + offset
-                starts = map(f'<c r="{letters[col]}'.__add__, numbers)
-                ends = map(f'"{styles[col]}><v>{{!r}}</v></c>'.format, amounts[begin:end].tolist())
-                columns.append(list(map(add, starts, ends)))
+                columns.append(map(texts_done[col].__getitem__, values[begin:end].tolist()))
+            columns += [amounts[begin:end].tolist() for amounts in block.numbers]
             if block.formula is not None and block.results is not None:
-                columns.append(_formula_cells(block, begin, end, numbers, letters[-1], styles[-1]))
-            yield "".join(f'<row r="{n}">{"".join(cells)}</row>' for n, *cells in zip(numbers, *columns, strict=True))
+                columns.append(block.results[begin:end].tolist())
+            yield "".join(starmap(template.format, zip(*columns, strict=True)))
 
 
-class _TextCells(dict[Any, str]):
-    """A text cell's XML after its reference, for each distinct value of a column: worked out the first time."""
+def _row_template(block: Block, letters: list[str], styles: list[str]) -> str:
+    """A row's XML with {0} for its number and a field for each cell's value, in the block's column order."""
+    cells = []
+    for col in range(len(block.texts)):
+        cells.append(f'<c r="{letters[col]}{{0}}"{styles[col]} t="inlineStr"><is><t xml:space="preserve">'
+                     f"{{{col + 1}}}</t></is></c>")  # fmt: skip
+    for col in range(len(block.texts), len(block.texts) + len(block.numbers)):
+        cells.append(f'<c r="{letters[col]}{{0}}"{styles[col]}><v>{{{col + 1}!r}}</v></c>')
+    if block.formula is not None:
+        col = len(block.texts) + len(block.numbers)
+        # the formula's own braces (none in the formulas written here) kept as text, {row} as the row's number
+        formula = block.formula.translate(_ESCAPE).replace("{row}", "\0").replace("{", "{{").replace("}", "}}")
+        formula = formula.replace("\0", "{0}")
+        cells.append(f'<c r="{letters[col]}{{0}}"{styles[col]}><f>{formula}</f><v>{{{col + 1}!r}}</v></c>')
+    return '<row r="{0}">' + "".join(cells) + "</row>"
 
-    def __init__(self, style: str) -> None:
-        super().__init__()
-        self.style = style
+
+class _Escaped(dict[Any, str]):
+    """A text cell's value as XML text, for each distinct value of a column: worked out the first time."""
 
     def __missing__(self, value: Any) -> str:
         text = "" if value is None else str(value)
         if _NOT_XML.search(text):
             text = _NOT_XML.sub("", text)
-        self[value] = cell = (
-            f'"{self.style} t="inlineStr"><is><t xml:space="preserve">{text.translate(_ESCAPE)}</t></is></c>'
-        )
-        return cell
+        self[value] = escaped = text.translate(_ESCAPE)
+        return escaped
 
 
-def _formula_cells(block: Block, begin: int, end: int, numbers: list[str], letter: str, style: str) -> list[str]:
-    """A formula column: each row's own formula (escaped as XML text), its value cached as XlsxWriter caches one."""
-    assert block.formula is not None and block.results is not None
-    formula = block.formula.translate(_ESCAPE)
-    return [
-        f'<c r="{letter}{n}"{style}><f>{formula.format(row=n)}</f><v>{value!r}</v></c>'
-        for n, value in zip(numbers, block.results[begin:end].tolist(), strict=True)
-    ]

@@ -87,8 +87,9 @@ def kernels(url: str) -> dict[str, float]:
     from ecf.services.context import App
     from ecf.services.progression import assess_workforce
     from ecf.services.projection import pay_facts
+    from payscales.calibration import calibrate
     from payscales.loader import load_paybook
-    from payscales.projection import calibrate, project
+    from payscales.projection import project
 
     app = App.open(url)
     progress = assess_workforce(app, AS_OF)

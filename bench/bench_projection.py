@@ -31,9 +31,10 @@ def main() -> None:
     from ecf.services.imports import ImportRequest, import_file
     from ecf.services.progression import assess_workforce
     from ecf.services.projection import ProjectionRequest, pay_facts, run_projection
+    from payscales.calibration import calibrate
     from payscales.loader import load_paybook
     from payscales.montecarlo import simulate
-    from payscales.projection import calibrate, project
+    from payscales.projection import project
 
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--workers", type=int, default=40_000)

@@ -29,6 +29,8 @@ from ecf.census.presentation import deadline_line
 from ecf.domain.changes import Change
 from ecf.panes.census import CensusScreen
 from ecf.panes.cohorts import CohortsPane
+from ecf.panes.cohorts import Prepared as PreparedCohorts
+from ecf.panes.cohorts import prepare as prepare_cohorts
 from ecf.panes.dashboard import DashboardPane
 from ecf.panes.history import HistoryPane
 from ecf.panes.importing import ImportPane
@@ -42,14 +44,13 @@ from ecf.panes.workforce import Prepared as PreparedWorkers
 from ecf.panes.workforce import WorkforcePane, prepare_progress, prepare_workers, searchable
 from ecf.presentation.formats import human
 from ecf.presentation.text import clean
-from ecf.progression.cohorts import Cohort
 from ecf.services.census import census_reminder
 from ecf.services.connection import explain_failure, is_lost_connection, mask
 from ecf.services.context import App as EcfApp
 from ecf.services.context import collector_paused, keep_out_of_collection
 from ecf.services.dashboard import Dashboard, dashboard
 from ecf.services.imports import changes_since, list_imports
-from ecf.services.progression import Progress, assess_workforce, intake_cohorts
+from ecf.services.progression import assess_workforce, intake_cohorts
 from ecf.services.workforce import WorkerState, current_workers
 from ecf.storage.database import DatabaseError
 from ecf.storage.repository import ImportInfo
@@ -206,7 +207,7 @@ class EcfTui(App[None]):
         self._send("milestones", "show", self._show_milestones, prepare_milestones(progress))
         self._send("workforce", "show", self._show_workers, prepare_progress(progress, shown))
         everyone, cohorts = intake_cohorts(self.ecf, today)  # leavers too: retention needs them
-        self._send("cohorts", "show", self._show_cohorts, cohorts, everyone)
+        self._send("cohorts", "show", self._show_cohorts, prepare_cohorts(cohorts, everyone))
         reminder = census_reminder(self.ecf, today)  # the census return due this autumn, from September
         if reminder is not None:
             self._send("dashboard", "census", self._show_census, deadline_line(reminder.readiness, today))
@@ -227,8 +228,8 @@ class EcfTui(App[None]):
     def _show_milestones(self, prepared: PreparedMilestones) -> None:
         self.query_one(MilestonesPane).show(prepared)
 
-    def _show_cohorts(self, cohorts: list[Cohort], everyone: Progress) -> None:
-        self.query_one(CohortsPane).show(cohorts, everyone)
+    def _show_cohorts(self, prepared: PreparedCohorts) -> None:
+        self.query_one(CohortsPane).show(prepared)
 
     def _show_basics(self, states: list[WorkerState], imports: list[ImportInfo], changes: list[Change]) -> None:
         active = [i for i in imports if i.active]

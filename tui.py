@@ -48,7 +48,7 @@ from ecf.services.census import census_reminder
 from ecf.services.connection import explain_failure, is_lost_connection, mask
 from ecf.services.context import App as EcfApp
 from ecf.services.context import collector_paused, keep_out_of_collection
-from ecf.services.dashboard import Dashboard, dashboard
+from ecf.services.dashboard import Dashboard, at_a_glance, with_trend
 from ecf.services.imports import changes_since, list_imports
 from ecf.services.progression import assess_workforce, intake_cohorts
 from ecf.services.workforce import WorkerState, current_workers
@@ -111,7 +111,7 @@ class EcfTui(App[None]):
         # Tabs' panes are built when first opened (all of them once everything is read): a first screen of fewer
         # widgets is up sooner and leaves the processor to the reading. What the loader reads for a tab not built yet
         # waits here.
-        self.built: set[str] = set()
+        self.built: set[str] = set(AT_ONCE)  # composed with the screen
         self.building: dict[str, asyncio.Task[None]] = {}
         self.waiting: dict[str, dict[str, Callable[[], None]]] = {}
         self.export_folder = export_folder or Path.cwd()
@@ -170,7 +170,6 @@ class EcfTui(App[None]):
             self.waiting.setdefault(tab, {})[what] = fill
 
     def on_mount(self) -> None:
-        self.built.update(AT_ONCE)
         self.action_refresh()
 
     def action_refresh(self) -> None:
@@ -196,14 +195,17 @@ class EcfTui(App[None]):
             self.call_from_thread(self.run_worker, self._build_the_rest, name="build", group="build")
 
     def _read_everything(self) -> None:
+        """The Workers rows first, then what the first tab shows, then the rest, each tab as soon as its part is read
+        (or kept for a tab not opened yet)."""
         today = self.today
         states = current_workers(self.ecf, as_of=today)  # the same snapshot as every other tab
         shown = prepare_workers(states)  # the rows first: the table can be looked at while the rest is worked out
         self._send("workforce", "show", self._show_workers, shown)
         self._send("workforce", "show", self._show_workers, searchable(shown))
-        self.call_from_thread(self._show_basics, states, list_imports(self.ecf), changes_since(self.ecf))
+        self.call_from_thread(self._show_imports, states, list_imports(self.ecf))
         progress = assess_workforce(self.ecf, today)  # once, for the dashboard and the milestones
-        self._send("dashboard", "show", self._show_dashboard, dashboard(self.ecf, today, progress))  # the first tab
+        glance = at_a_glance(self.ecf, today, progress)  # the first tab; its trend reads every snapshot: it comes last
+        self._send("dashboard", "show", self._show_dashboard, glance, True)
         self._send("milestones", "show", self._show_milestones, prepare_milestones(progress))
         self._send("workforce", "show", self._show_workers, prepare_progress(progress, shown))
         everyone, cohorts = intake_cohorts(self.ecf, today)  # leavers too: retention needs them
@@ -211,6 +213,8 @@ class EcfTui(App[None]):
         reminder = census_reminder(self.ecf, today)  # the census return due this autumn, from September
         if reminder is not None:
             self._send("dashboard", "census", self._show_census, deadline_line(reminder.readiness, today))
+        self._send("changes", "show", self._show_changes, changes_since(self.ecf))  # two snapshots compared
+        self._send("dashboard", "show", self._show_dashboard, with_trend(self.ecf, glance), False)
 
     def _send(self, tab: str, what: str, show: Callable[..., None], *found: object) -> None:
         """From the loader's thread: show what it found on a tab (see _fill)."""
@@ -219,8 +223,8 @@ class EcfTui(App[None]):
     def _show_workers(self, prepared: PreparedWorkers) -> None:
         self.query_one(WorkforcePane).show(prepared)
 
-    def _show_dashboard(self, found: Dashboard) -> None:
-        self.query_one(DashboardPane).show(found)
+    def _show_dashboard(self, found: Dashboard, trend_coming: bool) -> None:
+        self.query_one(DashboardPane).show(found, trend_coming)
 
     def _show_census(self, line: str) -> None:
         self.query_one(DashboardPane).show_census(line)
@@ -231,14 +235,16 @@ class EcfTui(App[None]):
     def _show_cohorts(self, prepared: PreparedCohorts) -> None:
         self.query_one(CohortsPane).show(prepared)
 
-    def _show_basics(self, states: list[WorkerState], imports: list[ImportInfo], changes: list[Change]) -> None:
+    def _show_imports(self, states: list[WorkerState], imports: list[ImportInfo]) -> None:
         active = [i for i in imports if i.active]
         latest = human(max((i.as_of for i in active), default=None)) or "none yet"
         self.sub_title = f"Latest snapshot: {latest} · In post: {len(states)} · Imports: {len(imports)}"
         self.states = states
         self._fill("imports", "show", lambda: self.query_one(HistoryPane).show(imports))
+
+    def _show_changes(self, changes: list[Change]) -> None:
         rows = [(c.employee_id, c.name, human(c.kind), c.detail) for c in changes]
-        self._fill("changes", "show", lambda: self.query_one("#change-list", VirtualTable).set_rows(rows))
+        self.query_one("#change-list", VirtualTable).set_rows(rows)
 
     @on(VirtualTable.RowSelected, "#workers")
     def _open_worker(self, event: VirtualTable.RowSelected) -> None:

@@ -76,8 +76,8 @@ async def tui_filled(url: str) -> dict[str, float]:
     app = App.open(url)
     started = time.perf_counter()
     ui = EcfTui(app, today=AS_OF)
-    async with ui.run_test(size=(160, 45)) as pilot:
-        ready, filled, built = await ready_and_filled(ui, pilot, started)
+    async with ui.run_test(size=(160, 45)):
+        ready, filled, built = await ready_and_filled(ui, started)
         table = ui.query_one("#workers", VirtualTable)
         milestones = ui.query_one("#milestone-list", VirtualTable).row_count
     return {"ready": ready, "filled": filled, "built": built, "workers": table.row_count, "milestones": milestones}

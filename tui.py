@@ -20,6 +20,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from textual import on
 from textual.app import App, ComposeResult, SystemCommand
 from textual.binding import Binding, BindingType
+from textual.css.query import NoMatches
 from textual.screen import ModalScreen, Screen
 from textual.widget import Widget
 from textual.widgets import Footer, Header, Input, Static, TabbedContent, TabPane
@@ -150,7 +151,11 @@ class EcfTui(App[None]):
 
     async def _mount_pane(self, tab: str) -> None:
         if tab not in self.built:
-            await self.query_one(f"#{tab}", TabPane).mount(self._pane(tab))
+            try:
+                holder = self.query_one(f"#{tab}", TabPane)
+            except NoMatches:
+                return  # the app is closing (quit while the tabs were being built)
+            await holder.mount(self._pane(tab))
             self.built.add(tab)
         for fill in self.waiting.pop(tab, {}).values():  # what the loader read for it meanwhile
             fill()

@@ -162,6 +162,8 @@ class WorkforcePane(Vertical):
     def _sort(self, column: int, descending: bool) -> None:
         """Sort every worker (not just those shown) by one column; the search follows the new order."""
         order = self.table.sort(column, descending)
+        if len(self.search_keys) != len(order):
+            return  # the rows are shown before their search: the table keeps the order and sorts what arrives
         self.search_keys = [self.search_keys[i] for i in order]
         self.columns_of = {c: [values[i] for i in order] for c, values in self.columns_of.items()}
 

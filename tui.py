@@ -8,8 +8,9 @@ finance workbook. Each pane lives in its own module under `ecf/panes/` and shows
 from __future__ import annotations
 
 import argparse
+import asyncio
 import gc
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from datetime import date
 from functools import partial
 from pathlib import Path
@@ -19,7 +20,9 @@ from sqlalchemy.exc import SQLAlchemyError
 from textual import on
 from textual.app import App, ComposeResult, SystemCommand
 from textual.binding import Binding, BindingType
+from textual.css.query import NoMatches
 from textual.screen import ModalScreen, Screen
+from textual.widget import Widget
 from textual.widgets import Footer, Header, Input, Static, TabbedContent, TabPane
 
 import ecf
@@ -27,22 +30,26 @@ from ecf.census.presentation import deadline_line
 from ecf.domain.changes import Change
 from ecf.panes.census import CensusScreen
 from ecf.panes.cohorts import CohortsPane
+from ecf.panes.cohorts import Prepared as PreparedCohorts
+from ecf.panes.cohorts import prepare as prepare_cohorts
 from ecf.panes.dashboard import DashboardPane
 from ecf.panes.history import HistoryPane
 from ecf.panes.importing import ImportPane
 from ecf.panes.milestones import MilestonesPane
+from ecf.panes.milestones import Prepared as PreparedMilestones
 from ecf.panes.milestones import prepare as prepare_milestones
 from ecf.panes.projection import ProjectionPane
 from ecf.panes.table import VirtualTable
 from ecf.panes.worker import WorkerScreen
-from ecf.panes.workforce import WorkforcePane, prepare_progress, prepare_workers
+from ecf.panes.workforce import Prepared as PreparedWorkers
+from ecf.panes.workforce import WorkforcePane, prepare_progress, prepare_workers, searchable
 from ecf.presentation.formats import human
 from ecf.presentation.text import clean
 from ecf.services.census import census_reminder
 from ecf.services.connection import explain_failure, is_lost_connection, mask
 from ecf.services.context import App as EcfApp
 from ecf.services.context import collector_paused, keep_out_of_collection
-from ecf.services.dashboard import dashboard
+from ecf.services.dashboard import Dashboard, at_a_glance, with_trend
 from ecf.services.imports import changes_since, list_imports
 from ecf.services.progression import assess_workforce, intake_cohorts
 from ecf.services.workforce import WorkerState, current_workers
@@ -66,6 +73,7 @@ FOCUS = {
     "workforce": "#workers", "import": "#import-tree", "imports": "#import-list", "changes": "#change-list",
 }  # fmt: skip
 SEARCHES = {"milestones": "#milestone-filter", "workforce": "#filter"}  # where `/` goes on these tabs
+AT_ONCE = ("dashboard", "workforce")  # the first tab, and the workers every search goes to; the rest when opened
 
 
 class EcfTui(App[None]):
@@ -95,32 +103,76 @@ class EcfTui(App[None]):
         # A command pauses the cyclic collector for its short life (ecf.cli.common.open_app); the interface lives for
         # hours and makes cycles as it goes, so it collects as usual. Its bulk reads pause it themselves.
         gc.enable()
+        # What is loaded by now (the libraries, the database engine) lives as long as the process: kept out of the
+        # collector's scans, the collections the start-up's many small objects set off stay short.
+        keep_out_of_collection()
         self.today = today or date.today()  # the interface reads the clock once; tests give a fixed day
         self.ecf = ecf
         self.states: list[WorkerState] = []
+        # Tabs' panes are built when first opened (all of them once everything is read): a first screen of fewer
+        # widgets is up sooner and leaves the processor to the reading. What the loader reads for a tab not built yet
+        # waits here.
+        self.built: set[str] = set(AT_ONCE)  # composed with the screen
+        self.building: dict[str, asyncio.Task[None]] = {}
+        self.waiting: dict[str, dict[str, Callable[[], None]]] = {}
         self.export_folder = export_folder or Path.cwd()
         self.import_folder = import_folder or Path.cwd()
 
     def compose(self) -> ComposeResult:
         yield Header()
         with TabbedContent(initial="dashboard"):
-            with TabPane("Dashboard", id="dashboard"):
-                yield DashboardPane(self.ecf, id="dashboard-pane")
-            with TabPane("Milestones", id="milestones"):
-                yield MilestonesPane(self.ecf, id="milestones-pane")
-            with TabPane("Cohorts", id="cohorts"):
-                yield CohortsPane(id="cohorts-pane")
-            with TabPane("Projection", id="projection"):
-                yield ProjectionPane(self.ecf, id="projection-pane")
-            with TabPane("Workers", id="workforce"):
-                yield WorkforcePane(id="workforce-pane")
-            with TabPane("Import", id="import"):
-                yield ImportPane(self.ecf, self.import_folder, id="import-pane")
-            with TabPane("History", id="imports"):
-                yield HistoryPane(self.ecf, id="history-pane")
-            with TabPane("Changes", id="changes"):
-                yield VirtualTable(("ID", "Name", "Change", "Detail"), keep=(0, 1, 2, 3), atomic=(0,), id="change-list")
+            for tab, title, _, _ in TABS:
+                with TabPane(title, id=tab):
+                    if tab in AT_ONCE:
+                        yield self._pane(tab)
         yield Footer()
+
+    def _pane(self, tab: str) -> Widget:
+        """The widget a tab shows."""
+        panes: dict[str, Callable[[], Widget]] = {
+            "dashboard": lambda: DashboardPane(self.ecf, id="dashboard-pane"),
+            "milestones": lambda: MilestonesPane(self.ecf, id="milestones-pane"),
+            "cohorts": lambda: CohortsPane(id="cohorts-pane"),
+            "projection": lambda: ProjectionPane(self.ecf, id="projection-pane"),
+            "workforce": lambda: WorkforcePane(id="workforce-pane"),
+            "import": lambda: ImportPane(self.ecf, self.import_folder, id="import-pane"),
+            "imports": lambda: HistoryPane(self.ecf, id="history-pane"),
+            "changes": lambda: VirtualTable(("ID", "Name", "Change", "Detail"), keep=(0, 1, 2, 3), atomic=(0,),
+                                            id="change-list"),
+        }  # fmt: skip
+        return panes[tab]()
+
+    def _build(self, tab: str) -> asyncio.Task[None]:
+        """Build a tab's pane (once; every caller waits for the same build)."""
+        task = self.building.get(tab)
+        if task is None:
+            task = self.building[tab] = asyncio.create_task(self._mount_pane(tab))
+        return task
+
+    async def _mount_pane(self, tab: str) -> None:
+        if tab not in self.built:
+            try:
+                holder = self.query_one(f"#{tab}", TabPane)
+            except NoMatches:
+                return  # the app is closing (quit while the tabs were being built)
+            await holder.mount(self._pane(tab))
+            self.built.add(tab)
+        for fill in self.waiting.pop(tab, {}).values():  # what the loader read for it meanwhile
+            fill()
+
+    async def _build_the_rest(self) -> None:
+        """Once everything is read, the tabs not yet opened are built while nobody waits, so opening one later (and
+        the export, which reads the Projection tab's choices) finds it ready."""
+        for tab, _, _, _ in TABS:
+            await self._build(tab)
+
+    def _fill(self, tab: str, what: str, fill: Callable[[], None]) -> None:
+        """Show what the loader read on a tab: at once if its pane is built, else as soon as it is (the latest of
+        each `what` only)."""
+        if tab in self.built:
+            fill()
+        else:
+            self.waiting.setdefault(tab, {})[what] = fill
 
     def on_mount(self) -> None:
         self.action_refresh()
@@ -137,38 +189,67 @@ class EcfTui(App[None]):
                 with collector_paused():
                     self._read_everything()
                     keep_out_of_collection()
-                return
+                break
             except (SQLAlchemyError, DatabaseError) as exc:  # the database went away: say so, keep the app up
                 if attempt == 1 and is_lost_connection(exc):
                     continue  # the pool dropped the dead connection: read again on a new one
                 message = explain_failure(exc) or f"cannot read the database: {clean(mask(str(exc).splitlines()[0]))}"
                 self.call_from_thread(self.notify, message, title="Database", severity="error", markup=False)
-                return
+                break
+        if len(self.building) < len(TABS):
+            self.call_from_thread(self.run_worker, self._build_the_rest, name="build", group="build")
 
     def _read_everything(self) -> None:
+        """The Workers rows first, then what the first tab shows, then the rest, each tab as soon as its part is read
+        (or kept for a tab not opened yet)."""
         today = self.today
         states = current_workers(self.ecf, as_of=today)  # the same snapshot as every other tab
-        imports = list_imports(self.ecf)
-        self.call_from_thread(self.query_one(WorkforcePane).show, prepare_workers(states))
-        self.call_from_thread(self._show_basics, states, imports, changes_since(self.ecf))
+        shown = prepare_workers(states)  # the rows first: the table can be looked at while the rest is worked out
+        self._send("workforce", "show", self._show_workers, shown)
+        self._send("workforce", "show", self._show_workers, searchable(shown))
+        self.call_from_thread(self._show_imports, states, list_imports(self.ecf))
         progress = assess_workforce(self.ecf, today)  # once, for the dashboard and the milestones
-        self.call_from_thread(self.query_one(MilestonesPane).show, prepare_milestones(progress))
-        self.call_from_thread(self.query_one(WorkforcePane).show, prepare_progress(progress))
-        self.call_from_thread(self.query_one(DashboardPane).show, dashboard(self.ecf, today, progress))
+        glance = at_a_glance(self.ecf, today, progress)  # the first tab; its trend reads every snapshot: it comes last
+        self._send("dashboard", "show", self._show_dashboard, glance, True)
+        self._send("milestones", "show", self._show_milestones, prepare_milestones(progress))
+        self._send("workforce", "show", self._show_workers, prepare_progress(progress, shown))
         everyone, cohorts = intake_cohorts(self.ecf, today)  # leavers too: retention needs them
-        self.call_from_thread(self.query_one(CohortsPane).show, cohorts, everyone)
+        self._send("cohorts", "show", self._show_cohorts, prepare_cohorts(cohorts, everyone))
         reminder = census_reminder(self.ecf, today)  # the census return due this autumn, from September
         if reminder is not None:
-            self.call_from_thread(self.query_one(DashboardPane).show_census, deadline_line(reminder.readiness, today))
+            self._send("dashboard", "census", self._show_census, deadline_line(reminder.readiness, today))
+        self._send("changes", "show", self._show_changes, changes_since(self.ecf))  # two snapshots compared
+        self._send("dashboard", "show", self._show_dashboard, with_trend(self.ecf, glance), False)
 
-    def _show_basics(self, states: list[WorkerState], imports: list[ImportInfo], changes: list[Change]) -> None:
+    def _send(self, tab: str, what: str, show: Callable[..., None], *found: object) -> None:
+        """From the loader's thread: show what it found on a tab (see _fill)."""
+        self.call_from_thread(self._fill, tab, what, partial(show, *found))
+
+    def _show_workers(self, prepared: PreparedWorkers) -> None:
+        self.query_one(WorkforcePane).show(prepared)
+
+    def _show_dashboard(self, found: Dashboard, trend_coming: bool) -> None:
+        self.query_one(DashboardPane).show(found, trend_coming)
+
+    def _show_census(self, line: str) -> None:
+        self.query_one(DashboardPane).show_census(line)
+
+    def _show_milestones(self, prepared: PreparedMilestones) -> None:
+        self.query_one(MilestonesPane).show(prepared)
+
+    def _show_cohorts(self, prepared: PreparedCohorts) -> None:
+        self.query_one(CohortsPane).show(prepared)
+
+    def _show_imports(self, states: list[WorkerState], imports: list[ImportInfo]) -> None:
         active = [i for i in imports if i.active]
         latest = human(max((i.as_of for i in active), default=None)) or "none yet"
         self.sub_title = f"Latest snapshot: {latest} · In post: {len(states)} · Imports: {len(imports)}"
         self.states = states
-        self.query_one(HistoryPane).show(imports)
-        listing = self.query_one("#change-list", VirtualTable)
-        listing.set_rows([(c.employee_id, c.name, human(c.kind), c.detail) for c in changes])
+        self._fill("imports", "show", lambda: self.query_one(HistoryPane).show(imports))
+
+    def _show_changes(self, changes: list[Change]) -> None:
+        rows = [(c.employee_id, c.name, human(c.kind), c.detail) for c in changes]
+        self.query_one("#change-list", VirtualTable).set_rows(rows)
 
     @on(VirtualTable.RowSelected, "#workers")
     def _open_worker(self, event: VirtualTable.RowSelected) -> None:
@@ -178,8 +259,10 @@ class EcfTui(App[None]):
         self.query_one(TabbedContent).active = tab
 
     @on(TabbedContent.TabActivated)
-    def _focus_tab(self, event: TabbedContent.TabActivated) -> None:
-        """Each tab's main widget takes the keys, so typing on the Import tab goes into the path, not to a shortcut."""
+    async def _focus_tab(self, event: TabbedContent.TabActivated) -> None:
+        """A tab's pane is built the first time it is opened; each tab's main widget takes the keys, so typing on the
+        Import tab goes into the path, not to a shortcut."""
+        await self._build(event.pane.id or "")
         target = FOCUS.get(event.pane.id or "")
         if self.focused is not None and event.pane in self.focused.ancestors:
             return  # already inside the tab (`/` went straight to the search)
@@ -222,8 +305,9 @@ class EcfTui(App[None]):
     def action_help(self) -> None:
         self.push_screen(HelpScreen())
 
-    def action_export(self) -> None:
+    async def action_export(self) -> None:
         """The finance workbook for the Projection tab's choices (baseline, 5 years until changed there)."""
+        await self._build("projection")
         self.query_one(ProjectionPane).export()
 
 

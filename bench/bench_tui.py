@@ -1,5 +1,5 @@
-"""Benchmark: the terminal UI with 40,000 workers (issue #6). Targets: ready in under 2 s, a filter keystroke in under
-100 ms.
+"""Benchmark: the terminal UI with 40,000 workers (issues #6 and #12). Targets: ready in under 1 s (with 60 monthly
+snapshots too), a filter keystroke in under 100 ms.
 
     ./run bench-tui [--workers 40000] [--months 1]
 
@@ -56,21 +56,56 @@ async def one_change(ui: object, pane: object, clock: FrameClock, change: object
     return shown - started
 
 
-async def ready_and_filled(ui: object, pilot: object, started: float) -> tuple[float, float]:
-    """Seconds from `started` to the Workers table holding its rows, and to every tab filled in behind it."""
+async def ready_and_filled(ui: object, started: float) -> tuple[float, float, float]:
+    """Seconds from `started` to the Workers table holding its rows, to every tab filled in behind it, and to every
+    tab's pane built.
+
+    Filled: the loading thread is done, and what it read is on each tab -- shown, or, on a tab not opened yet, handed
+    to it for the moment it is (opening one builds its pane and shows it at once; `first_open` times that). Built: the
+    tabs not opened are then built while nobody waits."""
     from ecf.panes.table import VirtualTable
 
     table = ui.query_one("#workers", VirtualTable)  # type: ignore[attr-defined]
     while table.row_count == 0:
-        await pilot.pause(0.01)  # type: ignore[attr-defined]
+        # a plain look every 5 ms: a pilot's pause would post a message to every widget and wait for them all, work a
+        # person at the keyboard does not add while the app loads
+        await asyncio.sleep(0.005)
     ready = time.perf_counter() - started
-    # the dashboard, milestones and cohorts finish filling in (the file tree's loader runs as long as the tree)
+    # the dashboard, milestones and cohorts worked out and shown (or waiting for their tab)
+    while loading := [w for w in ui.workers if w.group == "load" and not w.is_finished]:  # type: ignore[attr-defined]
+        await asyncio.gather(*(w.wait() for w in loading), return_exceptions=True)
+    filled = time.perf_counter() - started
+    # the file tree's loader runs as long as the tree
     while pending := [w for w in ui.workers if w.group != "_loader" and not w.is_finished]:  # type: ignore[attr-defined]
         await asyncio.gather(*(w.wait() for w in pending), return_exceptions=True)
-    return ready, time.perf_counter() - started
+    return ready, filled, time.perf_counter() - started
 
 
-async def measure(app: object) -> tuple[float, float, list[tuple[str, float, int]]]:
+async def first_open(url: str, tab: str, today: object) -> tuple[float, int]:
+    """Seconds from pressing a tab's key, once everything is read but before its pane is built, to the tab showing its
+    rows (with how many): what a user opening that tab first pays for it being built late."""
+    from ecf.panes.table import VirtualTable
+    from ecf.services.context import App
+    from tui import EcfTui
+
+    ui = EcfTui(App.open(url), today=today)  # type: ignore[arg-type]
+    ui._build_the_rest = _nothing  # type: ignore[method-assign]  # keep the tab unbuilt until it is opened
+    async with ui.run_test(size=(160, 45)) as pilot:
+        while loading := [w for w in ui.workers if w.group == "load" and not w.is_finished]:
+            await asyncio.gather(*(w.wait() for w in loading), return_exceptions=True)
+        await pilot.pause()
+        started = time.perf_counter()
+        ui.action_show_tab(tab)
+        while not ui.query(f"#{tab} VirtualTable") or ui.query_one(f"#{tab} VirtualTable", VirtualTable).row_count == 0:
+            await asyncio.sleep(0.001)
+        return time.perf_counter() - started, ui.query_one(f"#{tab} VirtualTable", VirtualTable).row_count
+
+
+async def _nothing() -> None:
+    return None
+
+
+async def measure(app: object) -> tuple[float, float, float, list[tuple[str, float, int]]]:
     from textual import events
     from textual.widgets import Input, Select
 
@@ -82,7 +117,7 @@ async def measure(app: object) -> tuple[float, float, list[tuple[str, float, int
     ui = EcfTui(app)  # type: ignore[arg-type]
     async with ui.run_test(size=(160, 45)) as pilot:
         table = ui.query_one("#workers", VirtualTable)
-        ready, filled = await ready_and_filled(ui, pilot, started)
+        ready, filled, built = await ready_and_filled(ui, started)
         await pilot.press("slash")
         await pilot.pause()
         pane = ui.query_one(WorkforcePane)
@@ -114,7 +149,7 @@ async def measure(app: object) -> tuple[float, float, list[tuple[str, float, int
         ]
         for label, change in choices:
             results.append((label, await one_change(ui, pane, clock, change), table.row_count))
-    return ready, filled, results
+    return ready, filled, built, results
 
 
 def main() -> None:
@@ -142,15 +177,18 @@ def main() -> None:
             current_workers(app)
             reads.append(time.perf_counter() - started)
         memo.forget(app)  # the TUI starts as a new process would, with nothing read yet
-        ready, filled, keys = asyncio.run(measure(app))
+        ready, filled, built, keys = asyncio.run(measure(app))
+        opened, milestones = asyncio.run(first_open(str(app.engine.url), "milestones", None))
         app.engine.dispose()
     months = f", {args.months} monthly snapshots" if args.months != 1 else ""
     print(f"current_workers with {args.workers:,} workers{months}: {min(reads):.3f} s (best of 3)")
     print(
-        f"TUI with {args.workers:,} workers{months}: ready in {ready:.2f} s -> {'PASS' if ready < 2 else 'FAIL'} "
-        "(target < 2 s)"
+        f"TUI with {args.workers:,} workers{months}: ready in {ready:.2f} s -> {'PASS' if ready < 1 else 'FAIL'} "
+        "(target < 1 s)"
     )
-    print(f"  every tab filled in (stages, milestones, dashboard, cohorts) after {filled:.2f} s, in the background")
+    print(f"  every tab filled in (stages, milestones, dashboard, cohorts) after {filled:.2f} s, in the background;")
+    print(f"  the tabs not opened yet built by {built:.2f} s; opening Milestones before that shows its "
+          f"{milestones:,} rows in {opened * 1000:.0f} ms")  # fmt: skip
     for label, seconds, rows in keys:
         print(f"  {label:<10} {seconds * 1000:6.1f} ms  ({rows:,} rows match)")
     worst = max(seconds for _, seconds, _ in keys)

@@ -3,11 +3,14 @@ intake lists its members and where each one is now."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from textual import on
 from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.widgets import DataTable, Static
 
+from ecf.domain.worker import WorkerRecord
 from ecf.presentation.text import plain
 from ecf.progression.cohorts import Cohort
 from ecf.progression.facts import STAGE_LABELS, Stage
@@ -25,11 +28,27 @@ def shorten(text: str, width: int = NAME_WIDTH) -> str:
     return text if len(text) <= width else text[: width - 1] + "…"
 
 
+@dataclass(frozen=True)
+class Prepared:
+    """The intakes, with each worker's stage now and record (for an intake's members): built off the screen's thread
+    (a dictionary of the whole workforce)."""
+
+    cohorts: list[Cohort]
+    stage_of: dict[str, str]
+    who: dict[str, WorkerRecord]  # names and teams
+
+
+def prepare(cohorts: list[Cohort], progress: Progress) -> Prepared:
+    stage_of = {w.state.record.employee_id: STAGE_LABELS[w.assessment.stage] for w in progress.workers}
+    return Prepared(cohorts, stage_of, {w.state.record.employee_id: w.state.record for w in progress.workers})
+
+
 class CohortsPane(Vertical):
     def __init__(self, **kwargs: object) -> None:
         super().__init__(**kwargs)  # type: ignore[arg-type]
         self.cohorts: list[Cohort] = []
         self.stage_of: dict[str, str] = {}
+        self.who: dict[str, WorkerRecord] = {}
 
     def compose(self) -> ComposeResult:
         yield Static("Working out the intakes…", id="cohorts-status")
@@ -44,10 +63,9 @@ class CohortsPane(Vertical):
         )  # fmt: skip
         self.query_one("#cohort-members", DataTable).add_columns("ID", "Name", "Team", "Stage now")
 
-    def show(self, cohorts: list[Cohort], progress: Progress) -> None:
-        self.cohorts = cohorts
-        self.stage_of = {w.state.record.employee_id: STAGE_LABELS[w.assessment.stage] for w in progress.workers}
-        self.who = {w.state.record.employee_id: w.state.record for w in progress.workers}  # names and teams
+    def show(self, prepared: Prepared) -> None:
+        self.cohorts = cohorts = prepared.cohorts
+        self.stage_of, self.who = prepared.stage_of, prepared.who
         table = self.query_one("#cohort-list", DataTable)
         table.clear()
         for index, c in enumerate(cohorts):

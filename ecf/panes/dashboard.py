@@ -65,7 +65,8 @@ class DashboardPane(Vertical):
         shown.update(escape(line))
         shown.display = True
 
-    def show(self, found: Dashboard) -> None:
+    def show(self, found: Dashboard, trend_coming: bool = False) -> None:
+        """The dashboard; `trend_coming`: its trend is still being worked out (the indicators come with it)."""
         data = human(found.data_as_of) or "no data yet"
         self.query_one("#dashboard-headline", Static).update(
             f"Data as of {data} · assessed {human(found.as_of)} · milestones due {found.due}, overdue "
@@ -80,6 +81,8 @@ class DashboardPane(Vertical):
         table = self.query_one("#indicators", DataTable)
         table.clear()
         if not found.trend:
+            waiting = "Working out the indicators and their trend over the snapshots…" if trend_coming else ""
+            self.query_one("#trend-label", Static).update(waiting)
             return
         latest = found.trend[-1]
         for label, value, show in INDICATORS:

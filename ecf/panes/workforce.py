@@ -28,7 +28,7 @@ from ecf.services.workforce import WorkerState
 # What a workforce lead reads first comes first; the facts behind it follow.
 COLUMNS = ("ID", "Name", "Team", "Stage", "Milestones", "Next milestone", "Due",
            "Contract", "Grade", "SCP", "FTE", "Role", "Start", "Status")  # fmt: skip
-TEAM, STAGE, MILESTONES, CONTRACT = 2, 3, 4, 7
+TEAM, STAGE, MILESTONES, DUE, CONTRACT = 2, 3, 4, 6, 7
 NUMBERS = (9, 10)  # SCP and FTE, aligned right
 KEY = (0, 1, 2, 3, 5, 6)  # ID, name, team, stage, next milestone and its date: on screen at 80 columns
 WHOLE = (0, 6, 12)  # the ID and dates are never shortened
@@ -59,34 +59,67 @@ def progress_cells(item: Assessed) -> tuple[str, str, str, str]:
     assessment = item.assessment
     upcoming = assessment.next_milestone
     status = assessment.milestone_status
-    return (STAGE_LABELS[assessment.stage], human(status) if status else "none",
-            upcoming.name if upcoming else "", human(upcoming.due_date) if upcoming else "")  # fmt: skip
+    return (STAGE_LABELS[assessment.stage], text(status) if status else "none",
+            upcoming.name if upcoming else "", text(upcoming.due_date) if upcoming else "")  # fmt: skip
 
 
 @dataclass(frozen=True)
-class Prepared:
-    """The table's rows with what searching and narrowing them needs: built off the screen's thread."""
+class Search:
+    """What searching and narrowing the rows needs."""
 
-    rows: list[Row]
-    widths: list[int]
-    search_keys: list[str]
+    keys: list[str]
     columns_of: dict[int, list[str]]  # column → each row's value, for the drop-downs
     choices: dict[int, list[str]]  # column → the values the drop-down offers
 
 
-def prepare(rows: list[Row]) -> Prepared:
+@dataclass(frozen=True)
+class Prepared:
+    """The table's rows, built off the screen's thread, with what searching them needs (None while it is still being
+    worked out: the rows are shown first)."""
+
+    rows: list[Row]
+    widths: list[int]
+    search: Search | None = None
+    states: list[WorkerState] | None = None  # whose facts the rows show, in order (see prepare_progress)
+
+
+def searchable(prepared: Prepared) -> Prepared:
+    rows = prepared.rows
     columns_of = {column: [row[column] for row in rows] for column, _ in CHOICES.values()}
     choices = {column: sorted({v for v in values if v and v != PENDING}) for column, values in columns_of.items()}
-    return Prepared(rows, measure(COLUMNS, rows), [" ".join(row).lower() for row in rows], columns_of, choices)
+    search = Search([" ".join(row).lower() for row in rows], columns_of, choices)
+    return Prepared(rows, prepared.widths, search, prepared.states)
 
 
 def prepare_workers(states: list[WorkerState]) -> Prepared:
-    """The facts as imported; stages and milestones show as pending until the assessment is done."""
-    return prepare([cells(state) for state in states])
+    """The facts as imported, without the search (`searchable` adds it); stages and milestones show as pending until
+    the assessment is done."""
+    rows = [cells(state) for state in states]
+    return Prepared(rows, measure(COLUMNS, rows), states=states)
 
 
-def prepare_progress(progress: Progress) -> Prepared:
-    return prepare([cells(item.state, item) for item in progress.workers])
+def prepare_progress(progress: Progress, facts: Prepared | None = None) -> Prepared:
+    """The rows with stages and milestones, searchable. A worker whose facts were shown already (`facts`, from the
+    same read) keeps its row's facts; only the four assessed cells are new."""
+    shown: dict[int, Row] = {}
+    if facts is not None and facts.states is not None:
+        # by the state object itself: the assessment reads the same remembered states, and a state read afresh
+        # (the data changed in between) is a new object, so its row is built again
+        shown = {id(state): row for state, row in zip(facts.states, facts.rows, strict=True)}
+    rows, reused = [], 0
+    for item in progress.workers:
+        row = shown.get(id(item.state))
+        if row is None:
+            rows.append(cells(item.state, item))
+        else:
+            rows.append((*row[:STAGE], *progress_cells(item), *row[DUE + 1 :]))
+            reused += 1
+    if facts is not None and reused == len(facts.rows) == len(rows):  # the same workers: their facts' widths hold
+        widths = [*facts.widths[:STAGE], *measure(COLUMNS[STAGE : DUE + 1], [r[STAGE : DUE + 1] for r in rows]),
+                  *facts.widths[DUE + 1 :]]  # fmt: skip
+    else:
+        widths = measure(COLUMNS, rows)
+    return searchable(Prepared(rows, widths))
 
 
 class WorkforcePane(Vertical):
@@ -112,18 +145,25 @@ class WorkforcePane(Vertical):
 
     def show(self, prepared: Prepared) -> None:
         table = self.table
+        if prepared.search is None:  # the rows before their search: to look at while it is worked out
+            if not table.rows and table.sorted_by is None:  # (a refresh keeps the rows, sorted, until it arrives)
+                table.set_rows(prepared.rows, prepared.widths)
+                self._count(len(prepared.rows), len(prepared.rows))
+            return
         sorted_by = table.sorted_by
         table.set_rows(prepared.rows, prepared.widths)
-        self.search_keys, self.columns_of = prepared.search_keys, prepared.columns_of
+        self.search_keys, self.columns_of = prepared.search.keys, prepared.search.columns_of
         if sorted_by is not None:
             self._sort(*sorted_by)
         for select_id, (column, _) in CHOICES.items():
-            offer(self.query_one(f"#{select_id}", Select), prepared.choices[column])
+            offer(self.query_one(f"#{select_id}", Select), prepared.search.choices[column])
         self.apply()
 
     def _sort(self, column: int, descending: bool) -> None:
         """Sort every worker (not just those shown) by one column; the search follows the new order."""
         order = self.table.sort(column, descending)
+        if len(self.search_keys) != len(order):
+            return  # the rows are shown before their search: the table keeps the order and sorts what arrives
         self.search_keys = [self.search_keys[i] for i in order]
         self.columns_of = {c: [values[i] for i in order] for c, values in self.columns_of.items()}
 
@@ -133,10 +173,14 @@ class WorkforcePane(Vertical):
         return narrowed(self.search_keys, words(self.query_one("#filter", Input).value), picked)
 
     def apply(self) -> None:
+        if len(self.search_keys) != len(self.table.rows):
+            return  # the rows are shown before their search is worked out: it narrows them when it arrives
         found = self.matches()
         self.table.show(found)
-        total = len(self.search_keys)
-        narrowed = f"{len(found):,} of {total:,} workers match" if len(found) < total else f"{total:,} workers"
+        self._count(len(found), len(self.search_keys))
+
+    def _count(self, found: int, total: int) -> None:
+        narrowed = f"{found:,} of {total:,} workers match" if found < total else f"{total:,} workers"
         self.query_one("#workforce-count", Static).update(f"{narrowed} · click a heading to sort · Enter opens")
 
     @on(Input.Changed, "#filter")

@@ -4,7 +4,7 @@ and the workforce indicators with their trend over the snapshots."""
 from __future__ import annotations
 
 from collections import Counter, defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from decimal import Decimal
 
@@ -37,6 +37,13 @@ class Dashboard:
 
 def dashboard(app: App, as_of: date, progress: Progress | None = None) -> Dashboard:
     """The dashboard; `progress` reuses an assessment already made (the terminal UI makes one for two panes)."""
+    return with_trend(app, at_a_glance(app, as_of, progress))
+
+
+def at_a_glance(app: App, as_of: date, progress: Progress | None = None) -> Dashboard:
+    """The dashboard but its trend (left empty): the stages and milestones come from the assessment alone, while the
+    trend reads every snapshot stored (seconds, for years of monthly imports of a national workforce), so the terminal
+    UI shows these first."""
     progress = progress or assess_workforce(app, as_of)
     heads: Counter[Stage] = Counter()
     fte: dict[Stage, Decimal] = defaultdict(Decimal)
@@ -54,8 +61,13 @@ def dashboard(app: App, as_of: date, progress: Progress | None = None) -> Dashbo
     lines = [StageLine(s, STAGE_LABELS[s], heads[s], fte[s]) for s in order if heads[s]]
     return Dashboard(
         as_of, progress.data_as_of, lines, statuses[MilestoneStatus.DUE], statuses[MilestoneStatus.OVERDUE], soon,
-        indicator_trend(app, as_of=as_of), _missing_months(app),
+        [], _missing_months(app),
     )  # fmt: skip
+
+
+def with_trend(app: App, found: Dashboard) -> Dashboard:
+    """The dashboard with the indicators on every snapshot date up to its as-of date."""
+    return replace(found, trend=indicator_trend(app, as_of=found.as_of))
 
 
 def _missing_months(app: App) -> list[date]:

@@ -23,6 +23,7 @@ from ecf.storage.columns import (
     each_distinct,
     fast_constructor,
     fetch_columns,
+    gather,
     worker_records,
 )
 from ecf.storage.models import (
@@ -413,9 +414,15 @@ class SnapshotRepository:
             (columns,) = read.values()
             rows = [row for _, row in picked]
             if rows != list(range(len(columns[0]))):
-                columns = [[column[row] for row in rows] for column in columns]
-        else:
-            columns = [[read[i][c][row] for i, row in picked] for c in range(len(next(iter(read.values()))))]
+                columns = [gather(column, rows) for column in columns]
+        else:  # the imports' columns end to end, each picked row taken from its place in them
+            start, offsets = 0, {}
+            for import_id, columns in read.items():
+                offsets[import_id], start = start, start + len(columns[0])
+            places = [offsets[i] + row for i, row in picked]
+            parts = list(read.values())
+            whole = (list(chain.from_iterable(part[c] for part in parts)) for c in range(len(parts[0])))
+            columns = [gather(column, places) for column in whole]
         import_ids, as_of, *record_columns = columns
         # Each row takes the absences reported with it: the same absence is repeated in every monthly sheet.
         keys = zip(import_ids, record_columns[EMPLOYEE_ID], strict=True)

@@ -1,0 +1,84 @@
+"""How the terminal UI fills in while it loads: the Workers rows before their search, tabs built when first opened,
+what the loader reads for a tab not opened yet kept for it. The loader is held back here and its parts handed over by
+hand, so each in-between state is looked at on purpose, not caught by timing."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from conftest import SAMPLE
+from textual.widgets import Input, Static
+
+from ecf.panes.milestones import prepare as prepare_milestones
+from ecf.panes.table import VirtualTable, sort_key
+from ecf.panes.workforce import WorkforcePane, prepare_workers, searchable
+from ecf.services.imports import ImportRequest, import_file
+from ecf.services.progression import assess_workforce
+from ecf.services.workforce import current_workers
+from tui import EcfTui
+
+TODAY = date(2026, 11, 30)
+LATEST = SAMPLE / "monthly" / "northmoor_hr_2026-10-31.xlsx"
+
+
+def held_back(app) -> EcfTui:  # type: ignore[no-untyped-def]
+    """The interface with its loader doing nothing: the test hands it what it would have read."""
+    ui = EcfTui(app, today=TODAY)
+    ui._load = lambda: None  # type: ignore[method-assign]
+    return ui
+
+
+async def test_the_workers_rows_show_before_their_search_and_a_search_or_sort_made_meanwhile_holds(app):
+    import_file(app, ImportRequest(LATEST, write_report=False))
+    states = current_workers(app, as_of=TODAY)
+    rows_first = prepare_workers(states)
+    ui = held_back(app)
+    async with ui.run_test(size=(160, 40)) as pilot:
+        pane = ui.query_one(WorkforcePane)
+        table = pane.table
+        pane.show(rows_first)
+        await pilot.pause()
+        assert table.row_count == len(states) > 250
+        assert f"{len(states):,} workers" in str(ui.query_one("#workforce-count", Static).render())
+        ui.query_one("#filter", Input).value = "care"  # typed before the search is worked out: nothing breaks
+        table.post_message(VirtualTable.HeaderSelected(table, 1))  # a click on Name
+        await pilot.pause()
+        assert table.row_count == len(states) and table.sorted_by == (1, False)
+        pane.show(searchable(rows_first))  # the search arrives: the text typed and the sort apply to it
+        await pilot.pause()
+        shown = [table.get_row_at(i) for i in range(table.row_count)]
+        wanted = sorted((r for r in rows_first.rows if "care" in " ".join(r).lower()), key=lambda r: sort_key(r[1]))
+        assert shown == wanted and 0 < len(shown) < len(states)
+
+
+async def test_a_tab_is_built_when_opened_and_shows_what_was_read_for_it_before_or_after(app):
+    import_file(app, ImportRequest(LATEST, write_report=False))
+    prepared = prepare_milestones(assess_workforce(app, TODAY))
+    ui = held_back(app)
+    async with ui.run_test(size=(160, 40)) as pilot:
+        assert not ui.query("#milestone-list") and not ui.query("#change-list")  # not built until opened
+        await pilot.press("m")
+        table = ui.query_one("#milestone-list", VirtualTable)
+        assert ui.focused is table and table.row_count == 0  # built, focused, still working out
+        ui._fill("milestones", "show", lambda: ui._show_milestones(prepared))  # read after it was opened
+        assert table.row_count == len(prepared.cells) > 0
+        ui._fill("changes", "show", lambda: ui._show_changes([]))  # read before it is opened: kept for it
+        ui._fill("imports", "show", lambda: ui.query_one("#history-pane").show([]))
+        assert "changes" in ui.waiting and not ui.query("#change-list")
+        await pilot.press("l")
+        assert ui.focused is ui.query_one("#change-list", VirtualTable) and "changes" not in ui.waiting
+        await ui._build_the_rest()  # the rest, as once everything is read
+        assert not ui.waiting and ui.query("#import-tree") and ui.query("#projection-pane")
+
+
+async def test_export_before_the_projection_tab_was_opened(app, tmp_path):
+    import_file(app, ImportRequest(LATEST, write_report=False))
+    ui = held_back(app)
+    ui.export_folder = tmp_path
+    async with ui.run_test(size=(160, 40)) as pilot:
+        await pilot.press("x")  # the Projection tab's choices (its defaults) are built for it
+        await pilot.pause()
+        for worker in [w for w in ui.workers if w.group == "export"]:
+            await worker.wait()
+        await pilot.pause()
+        assert sorted(tmp_path.glob("ecf-projection-*.xlsx"))

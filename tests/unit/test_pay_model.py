@@ -210,3 +210,20 @@ def test_market_supplements_and_allowances_are_paid_with_the_salary() -> None:
     result = project([paid], BOOK, BASELINE, date(2025, 4, 30), 1, NOBODY_LEAVES)
     assert months(result, "salary")[0] == 1803.21
     assert months(result, "employer_ni")[0] == 207.93
+
+
+def test_fte_over_a_period_is_the_average_of_the_months_of_the_years_each_team_is_there() -> None:
+    """A grid of January 2026 to December 2027 spans 2025/26 (3 months), 2026/27 (12) and 2027/28 (9). Team C's only
+    worker is booked to start on 01/06/2027, so C has figures in 2027/28 alone, 7 months of 1.0 FTE: over the whole
+    horizon its FTE is those 7 over the 9 months of 2027/28 (0.7778), not over all 24; team A, here throughout,
+    averages 1.0 over all 24."""
+    staying = worker(employee_id="000101", team="A")
+    booked = worker(employee_id="000103", team="C", start_date=date(2027, 6, 1))
+    result = project([staying, booked], BOOK, BASELINE, date(2025, 12, 31), 2, NOBODY_LEAVES)
+    by_team = result.totals("team").set_index("team")
+    assert by_team.loc["A", "fte"] == 1.0
+    assert by_team.loc["C", "fte"] == 0.7778
+    by_year = result.totals("financial_year", "team").set_index(["financial_year", "team"])
+    assert by_year.loc[("2027/28", "C"), "fte"] == 0.7778
+    assert ("2025/26", "C") not in by_year.index and ("2026/27", "C") not in by_year.index
+    assert by_year.loc[("2025/26", "A"), "fte"] == 1.0

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from functools import lru_cache
 
+from ecf.domain.period import Period
 from ecf.domain.worker import AsyeStatus, ContractType
 from ecf.progression.calendar import add_days, add_months, add_years, financial_year, uk
 from ecf.progression.experience import ExperienceCounter, simple_reached_on
@@ -27,6 +28,7 @@ from ecf.progression.facts import (
     Stage,
     StageChange,
     WorkerFacts,
+    once,
 )
 from ecf.progression.rules import (
     AgencyRule,
@@ -72,6 +74,8 @@ class Engine:
             p.id: next(i for i, m in enumerate(p.milestones) if m.key == p.final_milestone) for p in self.programmes
         }
         self.schedules: dict[tuple[object, ...], list[Scheduled]] = {}
+        self.from_qualifying: dict[tuple[object, ...], Scheduled] = {}
+        self._funded_until: dict[date, date] = {}
         stepped: list[Programme | CareerFramework] = [*self.programmes, *book.career_frameworks]
         # Each programme's steps as the engine counts them: a step counted to a start window takes its offset from
         # that window's years, and the final step's is the programme's length (duration_months).
@@ -108,6 +112,14 @@ class Engine:
             if was_enabled:
                 gc.enable()
 
+    def funded_until(self, qualified: date) -> date:
+        """The last day a programme start is DfE-fundable for someone qualified on `qualified` (the longest funded
+        window of any programme): asked for every worker, and many share a qualification date."""
+        found = self._funded_until.get(qualified)
+        if found is None:
+            found = self._funded_until[qualified] = add_years(qualified, self.funded_years)
+        return found
+
     def programme_for(self, start: date) -> Programme | None:
         return next((p for p in self.programmes if p.applies.period.contains(start)), None)
 
@@ -125,12 +137,30 @@ class _Assessor:
         self.record = facts.record
         self.as_of = as_of
         self.recorded = {(r.framework, r.milestone): r for r in facts.recorded} if facts.recorded else _NOTHING
-        self.spells = (
-            sorted({*facts.earlier_spells, self.record.employment})
-            if facts.earlier_spells
-            else [self.record.employment]
-        )
-        self._counters: dict[int, ExperienceCounter] = {}  # by id: the rules live as long as the engine
+
+    # Worked out when first needed: listing milestones needs neither for most workers (no programme, simple PQE).
+
+    @once
+    def spells(self) -> list[Period]:
+        if not self.facts.earlier_spells:
+            return [self.record.employment]
+        return sorted({*self.facts.earlier_spells, self.record.employment})
+
+    @once
+    def _counters(self) -> dict[int, ExperienceCounter]:
+        return {}  # by id: the rules live as long as the engine
+
+    @once
+    def outcome(self) -> Outcome | None:
+        """The programme's outcome on the as-of date: the latest recorded decision, else the HR sheet's status."""
+        decided = [r for r in self.facts.recorded if r.outcome is not None and r.completed_on <= self.as_of]
+        if decided:
+            return max(decided, key=lambda r: r.completed_on).outcome
+        if self.record.asye_status is AsyeStatus.PASSED:
+            return Outcome.PASSED
+        if self.record.asye_status is AsyeStatus.FAILED:
+            return Outcome.FAILED
+        return None
 
     def counter(self, counting: ExperienceCounting) -> ExperienceCounter:
         """PQE counted once per way of counting: the experienced rule and the agency rules usually agree on it."""
@@ -167,7 +197,7 @@ class _Assessor:
             programme=programme,
             start=self._programme_start(),
             end=programme_end,
-            outcome=self._outcome(),
+            outcome=self.outcome,
             year_two_end=ecf_dates[0],
             ecf_end=ecf_dates[1],
             experienced_from=experienced_from,
@@ -216,10 +246,13 @@ class _Assessor:
     def _choose_programme(self) -> tuple[Programme | None, str]:
         record = self.record
         self.no_programme_stage = Stage.NOT_EARLY_CAREER
-        self.pre_programme_until: date | None = add_years(record.qualified_on, self.engine.funded_years)
+        self.pre_programme_until: date | None = self.engine.funded_until(record.qualified_on)
         self.final_due: date | None = None
-        self.may_start = self._could_start_programme(None)
         start = record.asye_start_date
+        # Pre-ASYE only while a start is still possible: not exempt, not yet past the funded window after qualifying.
+        self.may_start = (
+            start is None and record.asye_status is not AsyeStatus.EXEMPT and self.as_of <= self.pre_programme_until
+        )
         if record.asye_status is AsyeStatus.EXEMPT and start is None:
             return None, "exempt from the ASYE (HR sheet)"
         if start is not None:
@@ -255,24 +288,6 @@ class _Assessor:
             )
         return None
 
-    def _could_start_programme(self, programme: Programme | None) -> bool:
-        """Someone with no start date is pre-ASYE only while a start is still possible: not exempt, not yet past
-        the funded window after qualifying."""
-        record = self.record
-        if record.asye_status is AsyeStatus.EXEMPT or record.asye_start_date is not None:
-            return False
-        return self.as_of <= add_years(record.qualified_on, self.engine.funded_years)
-
-    def _outcome(self) -> Outcome | None:
-        decided = [r for r in self.facts.recorded if r.outcome is not None and r.completed_on <= self.as_of]
-        if decided:
-            return max(decided, key=lambda r: r.completed_on).outcome
-        if self.record.asye_status is AsyeStatus.PASSED:
-            return Outcome.PASSED
-        if self.record.asye_status is AsyeStatus.FAILED:
-            return Outcome.FAILED
-        return None
-
     # --- programme milestones --------------------------------------------------------------------------------------
 
     def _programme_milestones(
@@ -280,17 +295,14 @@ class _Assessor:
     ) -> tuple[list[Milestone], date | None]:
         record = self.record
         start = record.asye_start_date
-        outcome = self._outcome()
+        outcome = self.outcome
         schedule = self._programme_schedule(programme) if start is not None else None
         found: list[Milestone] = []
         programme_end: date | None = None
         for index, rule in enumerate(self.engine.steps[programme.id]):
             done = self._done(programme.id, rule, outcome)
             if rule.anchor == "date_qualified":
-                scheduled = schedule_milestone(
-                    rule, anchor_day=record.qualified_on, anchor_label="qualified", fte=record.fte,
-                    part_time=programme.part_time, pauses=(), not_before=record.qualified_on,
-                )  # fmt: skip
+                scheduled = self._from_qualifying(programme, index, rule)
                 lapsed = None
                 if rule.window is not None and done is None and scheduled.due < self.as_of:
                     lapsed = f"the start window closed on {uk(scheduled.due)} (see alerts)"
@@ -310,6 +322,19 @@ class _Assessor:
                 self.final_due = scheduled.due
                 programme_end = self._end_of(milestone, outcome)
         return found, programme_end
+
+    def _from_qualifying(self, programme: Programme, index: int, rule: MilestoneRule) -> Scheduled:
+        """A step counted from qualifying (the start window): no pauses, so shared by everyone qualified the same
+        day at the same FTE."""
+        record = self.record
+        key = (programme.id, index, record.qualified_on, record.fte)
+        found = self.engine.from_qualifying.get(key)
+        if found is None:
+            found = self.engine.from_qualifying[key] = schedule_milestone(
+                rule, anchor_day=record.qualified_on, anchor_label="qualified", fte=record.fte,
+                part_time=programme.part_time, pauses=(), not_before=record.qualified_on,
+            )  # fmt: skip
+        return found
 
     def _programme_schedule(self, programme: Programme) -> list[Scheduled]:
         """Due dates counted from the programme start. Without pauses they depend only on the start, FTE, extension
@@ -494,7 +519,7 @@ class _Assessor:
         self, career: CareerFramework, programme: Programme, experienced_from: date | None
     ) -> tuple[list[Milestone], tuple[date | None, date | None]]:
         stand_in = career.covered_by.get(programme.id)
-        failed = self._outcome() is Outcome.FAILED
+        failed = self.outcome is Outcome.FAILED
         found: list[Milestone] = []
         due: dict[str, date] = {}
         for rule, scheduled in zip(career.milestones, self._career_schedule(career, programme), strict=True):
@@ -556,7 +581,7 @@ class _Assessor:
         reached = self.counter(rule.counting).reach(rule.min_pqe_months)
         eligible_from, text = reached.reached_on, reached.explanation
         if rule.requires_programme_passed:
-            passed_on = programme_end if self._outcome() is Outcome.PASSED else None
+            passed_on = programme_end if self.outcome is Outcome.PASSED else None
             if passed_on is None:
                 eligible_from, text = None, f"{text}; needs a passed ASYE, not yet recorded"
             elif eligible_from is not None and passed_on > eligible_from:
@@ -571,7 +596,7 @@ class _Assessor:
         start = self.record.asye_start_date
         if programme is None or start is None or self.record.asye_status is AsyeStatus.EXEMPT:
             return
-        outcome = self._outcome()
+        outcome = self.outcome
         for grant in self.engine.grants:
             if grant.programme != programme.id:
                 continue
@@ -588,7 +613,7 @@ class _Assessor:
                 yield claim
 
     def _completion_claim(self, grant: GrantRule, programme_end: date | None) -> GrantClaim | None:
-        extended = self.record.asye_status is AsyeStatus.EXTENDED and self._outcome() is not Outcome.PASSED
+        extended = self.record.asye_status is AsyeStatus.EXTENDED and self.outcome is not Outcome.PASSED
         if extended and programme_end is not None and programme_end <= grant.claims_to:
             return None  # an extended programme's completion is claimed once it is passed, not before
         if programme_end is not None and grant.claims_from <= programme_end <= grant.claims_to:
@@ -679,7 +704,7 @@ class _Assessor:
         """A council cap on the programme's length never cuts it short: past the cap, the council decides."""
         cap = programme_cap(start, self.record.qualified_on, programme.part_time)
         final = self.final_due
-        if cap is None or final is None or final <= cap[0] or self._outcome() is not None:
+        if cap is None or final is None or final <= cap[0] or self.outcome is not None:
             return
         yield Alert(
             "programme_cap",

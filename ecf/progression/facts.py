@@ -30,7 +30,7 @@ class RecordedCompletion:
     outcome: Outcome | None = None
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, init=False)
 class WorkerFacts:
     """One worker's latest record, their earlier spells in this council (from older snapshots) and what was recorded."""
 
@@ -38,8 +38,23 @@ class WorkerFacts:
     earlier_spells: tuple[Period, ...] = ()
     recorded: tuple[RecordedCompletion, ...] = ()
 
+    def __init__(
+        self,
+        record: WorkerRecord,
+        earlier_spells: tuple[Period, ...] = (),
+        recorded: tuple[RecordedCompletion, ...] = (),
+    ) -> None:
+        # The slots' own setters, not object.__setattr__ looked up per field (see Milestone): one per worker.
+        _set = _FACTS_SLOTS
+        _set[0](self, record)
+        _set[1](self, earlier_spells)
+        _set[2](self, recorded)
 
-@dataclass(frozen=True, slots=True)
+
+_FACTS_SLOTS = tuple(getattr(WorkerFacts, name).__set__ for name in WorkerFacts.__slots__)
+
+
+@dataclass(frozen=True, slots=True, init=False)
 class Milestone:
     framework: str
     key: str
@@ -50,6 +65,34 @@ class Milestone:
     completed_source: str | None  # "import" or "recorded"
     optional: bool
     explanation: str
+
+    def __init__(
+        self,
+        framework: str,
+        key: str,
+        name: str,
+        due_date: date | None,
+        status: MilestoneStatus,
+        completed_date: date | None,
+        completed_source: str | None,
+        optional: bool,
+        explanation: str,
+    ) -> None:
+        # The generated __init__ of a frozen class looks up object.__setattr__ once per field, which cost more than
+        # the rest of building a milestone (tens of thousands of them): the slots' own setters, looked up once, below.
+        _set = _MILESTONE_SLOTS
+        _set[0](self, framework)
+        _set[1](self, key)
+        _set[2](self, name)
+        _set[3](self, due_date)
+        _set[4](self, status)
+        _set[5](self, completed_date)
+        _set[6](self, completed_source)
+        _set[7](self, optional)
+        _set[8](self, explanation)
+
+
+_MILESTONE_SLOTS = tuple(getattr(Milestone, name).__set__ for name in Milestone.__slots__)
 
 
 @dataclass(frozen=True, slots=True)
@@ -119,7 +162,7 @@ class once(Generic[T]):
         return value
 
 
-@dataclass(frozen=True, eq=False)
+@dataclass(frozen=True, eq=False, init=False)
 class Assessment:
     """Where a worker stands on `as_of`. Milestones and stage are worked out at once; eligibility (with its
     explanation), grant claims and alerts when first read, so listing 40,000 workers' milestones stays fast."""
@@ -134,6 +177,38 @@ class Assessment:
     experienced_from: date | None
     details: Details = field(repr=False)
     programme_end: date | None = None  # the day the ASYE/ECDP ends (done, or due); None while it runs overdue
+
+    def __init__(
+        self,
+        employee_id: str,
+        as_of: date,
+        programme: str | None,
+        programme_reason: str,
+        frameworks: tuple[str, ...],
+        milestones: tuple[Milestone, ...],
+        stage: Stage,
+        experienced_from: date | None,
+        details: Details,
+        programme_end: date | None = None,
+    ) -> None:
+        # One dict stored at once instead of the generated __init__'s object.__setattr__ per field: that was two
+        # thirds of assessing a worker with no programme, the usual case in a national workforce.
+        object.__setattr__(
+            self,
+            "__dict__",
+            {
+                "employee_id": employee_id,
+                "as_of": as_of,
+                "programme": programme,
+                "programme_reason": programme_reason,
+                "frameworks": frameworks,
+                "milestones": milestones,
+                "stage": stage,
+                "experienced_from": experienced_from,
+                "details": details,
+                "programme_end": programme_end,
+            },
+        )
 
     @property
     def next_milestone(self) -> Milestone | None:

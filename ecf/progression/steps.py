@@ -5,9 +5,8 @@ Functions of the engine's Assessor (one worker on one date), split out of ecf.pr
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import date
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 from ecf.domain.worker import AsyeStatus
 from ecf.progression.calendar import add_days, add_months, uk
@@ -23,8 +22,9 @@ RECORDED = "recorded"
 IMPLIED = "implied"
 
 
-@dataclass(frozen=True, slots=True)
-class _Done:
+class _Done(NamedTuple):
+    """A step done: built for most steps of every programme worker, so a named tuple (built in C), not a dataclass."""
+
     on: date | None  # None: done, date not recorded (e.g. an ASYE marked passed without review dates)
     source: str  # import / recorded / implied
     note: str = ""
@@ -256,6 +256,8 @@ def _status(
 
 
 def _pauses(a: Assessor, rule: PauseRule) -> tuple[Pause, ...]:
+    if not a.record.absences and not a.facts.earlier_spells:
+        return ()  # the usual worker: no absence and one spell, so nothing pauses their programme
     return pauses_from(a.record.absences, rule.absence_types, rule.min_days, a.as_of, a.spells, rule.breaks_in_service)
 
 

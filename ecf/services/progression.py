@@ -220,7 +220,7 @@ def recorded_by_worker(events: Iterable[MilestoneEvent]) -> dict[str, list[Recor
     return found
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, init=False)
 class MilestoneRow:
     employee_id: str
     surname: str | None
@@ -231,6 +231,33 @@ class MilestoneRow:
     milestone: Milestone
     ends_programme: bool = False  # the step an outcome (passed or failed) is recorded on
 
+    def __init__(
+        self,
+        employee_id: str,
+        surname: str | None,
+        forename: str | None,
+        team: str | None,
+        line_manager: str | None,
+        stage: str,
+        milestone: Milestone,
+        ends_programme: bool = False,
+    ) -> None:
+        # One dict stored at once (see Assessed): a national listing has one row per milestone, ~46,000.
+        object.__setattr__(
+            self,
+            "__dict__",
+            {
+                "employee_id": employee_id,
+                "surname": surname,
+                "forename": forename,
+                "team": team,
+                "line_manager": line_manager,
+                "stage": stage,
+                "milestone": milestone,
+                "ends_programme": ends_programme,
+            },
+        )
+
 
 def milestone_rows(
     progress: Progress, statuses: Iterable[MilestoneStatus] | None = None, framework: str | None = None
@@ -240,6 +267,8 @@ def milestone_rows(
     ending = programme_endings(progress.book)
     rows = []
     for item in progress.workers:
+        if not item.assessment.milestones:
+            continue  # most of a national workforce: no programme, no milestones
         record = item.state.record
         for milestone in item.assessment.milestones:
             if wanted is not None and milestone.status not in wanted:

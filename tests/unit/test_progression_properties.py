@@ -16,7 +16,7 @@ from ecf.domain.worker import Absence, AbsenceType, AsyeStatus, ContractType, Wo
 from ecf.progression.engine import Engine
 from ecf.progression.facts import STATUS_RANK, Assessment, Milestone, WorkerFacts
 from ecf.rules.loader import load_rulebook
-from ecf.services.progression import Assessed
+from ecf.services.progression import Assessed, MilestoneRow
 
 ENGINE = Engine(load_rulebook("[council]\nruns_five_year_ecf = true\n"))
 ftes = st.sampled_from([Decimal(x) for x in ("0.2", "0.4", "0.5", "0.6", "0.8", "0.9", "1")])
@@ -160,7 +160,7 @@ def test_one_engine_for_many_workers_gives_what_a_fresh_engine_gives_each(
         assert _everything(assessed) == _everything(Engine(book).assess(facts, as_of))
 
 
-@pytest.mark.parametrize("cls", [Milestone, Assessment, WorkerFacts, Assessed], ids=lambda c: c.__name__)
+@pytest.mark.parametrize("cls", [Milestone, Assessment, WorkerFacts, Assessed, MilestoneRow], ids=lambda c: c.__name__)
 def test_a_hand_written_constructor_stores_every_field_it_is_given(cls: type) -> None:
     """Milestone, Assessment, WorkerFacts and Assessed store their fields without the generated __init__ (it was most
     of the cost of an assessment): the same parameters, in the same order with the same defaults, each stored."""

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import MISSING, dataclass, field, fields
 from datetime import date
 from decimal import Decimal
 from typing import Any, Generic, Protocol, TypeVar, overload
@@ -18,6 +18,37 @@ from ecf.progression.vocabulary import MilestoneStatus as MilestoneStatus
 from ecf.progression.vocabulary import Outcome as Outcome
 from ecf.progression.vocabulary import Stage as Stage
 
+C = TypeVar("C", bound=type)
+
+
+def stored_at_once(cls: C) -> C:
+    """Give a frozen dataclass a constructor that stores its fields directly: the generated one calls
+    object.__setattr__ once per field (to get past the frozen guard), which costs more than the rest of building a
+    milestone or an assessment, and a national workforce builds hundreds of thousands of them. Same parameters, same
+    order and defaults; a slotted class sets each slot through its own setter, any other stores one dict. Written
+    with exec, as dataclasses writes its own __init__."""
+    assert not hasattr(cls, "__post_init__"), "a check after construction needs the generated constructor"
+    names = [f.name for f in fields(cls)]
+    namespace: dict[str, Any] = {"_store": object.__setattr__}
+    parameters = []
+    for f in fields(cls):
+        assert f.default_factory is MISSING, "a default factory needs the generated constructor"
+        if f.default is MISSING:
+            parameters.append(f.name)
+        else:
+            namespace[f"_default_{f.name}"] = f.default
+            parameters.append(f"{f.name}=_default_{f.name}")
+    if "__slots__" in cls.__dict__:
+        namespace.update({f"_set_{name}": getattr(cls, name).__set__ for name in names})
+        body = [f"    _set_{name}(self, {name})" for name in names]
+    else:
+        body = ["    _store(self, '__dict__', {" + ", ".join(f"{name!r}: {name}" for name in names) + "})"]
+    exec("\n".join([f"def __init__(self, {', '.join(parameters)}):", *body]), namespace)
+    constructor = namespace["__init__"]
+    constructor.__qualname__ = f"{cls.__qualname__}.__init__"
+    cls.__init__ = constructor  # type: ignore[misc]  # replacing it is the point
+    return cls
+
 
 @dataclass(frozen=True, slots=True)
 class RecordedCompletion:
@@ -30,7 +61,8 @@ class RecordedCompletion:
     outcome: Outcome | None = None
 
 
-@dataclass(frozen=True, slots=True, init=False)
+@stored_at_once
+@dataclass(frozen=True, slots=True)
 class WorkerFacts:
     """One worker's latest record, their earlier spells in this council (from older snapshots) and what was recorded."""
 
@@ -38,23 +70,9 @@ class WorkerFacts:
     earlier_spells: tuple[Period, ...] = ()
     recorded: tuple[RecordedCompletion, ...] = ()
 
-    def __init__(
-        self,
-        record: WorkerRecord,
-        earlier_spells: tuple[Period, ...] = (),
-        recorded: tuple[RecordedCompletion, ...] = (),
-    ) -> None:
-        # The slots' own setters, not object.__setattr__ looked up per field (see Milestone): one per worker.
-        _set = _FACTS_SLOTS
-        _set[0](self, record)
-        _set[1](self, earlier_spells)
-        _set[2](self, recorded)
 
-
-_FACTS_SLOTS = tuple(getattr(WorkerFacts, name).__set__ for name in WorkerFacts.__slots__)
-
-
-@dataclass(frozen=True, slots=True, init=False)
+@stored_at_once
+@dataclass(frozen=True, slots=True)
 class Milestone:
     framework: str
     key: str
@@ -66,41 +84,15 @@ class Milestone:
     optional: bool
     explanation: str
 
-    def __init__(
-        self,
-        framework: str,
-        key: str,
-        name: str,
-        due_date: date | None,
-        status: MilestoneStatus,
-        completed_date: date | None,
-        completed_source: str | None,
-        optional: bool,
-        explanation: str,
-    ) -> None:
-        # The generated __init__ of a frozen class looks up object.__setattr__ once per field, which cost more than
-        # the rest of building a milestone (tens of thousands of them): the slots' own setters, looked up once, below.
-        _set = _MILESTONE_SLOTS
-        _set[0](self, framework)
-        _set[1](self, key)
-        _set[2](self, name)
-        _set[3](self, due_date)
-        _set[4](self, status)
-        _set[5](self, completed_date)
-        _set[6](self, completed_source)
-        _set[7](self, optional)
-        _set[8](self, explanation)
 
-
-_MILESTONE_SLOTS = tuple(getattr(Milestone, name).__set__ for name in Milestone.__slots__)
-
-
+@stored_at_once
 @dataclass(frozen=True, slots=True)
 class StageChange:
     on: date
     stage: Stage
 
 
+@stored_at_once
 @dataclass(frozen=True, slots=True)
 class Eligibility:
     rule: str
@@ -111,6 +103,7 @@ class Eligibility:
     explanation: str
 
 
+@stored_at_once
 @dataclass(frozen=True, slots=True)
 class GrantClaim:
     grant: str
@@ -121,6 +114,7 @@ class GrantClaim:
     explanation: str
 
 
+@stored_at_once
 @dataclass(frozen=True, slots=True)
 class Alert:
     code: str
@@ -162,7 +156,8 @@ class once(Generic[T]):
         return value
 
 
-@dataclass(frozen=True, eq=False, init=False)
+@stored_at_once
+@dataclass(frozen=True, eq=False)
 class Assessment:
     """Where a worker stands on `as_of`. Milestones and stage are worked out at once; eligibility (with its
     explanation), grant claims and alerts when first read, so listing 40,000 workers' milestones stays fast."""
@@ -177,38 +172,6 @@ class Assessment:
     experienced_from: date | None
     details: Details = field(repr=False)
     programme_end: date | None = None  # the day the ASYE/ECDP ends (done, or due); None while it runs overdue
-
-    def __init__(
-        self,
-        employee_id: str,
-        as_of: date,
-        programme: str | None,
-        programme_reason: str,
-        frameworks: tuple[str, ...],
-        milestones: tuple[Milestone, ...],
-        stage: Stage,
-        experienced_from: date | None,
-        details: Details,
-        programme_end: date | None = None,
-    ) -> None:
-        # One dict stored at once instead of the generated __init__'s object.__setattr__ per field: that was two
-        # thirds of assessing a worker with no programme, the usual case in a national workforce.
-        object.__setattr__(
-            self,
-            "__dict__",
-            {
-                "employee_id": employee_id,
-                "as_of": as_of,
-                "programme": programme,
-                "programme_reason": programme_reason,
-                "frameworks": frameworks,
-                "milestones": milestones,
-                "stage": stage,
-                "experienced_from": experienced_from,
-                "details": details,
-                "programme_end": programme_end,
-            },
-        )
 
     @property
     def next_milestone(self) -> Milestone | None:

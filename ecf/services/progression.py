@@ -21,6 +21,7 @@ from ecf.progression.facts import (
     Outcome,
     RecordedCompletion,
     WorkerFacts,
+    stored_at_once,
 )
 from ecf.progression.indicators import Indicators, indicators, trend
 from ecf.progression.rules import CareerFramework, Programme, RuleBook
@@ -128,16 +129,12 @@ def describe_rules(book: RuleBook) -> list[RuleInfo]:
 # --- assessing the workforce -----------------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True, init=False)
+@stored_at_once
+@dataclass(frozen=True)
 class Assessed:
     state: WorkerState
     facts: WorkerFacts
     assessment: Assessment
-
-    def __init__(self, state: WorkerState, facts: WorkerFacts, assessment: Assessment) -> None:
-        # One dict stored at once, not object.__setattr__ per field as a frozen class's generated __init__ does:
-        # one of these per worker in the workforce.
-        object.__setattr__(self, "__dict__", {"state": state, "facts": facts, "assessment": assessment})
 
 
 @dataclass(frozen=True)
@@ -220,7 +217,8 @@ def recorded_by_worker(events: Iterable[MilestoneEvent]) -> dict[str, list[Recor
     return found
 
 
-@dataclass(frozen=True, init=False)
+@stored_at_once
+@dataclass(frozen=True)
 class MilestoneRow:
     employee_id: str
     surname: str | None
@@ -230,33 +228,6 @@ class MilestoneRow:
     stage: str
     milestone: Milestone
     ends_programme: bool = False  # the step an outcome (passed or failed) is recorded on
-
-    def __init__(
-        self,
-        employee_id: str,
-        surname: str | None,
-        forename: str | None,
-        team: str | None,
-        line_manager: str | None,
-        stage: str,
-        milestone: Milestone,
-        ends_programme: bool = False,
-    ) -> None:
-        # One dict stored at once (see Assessed): a national listing has one row per milestone, ~46,000.
-        object.__setattr__(
-            self,
-            "__dict__",
-            {
-                "employee_id": employee_id,
-                "surname": surname,
-                "forename": forename,
-                "team": team,
-                "line_manager": line_manager,
-                "stage": stage,
-                "milestone": milestone,
-                "ends_programme": ends_programme,
-            },
-        )
 
 
 def milestone_rows(

@@ -14,7 +14,18 @@ from hypothesis import strategies as st
 from ecf.domain.period import Period
 from ecf.domain.worker import Absence, AbsenceType, AsyeStatus, ContractType, WorkerRecord
 from ecf.progression.engine import Engine
-from ecf.progression.facts import STATUS_RANK, Assessment, Milestone, WorkerFacts
+from ecf.progression.experience import Experience
+from ecf.progression.facts import (
+    STATUS_RANK,
+    Alert,
+    Assessment,
+    Eligibility,
+    GrantClaim,
+    Milestone,
+    StageChange,
+    WorkerFacts,
+)
+from ecf.progression.schedule import Scheduled
 from ecf.rules.loader import load_rulebook
 from ecf.services.progression import Assessed, MilestoneRow
 
@@ -160,10 +171,16 @@ def test_one_engine_for_many_workers_gives_what_a_fresh_engine_gives_each(
         assert _everything(assessed) == _everything(Engine(book).assess(facts, as_of))
 
 
-@pytest.mark.parametrize("cls", [Milestone, Assessment, WorkerFacts, Assessed, MilestoneRow], ids=lambda c: c.__name__)
-def test_a_hand_written_constructor_stores_every_field_it_is_given(cls: type) -> None:
-    """Milestone, Assessment, WorkerFacts and Assessed store their fields without the generated __init__ (it was most
-    of the cost of an assessment): the same parameters, in the same order with the same defaults, each stored."""
+STORED_AT_ONCE = [
+    Milestone, Assessment, WorkerFacts, Eligibility, GrantClaim, Alert, StageChange, Experience, Scheduled, Assessed,
+    MilestoneRow,
+]  # fmt: skip
+
+
+@pytest.mark.parametrize("cls", STORED_AT_ONCE, ids=lambda c: c.__name__)
+def test_a_constructor_stored_at_once_takes_and_stores_every_field(cls: type) -> None:
+    """These classes store their fields without the generated __init__ (it was most of the cost of an assessment):
+    the same parameters, in the same order with the same defaults, each stored, and still frozen."""
     parameters = list(inspect.signature(cls.__init__).parameters.values())[1:]
     assert [(p.name, p.default) for p in parameters] == [
         (f.name, inspect.Parameter.empty if f.default is MISSING else f.default) for f in fields(cls)
@@ -171,5 +188,6 @@ def test_a_hand_written_constructor_stores_every_field_it_is_given(cls: type) ->
     values = {f.name: object() for f in fields(cls)}
     built = cls(**values)
     assert all(getattr(built, name) is value for name, value in values.items())
+    assert cls(*values.values()) == built or not cls.__dataclass_params__.eq  # type: ignore[attr-defined]
     with pytest.raises(FrozenInstanceError):
         setattr(built, fields(cls)[0].name, None)

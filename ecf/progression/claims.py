@@ -27,14 +27,14 @@ def experienced(a: Assessor) -> Eligibility:
     rule = a.engine.experienced
     reached = a.counter(rule.counting).reach(rule.pqe_months)
     eligible = reached.reached_on is not None and reached.reached_on <= a.as_of
-    return Eligibility(rule.id, rule.name, rule.status.value, reached.reached_on, eligible, reached.explanation)
+    return Eligibility(rule.id, rule.name, a.engine.status[rule.id], reached.reached_on, eligible, reached.explanation)
 
 
 def agency(a: Assessor, rule: AgencyRule, programme_end: date | None) -> Eligibility:
     record = a.record
     if rule.applies_to_qualified_from is not None and record.qualified_on < rule.applies_to_qualified_from:
         text = f"does not apply: qualified {uk(record.qualified_on)}, before {uk(rule.applies_to_qualified_from)}"
-        return Eligibility(rule.id, rule.name, rule.status.value, record.qualified_on, True, text)
+        return Eligibility(rule.id, rule.name, a.engine.status[rule.id], record.qualified_on, True, text)
     reached = a.counter(rule.counting).reach(rule.min_pqe_months)
     eligible_from, text = reached.reached_on, reached.explanation
     if rule.requires_programme_passed:
@@ -45,7 +45,7 @@ def agency(a: Assessor, rule: AgencyRule, programme_end: date | None) -> Eligibi
             eligible_from, text = passed_on, f"{text}; ASYE passed {uk(passed_on)}"
     text = f"{text} (rule in force from {uk(rule.in_force_from)})"
     eligible = eligible_from is not None and eligible_from <= a.as_of
-    return Eligibility(rule.id, rule.name, rule.status.value, eligible_from, eligible, text)
+    return Eligibility(rule.id, rule.name, a.engine.status[rule.id], eligible_from, eligible, text)
 
 
 # --- grants and alerts -----------------------------------------------------------------------------------------
@@ -129,7 +129,7 @@ def alerts(a: Assessor, programme: Programme | None, agency: Sequence[Eligibilit
         yield Alert("prior_pqe_missing", "qualified over a year before joining, but no prior PQE is declared")
     if record.contract_type is ContractType.AGENCY:
         for rule, result in zip(a.engine.agency, agency, strict=True):
-            if rule.status.value != "in_force" or result.eligible:
+            if a.engine.status[rule.id] != "in_force" or result.eligible:
                 continue
             applies_from = rule.all_assignments_from or rule.in_force_from
             if record.start_date >= rule.in_force_from or a.as_of >= applies_from:

@@ -54,6 +54,8 @@ class Engine:
         self.registration = book.registration
         self.grants = book.grants
         self.swe_pattern = re.compile(self.registration.number_pattern, re.IGNORECASE)
+        # each eligibility rule's status as its text, read for every worker (an Enum's .value is a slow property)
+        self.status = {rule.id: rule.status.value for rule in (self.experienced, *self.agency)}
         self.funded_years = max(p.start_window.funded_years for p in self.programmes)
         self.programme_ids = frozenset(p.id for p in self.programmes)
         self.final_index = {

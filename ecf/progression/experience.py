@@ -11,10 +11,11 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
+from ecf.domain.frozen import stored_at_once
 from ecf.domain.period import Period
 from ecf.domain.worker import AbsenceType
 from ecf.progression.calendar import add_days, add_months, uk, whole_months_between
-from ecf.progression.facts import WorkerFacts, once, stored_at_once
+from ecf.progression.facts import WorkerFacts, once
 from ecf.progression.rules import ExperienceCounting
 from ecf.progression.schedule import Pause, pauses_from, shift_by_pauses
 

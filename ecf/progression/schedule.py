@@ -14,10 +14,10 @@ from datetime import date, timedelta
 from decimal import Decimal
 from functools import lru_cache
 
+from ecf.domain.frozen import stored_at_once
 from ecf.domain.period import Period
 from ecf.domain.worker import Absence, AbsenceType
 from ecf.progression.calendar import add_days, add_months, add_years, uk
-from ecf.progression.facts import stored_at_once
 from ecf.progression.rules import MilestoneRule, PartTimeRule
 
 ABSENCE_WORDS = {

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
 
+from ecf.domain.frozen import stored_at_once
 from ecf.domain.period import Period
 from ecf.domain.workforce import EmploymentStatus
 from ecf.progression.cohorts import Cohort, CohortMember, GroupBy, cohorts
@@ -21,7 +22,6 @@ from ecf.progression.facts import (
     Outcome,
     RecordedCompletion,
     WorkerFacts,
-    stored_at_once,
 )
 from ecf.progression.indicators import Indicators, indicators, trend
 from ecf.progression.rules import CareerFramework, Programme, RuleBook

@@ -167,39 +167,40 @@ class Assessor:
             experienced_from = self.counter(rule.counting).reached_on(rule.pqe_months)
         assert not isinstance(experienced_from, bool)
         programme, reason = self._choose_programme()
-        milestones: list[Milestone] = []
+        milestones: tuple[Milestone, ...] = ()
+        frameworks: tuple[str, ...] = ()
         programme_end: date | None = None
-        frameworks: list[str] = []
-        if programme is not None:
-            frameworks.append(programme.id)
-            programme_milestones, programme_end = steps.programme_milestones(self, programme, experienced_from)
-            milestones.extend(programme_milestones)
-        career = steps.career_applies(self, programme)
         ecf_dates: tuple[date | None, date | None] = (None, None)
-        if career is not None and programme is not None:
-            frameworks.append(career.id)
-            career_milestones, ecf_dates = steps.career_milestones(self, career, programme, experienced_from)
-            milestones.extend(career_milestones)
+        if programme is not None:  # most of a national workforce has none: no milestones, only a stage
+            found, programme_end = steps.programme_milestones(self, programme, experienced_from)
+            frameworks = (programme.id,)
+            career = steps.career_applies(self, programme)
+            if career is not None:
+                career_milestones, ecf_dates = steps.career_milestones(self, career, programme, experienced_from)
+                found.extend(career_milestones)
+                frameworks = (programme.id, career.id)
+            milestones = tuple(found)
         self.programme, self.programme_end = programme, programme_end
+        record = self.record
         self.timeline = timeline = Timeline(
             programme=programme,
-            start=self._programme_start(),
+            start=record.asye_start_date,
             end=programme_end,
             outcome=self.outcome,
             year_two_end=ecf_dates[0],
             ecf_end=ecf_dates[1],
             experienced_from=experienced_from,
-            leaving=self.record.leaving_date,
+            leaving=record.leaving_date,
             pre_programme_until=self.pre_programme_until if self.may_start else None,
             no_programme_stage=self.no_programme_stage,
         )
         return Assessment(
-            employee_id=self.record.employee_id,
+            employee_id=record.employee_id,
             as_of=self.as_of,
             programme=programme.id if programme else None,
             programme_reason=reason,
-            frameworks=tuple(frameworks),
-            milestones=tuple(milestones),
+            frameworks=frameworks,
+            milestones=milestones,
             stage=timeline.stage_at(self.as_of),
             experienced_from=experienced_from,
             details=self,
@@ -227,9 +228,6 @@ class Assessor:
         return tuple(claims.alerts(self, self.programme, self.agency()))
 
     # --- which programme -------------------------------------------------------------------------------------------
-
-    def _programme_start(self) -> date | None:
-        return self.record.asye_start_date
 
     def _choose_programme(self) -> tuple[Programme | None, str]:
         record = self.record

@@ -14,6 +14,7 @@ from conftest import HEADERS, SAMPLE, worker, write_xlsx
 from sqlalchemy import func, select
 from test_cli import ecf
 
+from ecf.domain.period import Period
 from ecf.progression.facts import MilestoneStatus, Outcome, Stage
 from ecf.services import progression as service
 from ecf.services.imports import ImportRequest, import_file
@@ -181,3 +182,19 @@ def test_market_supplements_and_allowances_are_imported_and_stored(app, tmp_path
     assert [(i.code, i.column) for i in refused.validated.issues if i.severity == "error"] == [
         ("invalid-number", "Market Supplement")
     ]
+
+
+def test_a_returner_keeps_their_earlier_spell_and_no_one_else_reads_one(app, tmp_path):
+    """The workforce's assessment reads only returners' spells (issue #20): a worker with one spell gets none, a
+    worker who left and came back gets the first, as the single-worker view reads it."""
+    october = [worker("000201", **{"Leaving Date": date(2026, 10, 15)}), worker("000202")]
+    november = [worker("000201", **{"Start Date": date(2026, 11, 2)}), worker("000202")]
+    import_file(app, ImportRequest(month(tmp_path, date(2026, 10, 31), october), write_report=False))
+    import_file(app, ImportRequest(month(tmp_path, date(2026, 11, 30), november), write_report=False))
+    progress = service.assess_workforce(app, date(2026, 11, 30))
+    facts = {w.state.record.employee_id: w.facts for w in progress.workers}
+    assert facts["000201"].earlier_spells == (Period(date(2020, 9, 1), date(2026, 10, 15)),)
+    assert facts["000202"].earlier_spells == ()
+    for employee_id, expected in facts.items():
+        detail = service.worker_detail(app, employee_id, date(2026, 11, 30))
+        assert detail.assessed.facts == expected

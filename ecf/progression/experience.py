@@ -10,18 +10,19 @@ import math
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
-from functools import cached_property
 
+from ecf.domain.frozen import stored_at_once
 from ecf.domain.period import Period
 from ecf.domain.worker import AbsenceType
 from ecf.progression.calendar import add_days, add_months, uk, whole_months_between
-from ecf.progression.facts import WorkerFacts
+from ecf.progression.facts import WorkerFacts, once
 from ecf.progression.rules import ExperienceCounting
 from ecf.progression.schedule import Pause, pauses_from, shift_by_pauses
 
 ALL_ABSENCES = tuple(AbsenceType)
 
 
+@stored_at_once
 @dataclass(frozen=True, slots=True)
 class Experience:
     months: int  # whole months of PQE on the as-of date
@@ -101,7 +102,7 @@ class ExperienceCounter:
         self.qualified = facts.record.qualified_on
         self.as_of = as_of
 
-    @cached_property
+    @once  # not functools.cached_property: its lock costs more than the count (see once)
     def months(self) -> int:
         """Whole months of PQE on the as-of date."""
         return self.prior + sum(_months_in(s, self.factor, self.excluded, self.as_of) for s in self.spells)

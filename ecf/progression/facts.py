@@ -8,6 +8,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Any, Generic, Protocol, TypeVar, overload
 
+from ecf.domain.frozen import stored_at_once
 from ecf.domain.period import Period
 from ecf.domain.worker import WorkerRecord
 from ecf.progression.vocabulary import OPEN_STATUSES as OPEN_STATUSES
@@ -30,6 +31,7 @@ class RecordedCompletion:
     outcome: Outcome | None = None
 
 
+@stored_at_once
 @dataclass(frozen=True, slots=True)
 class WorkerFacts:
     """One worker's latest record, their earlier spells in this council (from older snapshots) and what was recorded."""
@@ -39,6 +41,7 @@ class WorkerFacts:
     recorded: tuple[RecordedCompletion, ...] = ()
 
 
+@stored_at_once
 @dataclass(frozen=True, slots=True)
 class Milestone:
     framework: str
@@ -52,12 +55,14 @@ class Milestone:
     explanation: str
 
 
+@stored_at_once
 @dataclass(frozen=True, slots=True)
 class StageChange:
     on: date
     stage: Stage
 
 
+@stored_at_once
 @dataclass(frozen=True, slots=True)
 class Eligibility:
     rule: str
@@ -68,6 +73,7 @@ class Eligibility:
     explanation: str
 
 
+@stored_at_once
 @dataclass(frozen=True, slots=True)
 class GrantClaim:
     grant: str
@@ -78,6 +84,7 @@ class GrantClaim:
     explanation: str
 
 
+@stored_at_once
 @dataclass(frozen=True, slots=True)
 class Alert:
     code: str
@@ -119,6 +126,7 @@ class once(Generic[T]):
         return value
 
 
+@stored_at_once
 @dataclass(frozen=True, eq=False)
 class Assessment:
     """Where a worker stands on `as_of`. Milestones and stage are worked out at once; eligibility (with its

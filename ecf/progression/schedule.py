@@ -14,6 +14,7 @@ from datetime import date, timedelta
 from decimal import Decimal
 from functools import lru_cache
 
+from ecf.domain.frozen import stored_at_once
 from ecf.domain.period import Period
 from ecf.domain.worker import Absence, AbsenceType
 from ecf.progression.calendar import add_days, add_months, add_years, uk
@@ -108,6 +109,7 @@ def stretched_months(months: int, fte: Decimal, part_time: PartTimeRule, pro_rat
     return math.ceil(Decimal(months) / fte)
 
 
+@stored_at_once
 @dataclass(frozen=True, slots=True)
 class Scheduled:
     due: date

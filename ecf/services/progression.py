@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
 
+from ecf.domain.frozen import stored_at_once
 from ecf.domain.period import Period
 from ecf.domain.workforce import EmploymentStatus
 from ecf.progression.cohorts import Cohort, CohortMember, GroupBy, cohorts
@@ -128,6 +129,7 @@ def describe_rules(book: RuleBook) -> list[RuleInfo]:
 # --- assessing the workforce -----------------------------------------------------------------------------------------
 
 
+@stored_at_once
 @dataclass(frozen=True)
 class Assessed:
     state: WorkerState
@@ -173,7 +175,7 @@ class Assessments:
         self.book, self.as_of = book, as_of
         self.engine = Engine(book)
         with app.unit_of_work() as uow:
-            self.spells = uow.snapshots.spells()
+            self.spells = uow.snapshots.spells(returners_only=True)  # a single spell is the record's own
             events = uow.events.current()
         self.recorded = recorded_by_worker(events)
         self.done: dict[str, Assessed] = {}
@@ -181,22 +183,27 @@ class Assessments:
 
     def of(self, states: Sequence[WorkerState]) -> list[Assessed]:
         with self.lock, collector_paused():  # tens of thousands of assessments, no cycles: see collector_paused
-            done, spells, recorded, assess = self.done, self.spells, self.recorded, self.engine.assess
+            done, spells, recorded, as_of = self.done, self.spells, self.recorded, self.as_of
+            assess = self.engine.assess
             found = []
             for state in states:
                 worker_id = state.record.employee_id
                 item = done.get(worker_id)
                 if item is None or item.state is not state:
                     facts = _facts(state, spells.get(worker_id, ()), recorded.get(worker_id, ()))
-                    item = done[worker_id] = Assessed(state, facts, assess(facts, self.as_of))
+                    item = done[worker_id] = Assessed(state, facts, assess(facts, as_of))
                 found.append(item)
             return found
 
 
-def _facts(state: WorkerState, spells: Iterable[Period], recorded: Sequence[RecordedCompletion]) -> WorkerFacts:
-    current = state.record.start_date
-    earlier = tuple(sorted(s for s in spells if s.start < current))
-    return WorkerFacts(state.record, earlier, tuple(recorded))
+def _facts(state: WorkerState, spells: Sequence[Period], recorded: Sequence[RecordedCompletion]) -> WorkerFacts:
+    record = state.record
+    current = record.start_date
+    if len(spells) == 1 and spells[0].start >= current:
+        earlier: tuple[Period, ...] = ()  # the usual worker: one spell, the current one; nothing to sort
+    else:
+        earlier = tuple(sorted(s for s in spells if s.start < current))
+    return WorkerFacts(record, earlier, tuple(recorded) if recorded else ())
 
 
 def recorded_by_worker(events: Iterable[MilestoneEvent]) -> dict[str, list[RecordedCompletion]]:
@@ -210,6 +217,7 @@ def recorded_by_worker(events: Iterable[MilestoneEvent]) -> dict[str, list[Recor
     return found
 
 
+@stored_at_once
 @dataclass(frozen=True)
 class MilestoneRow:
     employee_id: str
@@ -230,6 +238,8 @@ def milestone_rows(
     ending = programme_endings(progress.book)
     rows = []
     for item in progress.workers:
+        if not item.assessment.milestones:
+            continue  # most of a national workforce: no programme, no milestones
         record = item.state.record
         for milestone in item.assessment.milestones:
             if wanted is not None and milestone.status not in wanted:

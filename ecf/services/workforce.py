@@ -7,6 +7,7 @@ from datetime import date
 
 from sqlalchemy import inspect, text
 
+from ecf.domain.frozen import stored_at_once
 from ecf.domain.months import missing_months
 from ecf.domain.worker import WorkerRecord
 from ecf.domain.workforce import EmploymentStatus, employment_status
@@ -14,6 +15,7 @@ from ecf.services import memo
 from ecf.services.context import App, collector_paused
 
 
+@stored_at_once  # one per worker, read by every command and screen
 @dataclass(frozen=True)
 class WorkerState:
     record: WorkerRecord

@@ -2,17 +2,33 @@
 
 from __future__ import annotations
 
+import inspect
+from dataclasses import MISSING, FrozenInstanceError, fields
 from datetime import date, timedelta
 from decimal import Decimal
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from ecf.domain.period import Period
 from ecf.domain.worker import Absence, AbsenceType, AsyeStatus, ContractType, WorkerRecord
 from ecf.progression.engine import Engine
-from ecf.progression.facts import STATUS_RANK, Assessment, WorkerFacts
+from ecf.progression.experience import Experience
+from ecf.progression.facts import (
+    STATUS_RANK,
+    Alert,
+    Assessment,
+    Eligibility,
+    GrantClaim,
+    Milestone,
+    StageChange,
+    WorkerFacts,
+)
+from ecf.progression.schedule import Scheduled
 from ecf.rules.loader import load_rulebook
+from ecf.services.progression import Assessed, MilestoneRow
+from ecf.services.workforce import WorkerState
 
 ENGINE = Engine(load_rulebook("[council]\nruns_five_year_ecf = true\n"))
 ftes = st.sampled_from([Decimal(x) for x in ("0.2", "0.4", "0.5", "0.6", "0.8", "0.9", "1")])
@@ -122,3 +138,57 @@ def test_the_quick_threshold_date_matches_the_full_count(record: WorkerRecord, t
     quick = simple_reached_on(WorkerFacts(record), counting, threshold)
     if quick is not False:
         assert quick == ExperienceCounter(WorkerFacts(record), counting, date(2026, 1, 1)).reached_on(threshold)
+
+
+def _everything(assessment: Assessment) -> tuple[object, ...]:
+    """Every field of an assessment and every detail worked out on reading."""
+    a = assessment
+    return (
+        a.employee_id, a.as_of, a.programme, a.programme_reason, a.frameworks, a.milestones, a.stage,
+        a.experienced_from, a.programme_end, a.stage_changes, a.pqe_months, a.experienced, a.agency, a.grants,
+        a.alerts, a.next_milestone, a.milestone_status,
+    )  # fmt: skip
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(records(), min_size=1, max_size=4), days, st.one_of(st.none(), days))
+def test_one_engine_for_many_workers_gives_what_a_fresh_engine_gives_each(
+    workers: list[WorkerRecord], as_of: date, leaving: date | None
+) -> None:
+    """An engine shares what workers have in common (a schedule per start and FTE, the start-window step per
+    qualification date, the funded window's end): a worker's answer must not depend on who was assessed before."""
+    book = ENGINE.book
+    shared = Engine(book)
+    # each worker and a colleague with the same dates but no reviews held and perhaps a leaving date: same cache keys
+    colleagues = [
+        _replace(r, employee_id="000002", asye_review_3m=None, asye_review_final=None, leaving_date=leaving)
+        if leaving is None or leaving >= r.start_date
+        else _replace(r, employee_id="000002", asye_review_3m=None, asye_review_final=None)
+        for r in workers
+    ]
+    everyone = [WorkerFacts(r) for pair in zip(workers, colleagues, strict=True) for r in pair]
+    together = shared.assess_all(everyone, as_of)
+    for facts, assessed in zip(everyone, together, strict=True):
+        assert _everything(assessed) == _everything(Engine(book).assess(facts, as_of))
+
+
+STORED_AT_ONCE = [
+    Milestone, Assessment, WorkerFacts, Eligibility, GrantClaim, Alert, StageChange, Experience, Scheduled, Assessed,
+    MilestoneRow, WorkerState,
+]  # fmt: skip
+
+
+@pytest.mark.parametrize("cls", STORED_AT_ONCE, ids=lambda c: c.__name__)
+def test_a_constructor_stored_at_once_takes_and_stores_every_field(cls: type) -> None:
+    """These classes store their fields without the generated __init__ (it was most of the cost of an assessment):
+    the same parameters, in the same order with the same defaults, each stored, and still frozen."""
+    parameters = list(inspect.signature(cls.__init__).parameters.values())[1:]
+    assert [(p.name, p.default) for p in parameters] == [
+        (f.name, inspect.Parameter.empty if f.default is MISSING else f.default) for f in fields(cls)
+    ]
+    values = {f.name: object() for f in fields(cls)}
+    built = cls(**values)
+    assert all(getattr(built, name) is value for name, value in values.items())
+    assert cls(*values.values()) == built or not cls.__dataclass_params__.eq  # type: ignore[attr-defined]
+    with pytest.raises(FrozenInstanceError):
+        setattr(built, fields(cls)[0].name, None)

@@ -7,6 +7,7 @@ from datetime import date
 from decimal import Decimal
 from enum import StrEnum
 
+from ecf.domain.frozen import stored_at_once
 from ecf.domain.period import Period
 
 
@@ -42,6 +43,7 @@ class Absence:
     absence_type: AbsenceType
 
 
+@stored_at_once  # forty thousand per read of a national workforce
 @dataclass(frozen=True, slots=True)
 class WorkerRecord:
     """One row of one monthly snapshot, typed and validated. Status is never stored here: it is derived later."""

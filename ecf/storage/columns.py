@@ -1,11 +1,10 @@
 """Reading stored rows column by column, fast enough for a national workforce: one query, each column's values
-converted once per distinct value, and WorkerRecords built without a per-field call."""
+converted once per distinct value, and WorkerRecords built with their stored-at-once constructor."""
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import fields
-from itertools import repeat
 from operator import itemgetter
 from typing import Any
 
@@ -26,7 +25,7 @@ def worker_records(columns: Sequence[Sequence[Any]], absences: Iterable[tuple[Ab
     by_name = dict(zip(RECORD_ORDER, columns, strict=True))
     by_name["contract_type"] = each_distinct(ContractType, by_name["contract_type"])
     by_name["asye_status"] = each_distinct(_asye_status, by_name["asye_status"])
-    return list(map(_stored_record, repeat(WorkerRecord), *by_name.values(), absences))
+    return list(map(WorkerRecord, *by_name.values(), absences))
 
 
 def _asye_status(value: str) -> AsyeStatus | None:
@@ -83,21 +82,3 @@ class _Memo(dict[Any, Any]):
     def __missing__(self, value: Any) -> Any:
         self[value] = converted = self.convert(value)
         return converted
-
-
-def fast_constructor(cls: type[Any]) -> Callable[..., Any]:
-    """A builder for a frozen slotted dataclass from values already checked (stored rows, validated when imported):
-    each slot set through its descriptor, not the frozen __init__'s object.__setattr__ per field, which at 40,000
-    workers x 32 fields is a quarter of the read. The result is an ordinary instance, equal to one from __init__."""
-    names = [f.name for f in fields(cls)]
-    scope: dict[str, Any] = {"new": object.__new__}
-    lines = [f"def build(cls, {', '.join(names)}):", "    made = new(cls)"]
-    for position, name in enumerate(names):
-        scope[f"set_{position}"] = getattr(cls, name).__set__
-        lines.append(f"    set_{position}(made, {name})")
-    lines.append("    return made")
-    exec("\n".join(lines), scope)
-    return scope["build"]  # type: ignore[no-any-return]
-
-
-_stored_record = fast_constructor(WorkerRecord)

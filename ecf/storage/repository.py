@@ -15,13 +15,13 @@ from typing import Any
 from sqlalchemy import Select, delete, func, insert, select, update
 from sqlalchemy.orm import Session
 
+from ecf.domain.frozen import stored_at_once
 from ecf.domain.period import Period
 from ecf.domain.worker import Absence, AbsenceType, ContractType, WorkerRecord
 from ecf.storage.columns import (
     EMPLOYEE_ID,
     RECORD_COLUMNS,
     each_distinct,
-    fast_constructor,
     fetch_columns,
     gather,
     worker_records,
@@ -507,7 +507,7 @@ class SnapshotRepository:
         fte = each_distinct(Decimal, fte)
         contract = each_distinct(ContractType, contract)
         columns = (as_of, worker, start, leaving, fte, contract, team, caseload)
-        return list(map(_timeline_row, repeat(TimelineRow), *columns))
+        return list(map(TimelineRow, *columns))
 
     def count_workers(self) -> int:
         """Workers ever seen in a snapshot in effect."""
@@ -542,6 +542,7 @@ class SnapshotRepository:
         return {key: tuple(value) for key, value in found.items()}
 
 
+@stored_at_once  # a row per worker per month: millions at 60 months of a national workforce
 @dataclass(frozen=True, slots=True)
 class TimelineRow:
     as_of: date
@@ -554,7 +555,6 @@ class TimelineRow:
     caseload: int | None
 
 
-_timeline_row = fast_constructor(TimelineRow)
 
 
 @dataclass(frozen=True)

@@ -29,6 +29,7 @@ from ecf.progression.schedule import Scheduled
 from ecf.rules.loader import load_rulebook
 from ecf.services.progression import Assessed, MilestoneRow
 from ecf.services.workforce import WorkerState
+from ecf.storage.repository import TimelineRow
 
 ENGINE = Engine(load_rulebook("[council]\nruns_five_year_ecf = true\n"))
 ftes = st.sampled_from([Decimal(x) for x in ("0.2", "0.4", "0.5", "0.6", "0.8", "0.9", "1")])
@@ -174,7 +175,7 @@ def test_one_engine_for_many_workers_gives_what_a_fresh_engine_gives_each(
 
 STORED_AT_ONCE = [
     Milestone, Assessment, WorkerFacts, Eligibility, GrantClaim, Alert, StageChange, Experience, Scheduled, Assessed,
-    MilestoneRow, WorkerState,
+    MilestoneRow, WorkerState, WorkerRecord, TimelineRow,
 ]  # fmt: skip
 
 

@@ -107,3 +107,22 @@ async def test_export_before_the_projection_tab_was_opened(app, tmp_path):
             await worker.wait()
         await pilot.pause()
         assert sorted(tmp_path.glob("ecf-projection-*.xlsx"))
+
+
+async def test_the_rows_shown_first_keep_their_columns_when_the_full_reads_arrive(app):
+    """The first rows arrive before the table has a scrollbar; once it shows, the columns are fitted again, so the
+    full read's rows (the same) do not shift them sideways."""
+    import_file(app, ImportRequest(LATEST, write_report=False))
+    found = in_post_facts(app, as_of=TODAY)
+    assert found is not None
+    ui = held_back(app)
+    async with ui.run_test(size=(80, 24)) as pilot:
+        await pilot.press("w")
+        pane = ui.query_one(WorkforcePane)
+        pane.show(prepare_facts(found))
+        await pilot.pause()
+        first = (list(pane.table.on_screen), list(pane.table.widths))
+        assert pane.table.scrollable_content_region.width < 80  # the scrollbar took its columns
+        pane.show(searchable(prepare_workers(current_workers(app, as_of=TODAY))))
+        await pilot.pause()
+        assert (list(pane.table.on_screen), list(pane.table.widths)) == first

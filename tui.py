@@ -42,7 +42,7 @@ from ecf.panes.projection import ProjectionPane
 from ecf.panes.table import VirtualTable
 from ecf.panes.worker import WorkerScreen
 from ecf.panes.workforce import Prepared as PreparedWorkers
-from ecf.panes.workforce import WorkforcePane, prepare_progress, prepare_workers, searchable
+from ecf.panes.workforce import WorkforcePane, prepare_facts, prepare_progress, prepare_workers, searchable
 from ecf.presentation.formats import human
 from ecf.presentation.text import clean
 from ecf.services.census import census_reminder
@@ -52,7 +52,7 @@ from ecf.services.context import collector_paused, keep_out_of_collection
 from ecf.services.dashboard import Dashboard, at_a_glance, with_trend
 from ecf.services.imports import changes_since, list_imports
 from ecf.services.progression import assess_workforce, intake_cohorts
-from ecf.services.workforce import WorkerState, current_workers
+from ecf.services.workforce import WorkerState, current_workers, in_post_facts
 from ecf.storage.database import DatabaseError
 from ecf.storage.repository import ImportInfo
 
@@ -203,6 +203,10 @@ class EcfTui(App[None]):
         """The Workers rows first, then what the first tab shows, then the rest, each tab as soon as its part is read
         (or kept for a tab not opened yet)."""
         today = self.today
+        if not self.states:  # the first read: the rows from a narrow read of their facts while the full one goes on
+            first = in_post_facts(self.ecf, as_of=today)
+            if first is not None:
+                self._send("workforce", "show", self._show_workers, prepare_facts(first))
         states = current_workers(self.ecf, as_of=today)  # the same snapshot as every other tab
         shown = prepare_workers(states)  # the rows first: the table can be looked at while the rest is worked out
         self._send("workforce", "show", self._show_workers, shown)

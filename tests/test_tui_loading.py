@@ -6,15 +6,16 @@ from __future__ import annotations
 
 from datetime import date
 
+import pytest
 from conftest import SAMPLE
 from textual.widgets import Input, Static
 
 from ecf.panes.milestones import prepare as prepare_milestones
 from ecf.panes.table import VirtualTable, sort_key
-from ecf.panes.workforce import WorkforcePane, prepare_workers, searchable
+from ecf.panes.workforce import Prepared, WorkforcePane, prepare_facts, prepare_workers, searchable
 from ecf.services.imports import ImportRequest, import_file
 from ecf.services.progression import assess_workforce
-from ecf.services.workforce import current_workers
+from ecf.services.workforce import current_workers, in_post_facts
 from tui import EcfTui
 
 TODAY = date(2026, 11, 30)
@@ -28,10 +29,31 @@ def held_back(app) -> EcfTui:  # type: ignore[no-untyped-def]
     return ui
 
 
-async def test_the_workers_rows_show_before_their_search_and_a_search_or_sort_made_meanwhile_holds(app):
+def test_the_loader_shows_the_rows_read_narrowly_first_then_the_full_reads(app):
+    import_file(app, ImportRequest(LATEST, write_report=False))
+    ui = EcfTui(app, today=TODAY)
+    sent: list[tuple[str, object]] = []
+    ui._send = lambda tab, what, show, *found: sent.append((tab, found[0]))  # type: ignore[method-assign]
+    ui.call_from_thread = lambda *_: None  # type: ignore[method-assign,assignment]
+    ui._read_everything()
+    first, facts, searched = [found for tab, found in sent if tab == "workforce"][:3]
+    assert isinstance(first, Prepared) and first.search is None and first.states is None  # the narrow read's
+    assert isinstance(facts, Prepared) and facts.states is not None and first.rows == facts.rows
+    assert isinstance(searched, Prepared) and searched.search is not None
+    sent.clear()
+    ui.states = facts.states  # a refresh: the rows shown stay until the full read's arrive
+    ui._read_everything()
+    again = next(found for tab, found in sent if tab == "workforce")
+    assert isinstance(again, Prepared) and again.states is not None
+
+
+@pytest.mark.parametrize("narrow", [True, False], ids=["read-narrowly", "from-records"])
+async def test_the_workers_rows_show_before_their_search_and_a_search_or_sort_made_meanwhile_holds(app, narrow):
     import_file(app, ImportRequest(LATEST, write_report=False))
     states = current_workers(app, as_of=TODAY)
-    rows_first = prepare_workers(states)
+    found = in_post_facts(app, as_of=TODAY)
+    assert found is not None
+    rows_first = prepare_facts(found) if narrow else prepare_workers(states)
     ui = held_back(app)
     async with ui.run_test(size=(160, 40)) as pilot:
         pane = ui.query_one(WorkforcePane)
@@ -44,7 +66,10 @@ async def test_the_workers_rows_show_before_their_search_and_a_search_or_sort_ma
         table.post_message(VirtualTable.HeaderSelected(table, 1))  # a click on Name
         await pilot.pause()
         assert table.row_count == len(states) and table.sorted_by == (1, False)
-        pane.show(searchable(rows_first))  # the search arrives: the text typed and the sort apply to it
+        pane.show(prepare_workers(states))  # the full read's rows before their search: the rows shown stay
+        await pilot.pause()
+        assert table.row_count == len(states) and table.sorted_by == (1, False)
+        pane.show(searchable(prepare_workers(states)))  # the search arrives: the text typed and the sort apply to it
         await pilot.pause()
         shown = [table.get_row_at(i) for i in range(table.row_count)]
         wanted = sorted((r for r in rows_first.rows if "care" in " ".join(r).lower()), key=lambda r: sort_key(r[1]))
@@ -82,3 +107,22 @@ async def test_export_before_the_projection_tab_was_opened(app, tmp_path):
             await worker.wait()
         await pilot.pause()
         assert sorted(tmp_path.glob("ecf-projection-*.xlsx"))
+
+
+async def test_the_rows_shown_first_keep_their_columns_when_the_full_reads_arrive(app):
+    """The first rows arrive before the table has a scrollbar; once it shows, the columns are fitted again, so the
+    full read's rows (the same) do not shift them sideways."""
+    import_file(app, ImportRequest(LATEST, write_report=False))
+    found = in_post_facts(app, as_of=TODAY)
+    assert found is not None
+    ui = held_back(app)
+    async with ui.run_test(size=(80, 24)) as pilot:
+        await pilot.press("w")
+        pane = ui.query_one(WorkforcePane)
+        pane.show(prepare_facts(found))
+        await pilot.pause()
+        first = (list(pane.table.on_screen), list(pane.table.widths))
+        assert pane.table.scrollable_content_region.width < 80  # the scrollbar took its columns
+        pane.show(searchable(prepare_workers(current_workers(app, as_of=TODAY))))
+        await pilot.pause()
+        assert (list(pane.table.on_screen), list(pane.table.widths)) == first

@@ -16,10 +16,15 @@ class EmploymentStatus(StrEnum):
 
 
 def employment_status(record: WorkerRecord, last_seen: date, latest_snapshot: date) -> EmploymentStatus:
-    if record.leaving_date is not None and record.leaving_date <= latest_snapshot:
+    return status_from(record.leaving_date, last_seen, latest_snapshot)
+
+
+def status_from(leaving_date: date | None, last_seen: date, latest_snapshot: date) -> EmploymentStatus:
+    """employment_status from the one fact it needs (for a read that builds no WorkerRecords)."""
+    if leaving_date is not None and leaving_date <= latest_snapshot:
         return EmploymentStatus.LEFT
     if last_seen < latest_snapshot:
         return EmploymentStatus.GONE
-    if record.leaving_date is not None:
+    if leaving_date is not None:
         return EmploymentStatus.LEAVING
     return EmploymentStatus.IN_POST

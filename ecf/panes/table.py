@@ -166,6 +166,13 @@ class VirtualTable(ScrollView, can_focus=True):
         self.fit()
         self.show(self.shown)
 
+    def _watch_show_vertical_scrollbar(self) -> None:
+        """The scrollbar appearing takes columns from the rows: fit them again. Rows set before it showed (the
+        Workers rows while the full read goes on) would otherwise keep their first widths until the next set_rows,
+        then shift sideways."""
+        self.fit()
+        self.show(self.shown)
+
     def show(self, indices: Sequence[int]) -> None:
         """Show these rows (indices into the rows), in this order."""
         self.shown = indices

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
 from functools import lru_cache
 from typing import ClassVar
 
@@ -18,12 +20,14 @@ from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.widgets import Input, Select, Static
 
+from ecf.domain.worker import ContractType
+from ecf.domain.workforce import EmploymentStatus
 from ecf.panes.choices import chosen, narrowed, offer, words
 from ecf.panes.table import Row, VirtualTable, measure
 from ecf.presentation.formats import human
 from ecf.progression.facts import STAGE_LABELS
 from ecf.services.progression import Assessed, Progress
-from ecf.services.workforce import WorkerState
+from ecf.services.workforce import InPostFacts, WorkerState
 
 # What a workforce lead reads first comes first; the facts behind it follow.
 COLUMNS = ("ID", "Name", "Team", "Stage", "Milestones", "Next milestone", "Due",
@@ -33,6 +37,9 @@ NUMBERS = (9, 10)  # SCP and FTE, aligned right
 KEY = (0, 1, 2, 3, 5, 6)  # ID, name, team, stage, next milestone and its date: on screen at 80 columns
 WHOLE = (0, 6, 12)  # the ID and dates are never shortened
 PENDING = "…"  # stage and milestones while the assessment is still being worked out
+# facts_row's facts but the status, as in_post_facts names its columns
+ROW_FACTS = ("employee_id", "forename", "surname", "team", "contract_type", "grade", "spinal_point", "fte", "role",
+             "start_date")  # fmt: skip
 # each drop-down narrows the table to one value of its column
 CHOICES = {
     "team-choice": (TEAM, "Any team"),
@@ -49,10 +56,21 @@ text = lru_cache(maxsize=8192)(human)
 def cells(state: WorkerState, item: Assessed | None = None) -> Row:
     """One worker's row; stage and milestones pending until the assessment (`item`) is done."""
     r = state.record
-    name = f"{r.forename} {r.surname}" if r.forename and r.surname else r.forename or r.surname or ""
-    progress = progress_cells(item) if item is not None else (PENDING,) * 4
-    return (r.employee_id, name, r.team or "", *progress, text(r.contract_type), r.grade or "",
-            text(r.spinal_point), text(r.fte), r.role or "", text(r.start_date), text(state.status))  # fmt: skip
+    row = facts_row(r.employee_id, r.forename, r.surname, r.team, r.contract_type, r.grade, r.spinal_point, r.fte,
+                    r.role, r.start_date, state.status)  # fmt: skip
+    return row if item is None else (*row[:STAGE], *progress_cells(item), *row[DUE + 1 :])
+
+
+def facts_row(
+    employee_id: str, forename: str | None, surname: str | None, team: str | None, contract_type: ContractType,
+    grade: str | None, spinal_point: int | None, fte: Decimal, role: str | None, start_date: date,
+    status: EmploymentStatus,
+) -> Row:  # fmt: skip
+    """A row of facts, stage and milestones pending: from a worker's record (cells) or from the facts read narrowly
+    (prepare_facts), the same row either way."""
+    name = f"{forename} {surname}" if forename and surname else forename or surname or ""
+    return (employee_id, name, team or "", PENDING, PENDING, PENDING, PENDING, text(contract_type), grade or "",
+            text(spinal_point), text(fte), role or "", text(start_date), text(status))  # fmt: skip
 
 
 def progress_cells(item: Assessed) -> tuple[str, str, str, str]:
@@ -96,6 +114,16 @@ def prepare_workers(states: list[WorkerState]) -> Prepared:
     the assessment is done."""
     rows = [cells(state) for state in states]
     return Prepared(rows, measure(COLUMNS, rows), states=states)
+
+
+def prepare_facts(found: InPostFacts) -> Prepared:
+    """The rows from the facts read narrowly (in_post_facts): the same rows prepare_workers makes from the workers'
+    records, for the table to show while those are read. Without the states: prepare_progress builds its rows from
+    the records when the assessment is done."""
+    columns = found.columns
+    facts = (columns[name] for name in ROW_FACTS)
+    rows = list(map(facts_row, *facts, found.status))
+    return Prepared(rows, measure(COLUMNS, rows))
 
 
 def prepare_progress(progress: Progress, facts: Prepared | None = None) -> Prepared:

@@ -2,17 +2,20 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
+from typing import Any
 
 from sqlalchemy import inspect, text
 
 from ecf.domain.frozen import stored_at_once
 from ecf.domain.months import missing_months
 from ecf.domain.worker import WorkerRecord
-from ecf.domain.workforce import EmploymentStatus, employment_status
+from ecf.domain.workforce import EmploymentStatus, employment_status, status_from
 from ecf.services import memo
 from ecf.services.context import App, collector_paused
+from ecf.storage.columns import gather
 
 
 @stored_at_once  # one per worker, read by every command and screen
@@ -52,6 +55,31 @@ def _read_everyone(app: App, as_of: date | None) -> list[WorkerState]:
             return []
         newest = max(as_of for as_of, _ in latest)
         return [WorkerState(record, seen, employment_status(record, seen, newest)) for seen, record in latest]
+
+
+@dataclass(frozen=True)
+class InPostFacts:
+    """The workers current_workers returns, in its order, with the few facts a list of them shows: a column each,
+    named as WorkerRecord names them (see ecf.storage.month_facts.FACTS), and each worker's status."""
+
+    columns: dict[str, Sequence[Any]]
+    status: Sequence[EmploymentStatus]
+
+
+def in_post_facts(app: App, as_of: date | None = None) -> InPostFacts | None:
+    """current_workers(app, as_of=as_of)'s workers and facts, read narrowly -- a fifth of the full read at 40,000
+    workers and 60 months -- for a screen to show while that read goes on. None without a snapshot to read (or when
+    the full read must look further back); nothing is remembered (the full read is, see everyone)."""
+    with collector_paused(), app.unit_of_work() as uow:
+        found = uow.month_facts.newest(on_or_before=as_of)
+    if found is None:
+        return None
+    # every worker read is in the newest snapshot, so none is gone from it; leavers are left out as current_workers does
+    status = [status_from(leaving, found.as_of, found.as_of) for leaving in found.columns["leaving_date"]]
+    kept = [i for i, s in enumerate(status) if s in (EmploymentStatus.IN_POST, EmploymentStatus.LEAVING)]
+    if len(kept) == len(status):
+        return InPostFacts(found.columns, status)
+    return InPostFacts({name: gather(column, kept) for name, column in found.columns.items()}, gather(status, kept))
 
 
 def worker_state(app: App, employee_id: str, as_of: date | None = None) -> WorkerState | None:

@@ -9,6 +9,7 @@ from sqlalchemy import Connection, Engine, text
 from sqlalchemy.orm import Session, sessionmaker
 
 from ecf.storage.census_repository import CensusRepository
+from ecf.storage.month_facts import MonthFactsRepository
 from ecf.storage.pay_repository import PayRepository
 from ecf.storage.repository import (
     AuditRepository,
@@ -25,6 +26,7 @@ SNAPSHOT_LOCK = 0x45434631  # "ECF1": the advisory lock key for changes to the s
 class UnitOfWork:
     imports: ImportRepository
     snapshots: SnapshotRepository
+    month_facts: MonthFactsRepository
     profiles: ProfileRepository
     events: EventRepository
     rules: RulesRepository
@@ -44,6 +46,7 @@ class UnitOfWork:
             self._lock_for_changes(self._session)
         self.imports = ImportRepository(self._session)
         self.snapshots = SnapshotRepository(self._session)
+        self.month_facts = MonthFactsRepository(self._session)
         self.profiles = ProfileRepository(self._session)
         self.events = EventRepository(self._session)
         self.rules = RulesRepository(self._session)

@@ -115,6 +115,7 @@ class EcfTui(App[None]):
         self.built: set[str] = set(AT_ONCE)  # composed with the screen
         self.building: dict[str, asyncio.Task[None]] = {}
         self.waiting: dict[str, dict[str, Callable[[], None]]] = {}
+        self.closing = False  # set by quit: no tab is built after it
         self.export_folder = export_folder or Path.cwd()
         self.import_folder = import_folder or Path.cwd()
 
@@ -150,20 +151,31 @@ class EcfTui(App[None]):
         return task
 
     async def _mount_pane(self, tab: str) -> None:
+        if self.closing:
+            return  # quit while the tabs were being built: nothing more to build or fill
         if tab not in self.built:
             try:
                 holder = self.query_one(f"#{tab}", TabPane)
             except NoMatches:
-                return  # the app is closing (quit while the tabs were being built)
+                return  # the app is closing by another way than quit (its screen is gone)
             await holder.mount(self._pane(tab))
             self.built.add(tab)
         for fill in self.waiting.pop(tab, {}).values():  # what the loader read for it meanwhile
             fill()
 
+    async def action_quit(self) -> None:
+        """Quit once any tab being built has finished: a pane mounted while the screen is taken down would find its
+        widgets gone (an error instead of a quiet exit)."""
+        self.closing = True
+        await asyncio.gather(*self.building.values(), return_exceptions=True)
+        self.exit()
+
     async def _build_the_rest(self) -> None:
         """Once everything is read, the tabs not yet opened are built while nobody waits, so opening one later (and
         the export, which reads the Projection tab's choices) finds it ready."""
         for tab, _, _, _ in TABS:
+            if self.closing:
+                return
             await self._build(tab)
 
     def _fill(self, tab: str, what: str, fill: Callable[[], None]) -> None:

@@ -17,7 +17,7 @@ from ecf.services.lifecycle import undo
 from ecf.services.workforce import current_workers, in_post_facts
 
 SEP, OCT, NOV = date(2026, 9, 30), date(2026, 10, 31), date(2026, 11, 30)
-MONTHS = sorted((SAMPLE / "monthly").glob("northmoor_hr_*.xlsx"))
+MONTHS = sorted((SAMPLE / "monthly").glob("northmoor_hr_????-??-??.xlsx"))
 
 
 def same_rows(app, as_of: date | None) -> int:

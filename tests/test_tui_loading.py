@@ -126,3 +126,18 @@ async def test_the_rows_shown_first_keep_their_columns_when_the_full_reads_arriv
         pane.show(searchable(prepare_workers(current_workers(app, as_of=TODAY))))
         await pilot.pause()
         assert (list(pane.table.on_screen), list(pane.table.widths)) == first
+
+
+async def test_quitting_while_the_tabs_are_built_ends_quietly(app):
+    """`q` the moment loading ends, while the tabs not opened yet are being built in the background: the app closes
+    without an error (a pane built as the screen is taken down would find its tables gone)."""
+    import_file(app, ImportRequest(LATEST, write_report=False))
+    for delay in (0.0, 0.02, 0.05):
+        ui = EcfTui(app, today=TODAY)
+        async with ui.run_test(size=(100, 30)) as pilot:
+            while "load" in {w.name for w in ui.workers if not w.is_finished}:
+                await pilot.pause(0.01)
+            await pilot.pause(delay)
+            await pilot.press("q")
+        assert ui.return_code in (0, None)
+        assert not getattr(ui, "_exception", None)

@@ -51,17 +51,19 @@ class CohortsPane(Vertical):
         self.who: dict[str, WorkerRecord] = {}
 
     def compose(self) -> ComposeResult:
+        # The columns go in as the tables are made, not on mount: a pane built while the app is closing may find
+        # its children gone by the time its mount handler runs.
         yield Static("Working out the intakes…", id="cohorts-status")
-        yield DataTable(id="cohort-list", cursor_type="row", zebra_stripes=True)
-        yield Static("", id="cohort-title")
-        yield DataTable(id="cohort-members", cursor_type="row", zebra_stripes=True)
-
-    def on_mount(self) -> None:
-        self.query_one("#cohort-list", DataTable).add_columns(
+        intakes: DataTable[str] = DataTable(id="cohort-list", cursor_type="row", zebra_stripes=True)
+        intakes.add_columns(
             "Intake", "Size", "In post", "Progress", "Kept 12m", "Kept 24m", "Kept 36m", "ASYE", "ECF year 2",
             "ECF years 3-5", "Passed", "Failed", "Overdue",
         )  # fmt: skip
-        self.query_one("#cohort-members", DataTable).add_columns("ID", "Name", "Team", "Stage now")
+        yield intakes
+        yield Static("", id="cohort-title")
+        members: DataTable[str] = DataTable(id="cohort-members", cursor_type="row", zebra_stripes=True)
+        members.add_columns("ID", "Name", "Team", "Stage now")
+        yield members
 
     def show(self, prepared: Prepared) -> None:
         self.cohorts = cohorts = prepared.cohorts

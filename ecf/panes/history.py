@@ -42,14 +42,13 @@ class HistoryPane(Vertical):
         self.imports: list[ImportInfo] = []
 
     def compose(self) -> ComposeResult:
-        yield DataTable(id="import-list", zebra_stripes=True, cursor_type="row")
+        imports: DataTable[str] = DataTable(id="import-list", zebra_stripes=True, cursor_type="row")
+        imports.add_columns(*COLUMNS)  # here, not on mount: a pane built while the app closes may have lost it then
+        yield imports
         with Horizontal(id="history-buttons"):
             yield Button("Undo", id="history-undo", tooltip="Withdraw the selected import (ecf imports undo)")
             yield Button("Restore", id="history-restore", tooltip="Make it active again (ecf imports restore)")
             yield Static("", id="history-status")
-
-    def on_mount(self) -> None:
-        self.query_one("#import-list", DataTable).add_columns(*COLUMNS)
 
     def show(self, imports: list[ImportInfo]) -> None:
         self.imports = imports

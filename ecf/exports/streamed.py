@@ -144,7 +144,8 @@ def _rows(blocks: list[Block], letters: list[str], styles: list[str]) -> Iterato
         template = _row_template(block, letters, styles)
         for begin in range(1 if position == 0 else 0, block.rows, STREAM_ROWS):
             end = min(begin + STREAM_ROWS, block.rows)
-            columns: list[Iterable[Any]] = [range(number + 1, number + 1 + end - begin)]
+            # the row number as text: every cell of the row repeats it
+            columns: list[Iterable[Any]] = [map(str, range(number + 1, number + 1 + end - begin))]
             number += end - begin
             for col, values in enumerate(block.texts):
                 columns.append(map(texts_done[col].__getitem__, values[begin:end].tolist()))

@@ -26,9 +26,7 @@ from textual.widget import Widget
 from textual.widgets import Footer, Header, Input, Static, TabbedContent, TabPane
 
 import ecf
-from ecf.census.presentation import deadline_line
 from ecf.domain.changes import Change
-from ecf.panes.census import CensusScreen
 from ecf.panes.cohorts import CohortsPane
 from ecf.panes.cohorts import Prepared as PreparedCohorts
 from ecf.panes.cohorts import prepare as prepare_cohorts
@@ -38,14 +36,11 @@ from ecf.panes.importing import ImportPane
 from ecf.panes.milestones import MilestonesPane
 from ecf.panes.milestones import Prepared as PreparedMilestones
 from ecf.panes.milestones import prepare as prepare_milestones
-from ecf.panes.projection import ProjectionPane
 from ecf.panes.table import VirtualTable
-from ecf.panes.worker import WorkerScreen
 from ecf.panes.workforce import Prepared as PreparedWorkers
 from ecf.panes.workforce import WorkforcePane, prepare_facts, prepare_progress, prepare_workers, searchable
 from ecf.presentation.formats import human
 from ecf.presentation.text import clean
-from ecf.services.census import census_reminder
 from ecf.services.connection import explain_failure, is_lost_connection, mask
 from ecf.services.context import App as EcfApp
 from ecf.services.context import collector_paused, keep_out_of_collection
@@ -128,13 +123,18 @@ class EcfTui(App[None]):
                         yield self._pane(tab)
         yield Footer()
 
+    def _projection_pane(self) -> Widget:
+        from ecf.panes.projection import ProjectionPane  # pandas: loaded when the tab is built, not at start
+
+        return ProjectionPane(self.ecf, id="projection-pane")
+
     def _pane(self, tab: str) -> Widget:
         """The widget a tab shows."""
         panes: dict[str, Callable[[], Widget]] = {
             "dashboard": lambda: DashboardPane(self.ecf, id="dashboard-pane"),
             "milestones": lambda: MilestonesPane(self.ecf, id="milestones-pane"),
             "cohorts": lambda: CohortsPane(id="cohorts-pane"),
-            "projection": lambda: ProjectionPane(self.ecf, id="projection-pane"),
+            "projection": self._projection_pane,
             "workforce": lambda: WorkforcePane(id="workforce-pane"),
             "import": lambda: ImportPane(self.ecf, self.import_folder, id="import-pane"),
             "imports": lambda: HistoryPane(self.ecf, id="history-pane"),
@@ -231,6 +231,9 @@ class EcfTui(App[None]):
         self._send("workforce", "show", self._show_workers, prepare_progress(progress, shown))
         everyone, cohorts = intake_cohorts(self.ecf, today)  # leavers too: retention needs them
         self._send("cohorts", "show", self._show_cohorts, prepare_cohorts(cohorts, everyone))
+        from ecf.census.presentation import deadline_line  # the census code: loaded here, off the first screen's path
+        from ecf.services.census import census_reminder
+
         reminder = census_reminder(self.ecf, today)  # the census return due this autumn, from September
         if reminder is not None:
             self._send("dashboard", "census", self._show_census, deadline_line(reminder.readiness, today))
@@ -269,6 +272,8 @@ class EcfTui(App[None]):
 
     @on(VirtualTable.RowSelected, "#workers")
     def _open_worker(self, event: VirtualTable.RowSelected) -> None:
+        from ecf.panes.worker import WorkerScreen  # with the pay model (pandas): loaded when a worker is opened
+
         self.push_screen(WorkerScreen(self.ecf, event.cells[0]))
 
     def action_show_tab(self, tab: str) -> None:
@@ -316,6 +321,8 @@ class EcfTui(App[None]):
         self.theme = name
 
     def action_census(self) -> None:
+        from ecf.panes.census import CensusScreen
+
         self.push_screen(CensusScreen(self.ecf, self.today))
 
     def action_help(self) -> None:
@@ -324,6 +331,8 @@ class EcfTui(App[None]):
     async def action_export(self) -> None:
         """The finance workbook for the Projection tab's choices (baseline, 5 years until changed there)."""
         await self._build("projection")
+        from ecf.panes.projection import ProjectionPane
+
         self.query_one(ProjectionPane).export()
 
 

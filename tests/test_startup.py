@@ -99,3 +99,15 @@ def test_values_are_coerced_as_typer_does_without_its_validators_where_none_is_n
     assert runner.invoke(app, ["--db", db, "--width", "30", "workers", "--team", "x", "-f", "csv"]).exit_code == 0
     wrong = runner.invoke(app, ["--db", db, "workers", "--format", "xml"])
     assert wrong.exit_code == 2 and "'xml'" in wrong.output and "--format" in wrong.output  # typer's message
+
+
+def test_the_terminal_ui_starts_without_the_pay_model_or_the_census():
+    """The first screen needs neither pandas (the Projection tab, a worker's pay) nor the census code: they load when
+    first used, so the interface is up sooner."""
+    probe = "import sys, tui; print(sorted({m.split('.')[0] for m in sys.modules} & {'pandas', 'numpy', 'openpyxl'}))"
+    done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, cwd=ROOT, timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "[]"
+    census = subprocess.run([sys.executable, "-c", "import sys, tui; print('ecf.services.census' in sys.modules)"],
+                            capture_output=True, text=True, cwd=ROOT, timeout=120)  # fmt: skip
+    assert census.stdout.strip() == "False"

@@ -43,7 +43,11 @@ def test_an_interrupted_import_says_so_in_one_line_and_stores_nothing_half_way(t
     if child.returncode == 0:
         pytest.skip("the import finished before the signal (a fast machine)")
     assert "Traceback" not in err
-    if sent == signal.SIGINT:
+    if sent == signal.SIGINT and child.returncode == -signal.SIGINT:
+        # Sent before the interpreter had set up its handler (a loaded machine can take that long to start Python):
+        # the system ends it then, before any of ecf has run, saying nothing and storing nothing (checked below).
+        assert err.strip() == ""
+    elif sent == signal.SIGINT:
         assert child.returncode == 130 and len(err.strip().splitlines()) == 1 and "Interrupted" in err
     else:
         assert child.returncode in (143, -signal.SIGTERM)

@@ -30,7 +30,10 @@ def stored_at_once(cls: C) -> C:
         body = [f"    _set_{name}(self, {name})" for name in names]
     else:
         body = ["    _store(self, '__dict__', {" + ", ".join(f"{name!r}: {name}" for name in names) + "})"]
-    exec("\n".join([f"def __init__(self, {', '.join(parameters)}):", *body]), namespace)
+    source = "\n".join([f"def __init__(self, {', '.join(parameters)}):", *body])
+    # compiled first: exec of a code object, unlike exec of text, does not leave CPython thinking a Ctrl-C that
+    # lands here went unhandled (see ecf.cli.main.interrupted)
+    exec(compile(source, f"<{cls.__qualname__}.__init__>", "exec"), namespace)
     constructor = namespace["__init__"]
     constructor.__qualname__ = f"{cls.__qualname__}.__init__"
     cls.__init__ = constructor  # type: ignore[misc]  # replacing it is the point

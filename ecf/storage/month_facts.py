@@ -20,6 +20,7 @@ from sqlalchemy.orm import Session
 from ecf.domain.worker import ContractType
 from ecf.storage.columns import each_distinct, fetch_columns, gather
 from ecf.storage.models import ImportRow, WorkerSnapshotRow
+from ecf.storage.repository import month_imports
 
 # The facts read, named as WorkerRecord names them.
 FACTS = ("employee_id", "forename", "surname", "team", "contract_type", "grade", "spinal_point", "fte", "role",
@@ -52,8 +53,7 @@ class MonthFactsRepository:
             month = self.session.scalar(newest_query.where(ImportRow.as_of <= on_or_before))
         if month is None:
             return None
-        # the month's active import and its active corrections (one row in effect per worker among them)
-        imports = list(self.session.scalars(select(ImportRow.id).where(ImportRow.as_of == month, active)))
+        imports = month_imports(self.session, month)  # one row in effect per worker among them
         w = WorkerSnapshotRow
         query = select(*(getattr(w, name) for name in FACTS)).where(w.import_id.in_(imports), w.in_effect)
         if month == newest:

@@ -125,6 +125,15 @@ def _info(row: ImportRow) -> ImportInfo:
 _ACTIVE_BASE = (ImportRow.kind == "import") & (ImportRow.status == "active")
 
 
+def month_imports(session: Session, as_of: date) -> list[int]:
+    """The active import for this date and its active corrections, oldest first: the month's state."""
+    base = session.scalar(select(ImportRow.id).where(ImportRow.as_of == as_of, _ACTIVE_BASE))
+    if base is None:
+        return []
+    query = select(ImportRow.id).where(ImportRow.base_id == base, ImportRow.status == "active")
+    return [base, *session.scalars(query.order_by(ImportRow.id))]
+
+
 class ImportRepository:
     def __init__(self, session: Session) -> None:
         self.session = session
@@ -514,12 +523,7 @@ class SnapshotRepository:
         return self.session.scalar(select(func.count()).select_from(WorkerLatestRow)) or 0
 
     def _month_imports(self, as_of: date) -> list[int]:
-        """The active import for this date and its active corrections, oldest first."""
-        base = self.session.scalar(select(ImportRow.id).where(ImportRow.as_of == as_of, _ACTIVE_BASE))
-        if base is None:
-            return []
-        query = select(ImportRow.id).where(ImportRow.base_id == base, ImportRow.status == "active")
-        return [base, *self.session.scalars(query.order_by(ImportRow.id))]
+        return month_imports(self.session, as_of)
 
     def _absences(self, import_ids: list[int]) -> dict[tuple[int, str], tuple[Absence, ...]]:
         """Absences by (import, employee), each worker's in the order they start (two on the same day: as stored)."""

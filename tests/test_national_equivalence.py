@@ -1,5 +1,6 @@
 """Nothing about the results changes (issue #20): the fast path -- rows read column by column into records built
-without their __init__, one assessment per process shared by every caller, csv written a column at a time -- gives
+without their __init__, one assessment per process shared by every caller, csv written a column at a time, the
+milestone listing assessing only the workers who may be on a programme -- gives
 exactly what the plain path gives: ORM rows, a record per row through its constructor, a fresh engine per worker,
 csv cell by cell. Every output column, to the day and the penny, on the sample council and on a generated
 5,000-worker file. Runs on SQLite and PostgreSQL (ECF_TEST_DATABASE_URL)."""
@@ -145,6 +146,10 @@ def assert_same_results(app) -> None:
         assert everything_read(fast_one) == everything_read(plain_one)
     # the milestone listing, csv column by column against cell by cell
     rows = milestone_rows(progress)
+    # `ecf milestones` assesses only the workers who may be on a programme: the same rows, in the same order
+    memo.forget(app)
+    assert milestone_rows(assess_workforce(app, AS_OF, on_programme_only=True)) == rows
+    assert any(not item.assessment.programme for item in progress.workers)  # some left out, not a vacuous check
     for column in ("employee_id", "surname", "team", "stage"):
         values = [getattr(r, column) for r in rows]
         assert csv_column(values) == [csv_cell(v) for v in values]

@@ -98,7 +98,7 @@ def milestones(
 ) -> None:
     """Every worker's milestones: due date, status, completion and how the date was worked out."""
     wanted = _statuses(status)
-    progress = service.assess_workforce(open_app(), _as_of(as_of), team=team, rules_file=rules)
+    progress = service.assess_workforce(open_app(), _as_of(as_of), team=team, rules_file=rules, on_programme_only=True)
     rows = [
         {
             "employee_id": r.employee_id,

@@ -32,12 +32,16 @@ _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")  
 @dataclass(frozen=True)
 class Block:
     """Rows as columns: text columns, then number columns, then optionally one formula column (`formula` with
-    `{row}` for each row's number, e.g. "SUM(D{row}:H{row})", and `results` its cached values)."""
+    `{row}` for each row's number, e.g. "SUM(D{row}:H{row})", and `results` its cached values). `pennies` are the
+    positions among `numbers` of money already rounded to the penny: written as whole pennies with an exponent
+    (123456E-2 for 1234.56), the same number to any reader, but made without Python's float repr -- most of the time
+    a national Workers sheet takes to write."""
 
     texts: list[npt.NDArray[Any]]
     numbers: list[npt.NDArray[np.float64]]
     formula: str | None = None
     results: npt.NDArray[np.float64] | None = None
+    pennies: frozenset[int] = frozenset()
 
     @property
     def rows(self) -> int:
@@ -149,10 +153,21 @@ def _rows(blocks: list[Block], letters: list[str], styles: list[str]) -> Iterato
             number += end - begin
             for col, values in enumerate(block.texts):
                 columns.append(map(texts_done[col].__getitem__, values[begin:end].tolist()))
-            columns += [amounts[begin:end].tolist() for amounts in block.numbers]
+            columns += [
+                _in_pennies(amounts[begin:end]) if col in block.pennies else amounts[begin:end].tolist()
+                for col, amounts in enumerate(block.numbers)
+            ]
             if block.formula is not None and block.results is not None:
                 columns.append(block.results[begin:end].tolist())
             yield "".join(starmap(template.format, zip(*columns, strict=True)))
+
+
+def _in_pennies(amounts: npt.NDArray[np.float64]) -> list[int]:
+    """Amounts rounded to the penny as whole pennies: exact, as each is the nearest float to its pennies / 100."""
+    if not np.all(np.isfinite(amounts)):
+        raise ValueError("a money cell is not a finite amount")
+    pennies: list[int] = np.rint(amounts * 100).astype(np.int64).tolist()
+    return pennies
 
 
 def _row_template(block: Block, letters: list[str], styles: list[str]) -> str:
@@ -161,8 +176,10 @@ def _row_template(block: Block, letters: list[str], styles: list[str]) -> str:
     for col in range(len(block.texts)):
         cells.append(f'<c r="{letters[col]}{{0}}"{styles[col]} t="inlineStr"><is><t xml:space="preserve">'
                      f"{{{col + 1}}}</t></is></c>")  # fmt: skip
-    for col in range(len(block.texts), len(block.texts) + len(block.numbers)):
-        cells.append(f'<c r="{letters[col]}{{0}}"{styles[col]}><v>{{{col + 1}!r}}</v></c>')
+    for offset in range(len(block.numbers)):
+        col = len(block.texts) + offset
+        value = f"{{{col + 1}}}E-2" if offset in block.pennies else f"{{{col + 1}!r}}"
+        cells.append(f'<c r="{letters[col]}{{0}}"{styles[col]}><v>{value}</v></c>')
     if block.formula is not None:
         col = len(block.texts) + len(block.numbers)
         # the formula's own braces (none in the formulas written here) kept as text, {row} as the row's number

@@ -41,6 +41,7 @@ HEADINGS = {
     "ASYE grant income", "net_total": "Net cost", "experienced": "New experienced practitioners",
 }  # fmt: skip
 DETAIL = ("fte", *MONEY_COLUMNS, "leavers", "grant_income", "experienced")
+UNITS = ("fte", "leavers", "experienced")  # counts; every other figure is money
 # Charts print whole, two to a landscape A4 page and never beside a table: each is 15 rows high (288 px at 20 px
 # a row, and a margin), the second of a page 16 rows below the first, and the third starts a page of its own.
 CHART_ROWS = 16
@@ -332,7 +333,8 @@ class _Writer:
         money = [xl_col_to_name(first_money + i) for i in range(len(MONEY_COLUMNS))]
         totals = np.array([round(value, 2) for value in table["total"].tolist()], dtype=float)
         numbers = [table[name].to_numpy(dtype=float) for name in DETAIL]
-        return Block(texts, numbers, f"SUM({money[0]}{{row}}:{money[-1]}{{row}})", totals)
+        pennies = frozenset(i for i, name in enumerate(DETAIL) if name not in UNITS)  # totals gives money to the penny
+        return Block(texts, numbers, f"SUM({money[0]}{{row}}:{money[-1]}{{row}})", totals, pennies)
 
     def _stream(self, sheet: Worksheet, blocks: list[Block], width: int) -> None:
         """Write the first row of a long sheet with XlsxWriter (so its cell styles exist); the rest is streamed into
@@ -345,7 +347,7 @@ class _Writer:
                 self._text(sheet, 1, col, values[0])
             col = len(first.texts)
             for name, amounts in zip(DETAIL, first.numbers, strict=True):
-                fmt = self.formats["number"] if name in ("fte", "leavers", "experienced") else self.formats["pence"]
+                fmt = self.formats["number"] if name in UNITS else self.formats["pence"]
                 self._number(sheet, 1, col, float(amounts[0]), fmt)
                 col += 1
             assert first.formula is not None and first.results is not None
@@ -380,7 +382,8 @@ class _Writer:
                 texts.append(np.asarray([self.content.names.get(i, "") for i in ids], dtype=object))
             texts += [table[c].to_numpy(dtype=object) for c in ("team", "grade", "financial_year")]
             numbers = [table[c].to_numpy(dtype=float) for c in ("fte", *MONEY_COLUMNS, "leavers")]
-            blocks.append(Block(texts, numbers))
+            money = frozenset(range(1, 1 + len(MONEY_COLUMNS)))  # worker_years gives money to the penny
+            blocks.append(Block(texts, numbers, pennies=money))
         total = sum(block.rows for block in blocks)
         self.pending[sheet_part(sheet.index + 1)] = blocks
         if total:

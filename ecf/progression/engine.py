@@ -12,7 +12,7 @@ from datetime import date, timedelta
 from functools import lru_cache
 
 from ecf.domain.period import Period
-from ecf.domain.worker import AsyeStatus, ContractType
+from ecf.domain.worker import AsyeStatus, ContractType, WorkerRecord
 from ecf.progression import claims, steps
 from ecf.progression.calendar import add_years, uk
 from ecf.progression.experience import ExperienceCounter, simple_reached_on
@@ -107,6 +107,14 @@ class Engine:
         if found is None:
             found = self._funded_until[qualified] = add_years(qualified, self.funded_years)
         return found
+
+    def may_be_on_programme(self, record: WorkerRecord, as_of: date) -> bool:
+        """Whether `assess` could find a programme (and so milestones) for this worker: a start recorded, or one
+        still possible. False for most of a national workforce, qualified too long ago: a listing of milestones
+        leaves them out without assessing them. The same test opens `Assessor._choose_programme`."""
+        if record.asye_start_date is not None:
+            return True
+        return record.asye_status is not AsyeStatus.EXEMPT and as_of <= self.funded_until(record.qualified_on)
 
     def programme_for(self, start: date) -> Programme | None:
         return next((p for p in self.programmes if p.applies.period.contains(start)), None)
@@ -236,9 +244,7 @@ class Assessor:
         self.final_due: date | None = None
         start = record.asye_start_date
         # Pre-ASYE only while a start is still possible: not exempt, not yet past the funded window after qualifying.
-        self.may_start = (
-            start is None and record.asye_status is not AsyeStatus.EXEMPT and self.as_of <= self.pre_programme_until
-        )
+        self.may_start = start is None and self.engine.may_be_on_programme(record, self.as_of)
         if record.asye_status is AsyeStatus.EXEMPT and start is None:
             return None, "exempt from the ASYE (HR sheet)"
         if start is not None:

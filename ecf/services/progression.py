@@ -155,17 +155,25 @@ def assess_workforce(
     team: str | None = None,
     include_left: bool = False,
     rules_file: Path | None = None,
+    on_programme_only: bool = False,
 ) -> Progress:
     """The workforce (in post, or everyone with `include_left`; one team if given) assessed on `as_of`. Each worker
     is assessed once per process while the data and the rules are unchanged (see ecf.services.memo): the TUI's tabs,
-    a projection and its comparison, and the workbook share one assessment."""
+    a projection and its comparison, and the workbook share one assessment.
+
+    `on_programme_only` assesses only the workers who may be on a programme (see Engine.may_be_on_programme): the
+    others have no milestones, so a listing of milestones is the same without them."""
     states = current_workers(app, include_left=include_left, team=team, as_of=as_of)
     known = memo.remembered(
         app, ("assessed", as_of, memo.file_key(rules_file)), lambda: Assessments(rulebook(app, rules_file), app, as_of)
     )
     qualified = [s for s in states if s.record.has_qualified_date]
     data_as_of = max((s.last_seen for s in states), default=None)
-    return Progress(as_of, data_as_of, known.book, known.of(qualified), len(states) - len(qualified))
+    without_date = len(states) - len(qualified)
+    if on_programme_only:
+        may_be = known.engine.may_be_on_programme
+        qualified = [s for s in qualified if may_be(s.record, as_of)]
+    return Progress(as_of, data_as_of, known.book, known.of(qualified), without_date)
 
 
 class Assessments:

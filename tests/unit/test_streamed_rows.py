@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import numpy as np
 import pytest
 
@@ -97,3 +99,22 @@ def test_chunks_arrive_whole_and_in_order():
     out = Sink()
     streamed._compress_beside(out, (f"<c>{n}</c>" for n in range(500)))  # type: ignore[arg-type]
     assert out.data.decode() == "".join(f"<c>{n}</c>" for n in range(500))
+
+
+def test_money_to_the_penny_is_written_as_whole_pennies_that_read_back_as_the_same_number():
+    # each amount as worker_years gives it: rounded to the penny, so the nearest float to its pennies / 100
+    money = np.round(np.array([0.0, -0.0, 1234.5, 0.1 + 0.2, -17.25, 0.07, 22497.01, 99999999.99, 1e-9]), 2)
+    fte = np.array([0.489929793129671, 1.0, 0.5, 0.25, 1.0, 0.8, 0.6, 0.4, 0.2])
+    block = Block([np.array(["x"] * len(money), dtype=object)], [fte, money], pennies=frozenset({1}))
+    written = "".join(_rows([block, block], ["A", "B", "C"], ["", "", ""]))
+    assert '<c r="C4"><v>123450E-2</v></c>' in written and "<v>2249701E-2</v>" in written
+    assert '<c r="B4"><v>0.5</v></c>' in written  # a count keeps Python's own shortest form
+    cells = [float(v) for v in re.findall(r'<c r="C\d+"><v>([^<]+)</v>', written)]
+    assert cells == money.tolist()[1:] + money.tolist()  # every amount reads back as exactly the same float
+
+
+def test_a_money_cell_that_is_not_a_number_is_refused():
+    block = Block([np.array(["x", "y", "z"], dtype=object)], [np.array([1.0, float("nan"), 2.0])],
+                  pennies=frozenset({0}))  # fmt: skip
+    with pytest.raises(ValueError, match="not a finite amount"):
+        "".join(_rows([block], ["A", "B"], ["", ""]))

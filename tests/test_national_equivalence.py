@@ -35,7 +35,7 @@ from ecf.services.progression import (
     save_rules,
 )
 from ecf.services.projection import ProjectionRequest, pay_facts, run_projection
-from ecf.services.workforce import WorkerState, everyone
+from ecf.services.workforce import WorkerState, current_workers, everyone
 from ecf.storage.models import AbsenceRow, WorkerSnapshotRow
 from payscales.calibration import calibrate
 from payscales.loader import load_paybook
@@ -146,10 +146,21 @@ def assert_same_results(app) -> None:
         assert everything_read(fast_one) == everything_read(plain_one)
     # the milestone listing, csv column by column against cell by cell
     rows = milestone_rows(progress)
-    # `ecf milestones` assesses only the workers who may be on a programme: the same rows, in the same order
+    # `ecf milestones` reads and assesses only the workers who may be on a programme: the same rows, in the same order
     memo.forget(app)
-    assert milestone_rows(assess_workforce(app, AS_OF, on_programme_only=True)) == rows
-    assert any(not item.assessment.programme for item in progress.workers)  # some left out, not a vacuous check
+    narrowed = assess_workforce(app, AS_OF, on_programme_only=True)
+    assert milestone_rows(narrowed) == rows
+    assert narrowed.data_as_of == progress.data_as_of
+    assert narrowed.without_qualified_date == progress.without_qualified_date
+    assert len(narrowed.workers) < len(progress.workers)  # some left unread, not a vacuous check
+    # the narrowed read's states are the full read's, statuses included, for every worker the database kept
+    engine = Engine(progress.book)
+    since = engine.qualified_since(AS_OF)
+    kept = current_workers(app, as_of=AS_OF, qualified_since=since)
+    read = set(kept)
+    assert kept == [s for s in current_workers(app, as_of=AS_OF) if s in read]
+    on_one = [s for s in fast_states if s.status in IN_POST and s.record.has_qualified_date]
+    assert {s for s in on_one if engine.may_be_on_programme(s.record, AS_OF)} <= read
     for column in ("employee_id", "surname", "team", "stage"):
         values = [getattr(r, column) for r in rows]
         assert csv_column(values) == [csv_cell(v) for v in values]

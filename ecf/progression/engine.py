@@ -116,6 +116,12 @@ class Engine:
             return True
         return record.asye_status is not AsyeStatus.EXEMPT and as_of <= self.funded_until(record.qualified_on)
 
+    def qualified_since(self, as_of: date) -> date:
+        """No worker qualified before this day may be on a programme on `as_of` without a start recorded: a bound a
+        year wider than the longest funded window, for a database to narrow a read by (the test itself is
+        may_be_on_programme)."""
+        return add_years(as_of, -(self.funded_years + 1))
+
     def programme_for(self, start: date) -> Programme | None:
         return next((p for p in self.programmes if p.applies.period.contains(start)), None)
 

@@ -28,7 +28,7 @@ from ecf.progression.rules import CareerFramework, Programme, RuleBook
 from ecf.rules.loader import RulesError, load_council_file, load_rulebook
 from ecf.services import audit, memo
 from ecf.services.context import App, collector_paused
-from ecf.services.workforce import WorkerState, current_workers, worker_state
+from ecf.services.workforce import WorkerState, current_workers, newest_snapshot, worker_state
 from ecf.storage.repository import MilestoneEvent, SavedRules
 
 
@@ -161,14 +161,16 @@ def assess_workforce(
     is assessed once per process while the data and the rules are unchanged (see ecf.services.memo): the TUI's tabs,
     a projection and its comparison, and the workbook share one assessment.
 
-    `on_programme_only` assesses only the workers who may be on a programme (see Engine.may_be_on_programme): the
-    others have no milestones, so a listing of milestones is the same without them."""
-    states = current_workers(app, include_left=include_left, team=team, as_of=as_of)
+    `on_programme_only` reads and assesses only the workers who may be on a programme (see
+    Engine.may_be_on_programme): the others have no milestones, so a listing of milestones is the same without them.
+    """
     known = memo.remembered(
         app, ("assessed", as_of, memo.file_key(rules_file)), lambda: Assessments(rulebook(app, rules_file), app, as_of)
     )
+    since = known.engine.qualified_since(as_of) if on_programme_only else None  # the others left unread
+    states = current_workers(app, include_left=include_left, team=team, as_of=as_of, qualified_since=since)
     qualified = [s for s in states if s.record.has_qualified_date]
-    data_as_of = max((s.last_seen for s in states), default=None)
+    data_as_of = newest_snapshot(app, as_of)
     without_date = len(states) - len(qualified)
     if on_programme_only:
         may_be = known.engine.may_be_on_programme

@@ -28,12 +28,15 @@ class WorkerState:
 
 
 def current_workers(
-    app: App, include_left: bool = False, team: str | None = None, as_of: date | None = None
-) -> list[WorkerState]:
+    app: App, include_left: bool = False, team: str | None = None, as_of: date | None = None,
+    qualified_since: date | None = None,
+) -> list[WorkerState]:  # fmt: skip
     """One row per worker: their latest facts. By default only those in post (or under notice) at the latest date;
     `team` keeps one team (case ignored). `as_of` reads the snapshots as they stood then (the newest on or before
-    it), so every command and screen given the same as-of date sees the same snapshot."""
-    states = everyone(app, as_of)
+    it), so every command and screen given the same as-of date sees the same snapshot. `qualified_since` keeps only
+    the workers who may be on a programme (see ecf.storage.latest_rows.may_be_on_programme), leaving the rest unread:
+    the same states as the full read's for those it keeps."""
+    states = everyone(app, as_of) if qualified_since is None else _may_be_on_programme(app, as_of, qualified_since)
     if not include_left:
         states = [s for s in states if s.status in (EmploymentStatus.IN_POST, EmploymentStatus.LEAVING)]
     if team is not None:
@@ -55,6 +58,25 @@ def _read_everyone(app: App, as_of: date | None) -> list[WorkerState]:
             return []
         newest = max(as_of for as_of, _ in latest)
         return [WorkerState(record, seen, employment_status(record, seen, newest)) for seen, record in latest]
+
+
+def newest_snapshot(app: App, as_of: date | None = None) -> date | None:
+    """The newest snapshot on or before `as_of` (or of all): the one every worker's status is judged against."""
+    with app.unit_of_work() as uow:
+        return uow.snapshots.newest_in_effect(as_of)
+
+
+def _may_be_on_programme(app: App, as_of: date | None, qualified_since: date) -> list[WorkerState]:
+    """everyone(app, as_of)'s states of the workers who may be on a programme, the rest left in the database: a
+    fifth of a national workforce. Their statuses are judged against the newest snapshot, as the full read's are."""
+    from ecf.storage.latest_rows import may_be_on_programme
+
+    with collector_paused(), app.unit_of_work() as uow:
+        latest = uow.snapshots.latest_records(on_or_before=as_of, where=may_be_on_programme(qualified_since))
+        newest = uow.snapshots.newest_in_effect(as_of)
+    if not latest or newest is None:
+        return []
+    return [WorkerState(record, seen, employment_status(record, seen, newest)) for seen, record in latest]
 
 
 @dataclass(frozen=True)

@@ -18,7 +18,17 @@ from rich.console import Console
 from rich.text import Text
 
 from ecf.presentation import table as layout
-from ecf.presentation.formats import csv_column, header, human, machine, percent, pounds, value_words
+from ecf.presentation.formats import (
+    csv_column,
+    csv_fields,
+    csv_lines,
+    header,
+    human,
+    machine,
+    percent,
+    pounds,
+    value_words,
+)
 from ecf.presentation.text import clean, markup
 
 __all__ = ["Format", "clean", "console", "errors", "human", "machine", "markup", "percent", "pounds", "render"]
@@ -145,14 +155,11 @@ def render(
         sys.stdout.write("\n")
         return
     if fmt is Format.CSV:
-        import csv
-
         to_screen = sys.stdout.isatty()  # a terminal would obey escape sequences in the data; a file keeps them
-        writer = csv.writer(sys.stdout, lineterminator="\n")
-        writer.writerow(columns)
         plain = all(type(row) is dict for row in rows)
-        cells = [csv_column(_column(rows, c, plain), to_screen) for c in columns]
-        writer.writerows(zip(*cells, strict=True))
+        fields = [csv_fields(csv_column(_column(rows, c, plain), to_screen)) for c in columns]
+        sys.stdout.write(csv_lines([[name] for name in csv_fields(list(columns))]))  # the heading: one row
+        sys.stdout.write(csv_lines(fields))
         return
     if not rows:
         console.print(clean(empty), markup=False, highlight=False)

@@ -78,11 +78,13 @@ class Projection:
             return pd.DataFrame(columns=["employee_id", "team", "grade", "financial_year", *COMPONENTS])
         years = sorted(set(self.grid.financial_years))
         count = len(self.worker_ids)
+        # as object arrays from the start: a list repeated as it is becomes fixed-width text, which pandas then turns
+        # back into a new Python string for every one of a national sheet's 240,000 rows
         frame = pd.DataFrame({
-            "employee_id": np.repeat(self.worker_ids, len(years)),
-            "team": np.repeat(self.worker_teams, len(years)),
-            "grade": np.repeat(self.worker_grades, len(years)),
-            "financial_year": np.tile(years, count),
+            "employee_id": np.repeat(np.asarray(self.worker_ids, dtype=object), len(years)),
+            "team": np.repeat(np.asarray(self.worker_teams, dtype=object), len(years)),
+            "grade": np.repeat(np.asarray(self.worker_grades, dtype=object), len(years)),
+            "financial_year": np.tile(np.asarray(years, dtype=object), count),
         })  # fmt: skip
         for c, name in enumerate(COMPONENTS):
             sums = self.worker_sums[c].reshape(-1)

@@ -48,6 +48,18 @@ def test_milestones_for_the_stored_workforce(app, tmp_path):
     assert stages == {"000101": Stage.ASYE, "000102": Stage.EXPERIENCED}  # here since 01/09/2020: 5 years
 
 
+def test_the_milestone_listing_reads_only_who_may_be_on_a_programme_and_still_says_how_old_the_data_is(app, tmp_path):
+    long_ago = worker("000103", **{"Date Qualified": date(2001, 7, 1), "Start Date": date(2002, 9, 1)})
+    path = month(tmp_path, date(2025, 12, 31), [newly_qualified("000101"), worker("000102"), long_ago])
+    import_file(app, ImportRequest(path))
+    narrowed = service.assess_workforce(app, date(2026, 1, 10), on_programme_only=True)
+    assert [w.state.record.employee_id for w in narrowed.workers] == ["000101"]
+    assert narrowed.data_as_of == date(2025, 12, 31)
+    # a team nobody is in post in: nothing listed, and the data is still as of the newest snapshot
+    nobody = service.assess_workforce(app, date(2026, 1, 10), team="No such team", on_programme_only=True)
+    assert (nobody.workers, nobody.data_as_of) == ([], date(2025, 12, 31))
+
+
 def test_a_recorded_review_is_kept_when_a_later_import_has_no_date_for_it(app, tmp_path):
     import_file(app, ImportRequest(month(tmp_path, date(2025, 12, 31), [newly_qualified("000101")])))
     event = service.record_milestone(app, "000101", "review_3m", date(2025, 12, 12), recorded_at=NOW, note="held")

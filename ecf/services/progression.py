@@ -170,7 +170,8 @@ def assess_workforce(
     since = known.engine.qualified_since(as_of) if on_programme_only else None  # the others left unread
     states = current_workers(app, include_left=include_left, team=team, as_of=as_of, qualified_since=since)
     qualified = [s for s in states if s.record.has_qualified_date]
-    data_as_of = newest_snapshot(app, as_of)
+    # the snapshot the states were read from; with none to read it from (nobody in post in a team), the newest
+    data_as_of = max((s.last_seen for s in states), default=None) or newest_snapshot(app, as_of)
     without_date = len(states) - len(qualified)
     if on_programme_only:
         may_be = known.engine.may_be_on_programme

@@ -21,8 +21,9 @@ def cell_by_cell(blocks: list[Block], letters: list[str], styles: list[str]) -> 
             for col, values in enumerate(block.texts):
                 value = values[index]
                 text = _NOT_XML.sub("", "" if value is None else str(value)).translate(_ESCAPE)
-                cells.append(f'<c r="{letters[col]}{number}"{styles[col]} t="inlineStr"><is><t xml:space="preserve">'
-                             f"{text}</t></is></c>")  # fmt: skip
+                space = ' xml:space="preserve"' if text[:1].isspace() or text[-1:].isspace() else ""
+                cells.append(f'<c r="{letters[col]}{number}"{styles[col]} t="inlineStr"><is><t{space}>{text}</t></is>'
+                             "</c>")  # fmt: skip
             for offset, amounts in enumerate(block.numbers):
                 col = len(block.texts) + offset
                 cells.append(f'<c r="{letters[col]}{number}"{styles[col]}><v>{float(amounts[index])!r}</v></c>')
@@ -38,7 +39,7 @@ def cell_by_cell(blocks: list[Block], letters: list[str], styles: list[str]) -> 
 @pytest.mark.parametrize("chunk", [3, 5000])
 def test_streamed_rows_equal_cell_by_cell_rows_with_awkward_text_and_numbers(monkeypatch, chunk):
     monkeypatch.setattr(streamed, "STREAM_ROWS", chunk)
-    names = np.array(["A & B", "<script>", "O'Neil\x07", "Team", "Team", None, "=SUM(A1)", "1"], dtype=object)
+    names = np.array(["A & B", "<script>", "O'Neil\x07", " Team", "Team\n", None, "=SUM(A1)", "1"], dtype=object)
     teams = np.array(["North", "North", "South", "South", "North", "", "North", "South"], dtype=object)
     money = np.array([0.0, -0.0, 1234.5, 0.1 + 0.2, -17.25, 1e-7, 3.0, 99999999.99])
     first = Block([names, teams], [money])
@@ -48,6 +49,7 @@ def test_streamed_rows_equal_cell_by_cell_rows_with_awkward_text_and_numbers(mon
     assert written == cell_by_cell([first, second], letters, styles)
     assert "<v>-0.0</v>" in written and "A &amp; B" in written and "\x07" not in written
     assert ">None<" not in written  # no value is an empty cell, as XlsxWriter writes it
+    assert '<t xml:space="preserve"> Team</t>' in written and "<t>A &amp; B</t>" in written  # marked where needed
 
 
 @pytest.mark.parametrize("chunk", [2, 5000])

@@ -333,8 +333,8 @@ class _Writer:
         money = [xl_col_to_name(first_money + i) for i in range(len(MONEY_COLUMNS))]
         totals = np.array([round(value, 2) for value in table["total"].tolist()], dtype=float)
         numbers = [table[name].to_numpy(dtype=float) for name in DETAIL]
-        pennies = frozenset(i for i, name in enumerate(DETAIL) if name not in UNITS)  # totals gives money to the penny
-        return Block(texts, numbers, f"SUM({money[0]}{{row}}:{money[-1]}{{row}})", totals, pennies)
+        # totals gives money to the penny
+        return Block(texts, numbers, f"SUM({money[0]}{{row}}:{money[-1]}{{row}})", totals, _money(DETAIL))
 
     def _stream(self, sheet: Worksheet, blocks: list[Block], width: int) -> None:
         """Write the first row of a long sheet with XlsxWriter (so its cell styles exist); the rest is streamed into
@@ -381,9 +381,9 @@ class _Writer:
             if named:
                 texts.append(np.asarray([self.content.names.get(i, "") for i in ids], dtype=object))
             texts += [table[c].to_numpy(dtype=object) for c in ("team", "grade", "financial_year")]
-            numbers = [table[c].to_numpy(dtype=float) for c in ("fte", *MONEY_COLUMNS, "leavers")]
-            money = frozenset(range(1, 1 + len(MONEY_COLUMNS)))  # worker_years gives money to the penny
-            blocks.append(Block(texts, numbers, pennies=money))
+            figures = ("fte", *MONEY_COLUMNS, "leavers")
+            numbers = [table[c].to_numpy(dtype=float) for c in figures]
+            blocks.append(Block(texts, numbers, pennies=_money(figures)))  # worker_years gives money to the penny
         total = sum(block.rows for block in blocks)
         self.pending[sheet_part(sheet.index + 1)] = blocks
         if total:
@@ -441,3 +441,8 @@ def _year_labels(projection: Projection) -> dict[str, str]:
     """`2026/27 (Dec–Mar)` for a financial year the projection covers only part of."""
     monthly = projection.totals("month")
     return year_labels(zip(monthly["financial_year"], monthly["month"], strict=True))
+
+
+def _money(figures: tuple[str, ...]) -> frozenset[int]:
+    """The positions of the money among a long sheet's figures (streamed as whole pennies)."""
+    return frozenset(i for i, name in enumerate(figures) if name not in UNITS)

@@ -36,7 +36,7 @@ def current_workers(
     it), so every command and screen given the same as-of date sees the same snapshot. `qualified_since` keeps only
     the workers who may be on a programme (see ecf.storage.latest_rows.may_be_on_programme), leaving the rest unread:
     the same states as the full read's for those it keeps."""
-    states = everyone(app, as_of) if qualified_since is None else _may_be_on_programme(app, as_of, qualified_since)
+    states = everyone(app, as_of) if qualified_since is None else _read_states(app, as_of, qualified_since)
     if not include_left:
         states = [s for s in states if s.status in (EmploymentStatus.IN_POST, EmploymentStatus.LEAVING)]
     if team is not None:
@@ -47,17 +47,7 @@ def current_workers(
 def everyone(app: App, as_of: date | None = None) -> list[WorkerState]:
     """Every worker's latest facts and status, leavers included: read once per process while the data is unchanged
     (see ecf.services.memo). Callers get their own list; the states in it are shared and immutable."""
-    return list(memo.remembered(app, ("workers", as_of), lambda: _read_everyone(app, as_of)))
-
-
-def _read_everyone(app: App, as_of: date | None) -> list[WorkerState]:
-    with collector_paused():  # a national workforce's records, built at once: see collector_paused
-        with app.unit_of_work() as uow:
-            latest = uow.snapshots.latest_records(on_or_before=as_of)
-        if not latest:
-            return []
-        newest = max(as_of for as_of, _ in latest)
-        return [WorkerState(record, seen, employment_status(record, seen, newest)) for seen, record in latest]
+    return list(memo.remembered(app, ("workers", as_of), lambda: _read_states(app, as_of)))
 
 
 def newest_snapshot(app: App, as_of: date | None = None) -> date | None:
@@ -66,15 +56,17 @@ def newest_snapshot(app: App, as_of: date | None = None) -> date | None:
         return uow.snapshots.newest_in_effect(as_of)
 
 
-def _may_be_on_programme(app: App, as_of: date | None, qualified_since: date) -> list[WorkerState]:
-    """everyone(app, as_of)'s states of the workers who may be on a programme, the rest left in the database: a
-    fifth of a national workforce. Their statuses are judged against the newest snapshot, as the full read's are."""
+def _read_states(app: App, as_of: date | None, qualified_since: date | None = None) -> list[WorkerState]:
+    """Each worker's latest facts and status; with `qualified_since`, only the workers who may be on a programme,
+    the rest left in the database (a fifth of a national workforce). Every status is judged against the newest
+    snapshot, however few workers are read."""
     from ecf.storage.latest_rows import may_be_on_programme
 
-    with collector_paused(), app.unit_of_work() as uow:
-        latest = uow.snapshots.latest_records(on_or_before=as_of, where=may_be_on_programme(qualified_since))
-        newest = uow.snapshots.newest_in_effect(as_of)
-    if not latest or newest is None:
+    where = may_be_on_programme(qualified_since) if qualified_since is not None else None
+    with collector_paused(), app.unit_of_work() as uow:  # a national workforce's records, built at once
+        latest = uow.snapshots.latest_records(on_or_before=as_of, where=where)
+        newest = uow.snapshots.newest_in_effect(as_of) if latest else None
+    if newest is None:
         return []
     return [WorkerState(record, seen, employment_status(record, seen, newest)) for seen, record in latest]
 

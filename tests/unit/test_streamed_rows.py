@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import re
+import sys
 
 import numpy as np
 import pytest
 
 from ecf.exports import streamed
 from ecf.exports.streamed import _ESCAPE, _NOT_XML, Block, _rows
+from ecf.handoff import HANDOFF_SECONDS
 
 
 def cell_by_cell(blocks: list[Block], letters: list[str], styles: list[str]) -> str:
@@ -101,6 +103,28 @@ def test_chunks_arrive_whole_and_in_order():
     out = Sink()
     streamed._compress_beside(out, (f"<c>{n}</c>" for n in range(500)))  # type: ignore[arg-type]
     assert out.data.decode() == "".join(f"<c>{n}</c>" for n in range(500))
+
+
+def test_the_compressor_gets_the_interpreter_back_quickly_while_streaming_and_the_interval_is_put_back():
+    seen: list[float] = []
+
+    class Sink:
+        def write(self, data: bytes) -> int:
+            seen.append(sys.getswitchinterval())
+            return len(data)
+
+    before = sys.getswitchinterval()
+    streamed._compress_beside(Sink(), (f"<c>{n}</c>" for n in range(3)))  # type: ignore[arg-type]
+    assert seen and all(interval == pytest.approx(HANDOFF_SECONDS) for interval in seen)
+    assert sys.getswitchinterval() == before
+
+    class Broken:
+        def write(self, data: bytes) -> int:
+            raise OSError(28, "No space left on device")
+
+    with pytest.raises(OSError):
+        streamed._compress_beside(Broken(), iter(["<c/>"]))  # type: ignore[arg-type]
+    assert sys.getswitchinterval() == before
 
 
 def test_money_to_the_penny_is_written_as_whole_pennies_that_read_back_as_the_same_number():

@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 from ecf.domain.period import Period
 from ecf.domain.worker import Absence, AbsenceType, AsyeStatus, ContractType, WorkerRecord
 from ecf.services.months import refresh_month
+from ecf.storage import columns as columns_module
 from ecf.storage.models import AbsenceRow, ImportRow, WorkerSnapshotRow
 from ecf.storage.repository import RECORD_FIELDS, NewImport
 
@@ -151,6 +152,29 @@ def test_the_same_results_as_the_query_it_replaced(app):
             assert repr(one) == repr(reference_latest(uow.snapshots.session, employee_id))
         for as_of in months:
             assert repr(uow.snapshots.snapshot(as_of)) == repr(reference_snapshot(uow.snapshots.session, as_of))
+
+
+def test_rows_fetched_a_few_at_a_time_read_as_one_fetch_and_shared_text_is_equal_text(app, monkeypatch):
+    """The driver's rows come FETCH_ROWS at a time (a long history is never held whole): any chunk size gives the
+    plain query's values, and `shared_text` (the timeline's read of every month) holds one string per distinct
+    text without changing a value."""
+    rng = random.Random(11)
+    for as_of in (JUL, AUG, SEP, OCT):
+        store(app, as_of, [random_record(rng, f"{n:06d}", as_of) for n in range(1, 30) if rng.random() < 0.9])
+    w = WorkerSnapshotRow
+    query = select(w.as_of, w.employee_id, w.start_date, w.fte, w.team, w.caseload).order_by(w.as_of, w.employee_id)
+    with app.unit_of_work() as uow:
+        session = uow.snapshots.session
+        plain = [tuple(row) for row in session.execute(query)]
+        for rows in (1, 7, 50_000):
+            monkeypatch.setattr(columns_module, "FETCH_ROWS", rows)
+            for shared in (False, True):
+                read = columns_module.fetch_columns(session, query, shared_text=shared)
+                assert repr(list(zip(*read, strict=True))) == repr(plain)
+        as_of, employee, *_, team, _ = columns_module.fetch_columns(session, query, shared_text=True)
+        assert len({id(e) for e in employee}) == len(set(employee)) < len(employee)  # one string per worker
+        assert len({id(t) for t in team if t is not None}) == len({t for t in team if t is not None})
+        assert session.execute(select(func.count()).select_from(w)).scalar() == len(as_of)
 
 
 def random_record(rng: random.Random, employee_id: str, as_of: date) -> WorkerRecord:

@@ -414,7 +414,9 @@ class SnapshotRepository(LatestRows):
             .order_by(w.as_of, w.employee_id)
         )
         # At 60 months of 40,000 workers this is millions of rows: read as columns, each value converted once.
-        as_of, worker, start, leaving, fte, contract, team, caseload = fetch_columns(self.session, query)
+        as_of, worker, start, leaving, fte, contract, team, caseload = fetch_columns(
+            self.session, query, shared_text=True
+        )
         fte = each_distinct(Decimal, fte)
         contract = each_distinct(ContractType, contract)
         columns = (as_of, worker, start, leaving, fte, contract, team, caseload)

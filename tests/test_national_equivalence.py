@@ -22,14 +22,18 @@ from sqlalchemy.orm import Session
 from ecf.domain.period import Period
 from ecf.domain.worker import Absence, AbsenceType, AsyeStatus, ContractType, WorkerRecord
 from ecf.domain.workforce import EmploymentStatus, employment_status
+from ecf.presentation.columns import Columns
 from ecf.presentation.formats import csv_cell, csv_column
 from ecf.progression.engine import Engine
-from ecf.progression.facts import WorkerFacts
+from ecf.progression.facts import MilestoneStatus, WorkerFacts
 from ecf.services import memo
 from ecf.services.imports import ImportRequest, import_file
 from ecf.services.progression import (
     Assessed,
+    MilestoneRow,
+    Progress,
     assess_workforce,
+    milestone_columns,
     milestone_rows,
     recorded_by_worker,
     save_rules,
@@ -135,6 +139,34 @@ def everything_read(assessed: Assessed) -> tuple[object, ...]:
     )  # fmt: skip
 
 
+def plain_listing(rows: list[MilestoneRow], manager: str | None = None) -> list[dict[str, object]]:
+    """The milestone listing as `ecf milestones` built it before it went by columns: a dict per row."""
+    return [
+        {"employee_id": r.employee_id, "name": " ".join(p for p in (r.forename, r.surname) if p), "team": r.team,
+         "line_manager": r.line_manager, "stage": r.stage, "framework": r.milestone.framework,
+         "milestone": r.milestone.key, "milestone_name": r.milestone.name, "due_date": r.milestone.due_date,
+         "status": r.milestone.status, "completed_date": r.milestone.completed_date,
+         "completed_source": r.milestone.completed_source, "explanation": r.milestone.explanation}
+        for r in rows
+        if manager is None or (r.line_manager or "").lower() == manager.strip().lower()
+    ]  # fmt: skip
+
+
+def assert_same_listing(progress: Progress, rows: list[MilestoneRow]) -> None:
+    """The listing a column per field holds the rows' milestones in their order, under every filter."""
+    assert list(Columns(milestone_columns(progress))) == plain_listing(rows)
+    manager = next(r.line_manager for r in rows if r.line_manager)
+    for statuses, framework, who in [
+        ([MilestoneStatus.DUE, MilestoneStatus.OVERDUE], None, None), (None, "asye", None), (None, None, manager),
+        ([MilestoneStatus.COMPLETE], None, f"  {manager.upper()} "), (None, "no such framework", None),
+    ]:  # fmt: skip
+        listed = Columns(milestone_columns(progress, statuses, framework, who))
+        expected = plain_listing(milestone_rows(progress, statuses, framework), who)
+        assert list(listed) == expected
+        assert len(listed) == len(expected)
+    assert len(Columns(milestone_columns(progress, None, None, manager))) > 0  # not a vacuous check
+
+
 def assert_same_results(app) -> None:
     memo.forget(app)
     fast_states = everyone(app)
@@ -161,6 +193,7 @@ def assert_same_results(app) -> None:
     assert kept == [s for s in current_workers(app, as_of=AS_OF) if s in read]
     on_one = [s for s in fast_states if s.status in IN_POST and s.record.has_qualified_date]
     assert {s for s in on_one if engine.may_be_on_programme(s.record, AS_OF)} <= read
+    assert_same_listing(narrowed, rows)
     for column in ("employee_id", "surname", "team", "stage"):
         values = [getattr(r, column) for r in rows]
         assert csv_column(values) == [csv_cell(v) for v in values]

@@ -168,7 +168,7 @@ def workers(
             {"start": a.period.start, "end": a.period.end, "type": a.absence_type.value} for a in state.record.absences
         ]
         row.update(status=state.status, last_seen=state.last_seen)
-        row["name"] = " ".join(part for part in (state.record.forename, state.record.surname) if part)
+        row["name"] = state.record.name
         rows.append(row)
     columns = [*repository.RECORD_FIELDS, "absences", "status", "last_seen"]
     shown = [

@@ -18,6 +18,7 @@ from rich.console import Console
 from rich.text import Text
 
 from ecf.presentation import table as layout
+from ecf.presentation.columns import Columns
 from ecf.presentation.formats import (
     csv_column,
     csv_fields,
@@ -123,8 +124,11 @@ def show_table(
             console.print(extra, markup=False, highlight=False, style="dim")
 
 
-def _column(rows: Sequence[Mapping[str, Any]], name: str, plain: bool) -> list[Any]:
-    """One column of the rows (None where a row lacks it); for plain dicts, the usual rows, without a call per row."""
+def _column(rows: Sequence[Mapping[str, Any]], name: str, plain: bool) -> Sequence[Any]:
+    """One column of the rows (None where a row lacks it): as held for Columns; for plain dicts, the usual rows,
+    without a call per row."""
+    if isinstance(rows, Columns):
+        return rows.column(name)
     if plain:
         return list(map(dict.get, rows, repeat(name)))  # type: ignore[arg-type]
     return [row.get(name) for row in rows]
@@ -146,8 +150,8 @@ def render(
     headers: Mapping[str, str] | None = None,
     atomic: Collection[str] = (),
 ) -> None:
-    """A listing in the chosen format. `money` columns hold Decimal pounds and `ratio` columns Decimal ratios: the
-    table shows £1,234 and 12.3%, csv and json the numbers."""
+    """A listing in the chosen format, from rows (mappings) or Columns. `money` columns hold Decimal pounds and
+    `ratio` columns Decimal ratios: the table shows £1,234 and 12.3%, csv and json the numbers."""
     if fmt is Format.JSON:
         import json
 
@@ -156,7 +160,7 @@ def render(
         return
     if fmt is Format.CSV:
         to_screen = sys.stdout.isatty()  # a terminal would obey escape sequences in the data; a file keeps them
-        plain = all(type(row) is dict for row in rows)
+        plain = not isinstance(rows, Columns) and set(map(type, rows)) <= {dict}
         fields = [csv_fields(csv_column(_column(rows, c, plain), to_screen)) for c in columns]
         sys.stdout.write(csv_lines([[name] for name in csv_fields(list(columns))]))  # the heading: one row
         sys.stdout.write(csv_lines(fields))

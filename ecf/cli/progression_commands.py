@@ -11,7 +11,8 @@ import typer
 
 from ecf.cli.common import fail, open_app, parse_day
 from ecf.cli.lazy import lazy
-from ecf.cli.output import Format, clean, console, human, markup, render, show_table
+from ecf.cli.output import Format, clean, console, human, markup, render
+from ecf.presentation.columns import Columns
 from ecf.presentation.formats import option_key, value_words
 from ecf.presentation.text import clean_block
 from ecf.progression.calendar import financial_year, uk
@@ -40,29 +41,14 @@ rules_app = typer.Typer(help="The council's own rules file: settings and overrid
 
 
 def register(app: typer.Typer) -> None:
+    from ecf.cli.worker_command import worker  # beside the listings in `ecf --help`; it imports this module
+
     for command in (milestones, worker, stages, cohorts, indicators, grants, frameworks, record):
         app.command()(command)
     app.add_typer(rules_app, name="rules")
 
 
-def _census_items(employee_id: str) -> dict[str, object] | None:
-    from dataclasses import asdict
-
-    from ecf.services.census import worker_items
-
-    items = worker_items(open_app(), employee_id)
-    return None if items is None else asdict(items)
-
-
-def _census_line(employee_id: str) -> str:
-    from ecf.census.presentation import census_items_line
-    from ecf.census.spec import latest_spec
-    from ecf.services.census import worker_items
-
-    return census_items_line(worker_items(open_app(), employee_id), latest_spec())
-
-
-def _as_of(value: date | None) -> date:
+def as_of_or_today(value: date | None) -> date:
     return value or date.today()  # the interface reads the clock; the engine never does
 
 
@@ -98,26 +84,9 @@ def milestones(
 ) -> None:
     """Every worker's milestones: due date, status, completion and how the date was worked out."""
     wanted = _statuses(status)
-    progress = service.assess_workforce(open_app(), _as_of(as_of), team=team, rules_file=rules, on_programme_only=True)
-    rows = [
-        {
-            "employee_id": r.employee_id,
-            "name": _name(r.forename, r.surname),
-            "team": r.team,
-            "line_manager": r.line_manager,
-            "stage": r.stage,
-            "framework": r.milestone.framework,
-            "milestone": r.milestone.key,
-            "milestone_name": r.milestone.name,
-            "due_date": r.milestone.due_date,
-            "status": r.milestone.status,
-            "completed_date": r.milestone.completed_date,
-            "completed_source": r.milestone.completed_source,
-            "explanation": r.milestone.explanation,
-        }
-        for r in service.milestone_rows(progress, wanted, framework)
-        if manager is None or (r.line_manager or "").lower() == manager.strip().lower()
-    ]
+    day = as_of_or_today(as_of)
+    progress = service.assess_workforce(open_app(), day, team=team, rules_file=rules, on_programme_only=True)
+    rows = Columns(service.milestone_columns(progress, wanted, framework, manager))
     columns = ["employee_id", "framework", "milestone", "due_date", "status", "completed_date", "explanation",
                "milestone_name", "completed_source", "name", "team", "line_manager", "stage"]  # fmt: skip
     shown = ["employee_id", "name", "team", "milestone_name", "due_date", "status", "completed_date", "explanation"]
@@ -127,93 +96,6 @@ def milestones(
     if progress.without_qualified_date and fmt is Format.TABLE:
         console.print(f"{progress.without_qualified_date} workers have no qualification date yet (their source lacked "
                       "it) and are left out of milestones until an HR import supplies it.")  # fmt: skip
-
-
-def worker(
-    employee_id: Annotated[str, typer.Argument(help="Employee ID as on the HR sheet.")],
-    as_of: AsOfOption = None,
-    rules: RulesOption = None,
-    fmt: FormatOption = Format.TABLE,
-) -> None:
-    """One worker's full timeline: facts, programme and why, milestones, stage, eligibility, grants, alerts."""
-    try:
-        detail = service.worker_detail(open_app(), employee_id, _as_of(as_of), rules)
-    except service.UnknownWorker as exc:
-        raise fail(str(exc)) from exc
-    assessment = detail.assessed.assessment
-    if fmt is not Format.TABLE:
-        rows = [
-            {
-                "employee_id": assessment.employee_id,
-                "as_of": assessment.as_of,
-                "snapshot": detail.assessed.state.last_seen,
-                "facts_from": detail.assessed.state.facts_from or detail.assessed.state.last_seen,
-                "programme": assessment.programme,
-                "programme_reason": assessment.programme_reason,
-                "stage": assessment.stage,
-                "pqe_months": assessment.pqe_months,
-                "stage_changes": [{"on": c.on, "stage": c.stage} for c in assessment.stage_changes],
-                "milestones": [vars_of(m) for m in assessment.milestones],
-                "experienced": vars_of(assessment.experienced),
-                "agency": [vars_of(e) for e in assessment.agency],
-                "grants": [vars_of(g) for g in assessment.grants],
-                "alerts": [vars_of(a) for a in assessment.alerts],
-                "census": _census_items(employee_id),  # special-category data: this view and the census only
-            }
-        ]
-        render(rows, list(rows[0]), fmt)
-        return
-    _show_worker(detail)
-
-
-def _say(text: str) -> None:
-    """A line of prose whose data parts are already passed through `markup`."""
-    console.print(text, highlight=False, soft_wrap=False)
-
-
-def _show_worker(detail: service.WorkerDetail) -> None:
-    assessment = detail.assessed.assessment
-    state = detail.assessed.state
-    record = state.record
-    name = markup(_name(record.forename, record.surname) or record.employee_id)
-    _say(f"[bold]{name}[/] ({markup(record.employee_id)}) - {markup(record.role or 'role not given')}, "
-         f"{markup(record.team or 'no team')}")  # fmt: skip
-    if state.facts_from is not None:
-        _say(f"[yellow]The {uk(state.last_seen)} import rejected this worker's row: the facts below are "
-             f"those of {uk(state.facts_from)} until it is fixed.[/]")  # fmt: skip
-    _say(f"Facts from the snapshot of {uk(state.last_seen)} ({human(state.status)}); qualified "
-         f"{uk(record.date_qualified)}, here since {uk(record.start_date)}, {human(record.fte)} FTE, "
-         f"{human(record.contract_type)}")  # fmt: skip
-    _say(f"Programme: {markup(human(assessment.programme) or 'none')} - {markup(assessment.programme_reason)}")
-    changes = "; ".join(f"{STAGE_LABELS[c.stage]} from {uk(c.on)}" for c in assessment.stage_changes) or "none ahead"
-    _say(f"Stage on {uk(assessment.as_of)}: [bold]{STAGE_LABELS[assessment.stage]}[/]; next: {changes}")
-    _say(f"PQE on {uk(assessment.as_of)}: {assessment.pqe_months} months")
-    console.print(clean(_census_line(record.employee_id)), highlight=False, markup=False)
-    rows = []
-    for m in assessment.milestones:
-        done = uk(m.completed_date) or ("date not recorded" if m.completed_source else "")
-        done += f" ({m.completed_source})" if m.completed_source else ""
-        rows.append({"framework": m.framework, "milestone": m.name, "due": m.due_date, "status": m.status,
-                     "completed": done, "how": m.explanation})  # fmt: skip
-    if not rows:
-        _say("Milestones: none.")
-    else:
-        show_table(rows, ["framework", "milestone", "due", "status", "completed", "how"], title="Milestones",
-                   keep=("milestone", "due", "status"), atomic=("status",), drop=("how", "framework"),
-                   headers={"how": "How the date was worked out"})  # fmt: skip
-    for item in (assessment.experienced, *assessment.agency):
-        when = f"eligible from {uk(item.eligible_from)}" if item.eligible_from else "not eligible"
-        flag = "yes" if item.eligible else "no"
-        _say(markup(f"{item.name} [{value_words(item.status)}]: {flag} - {when}. {item.explanation}"))
-    for claim in assessment.grants:
-        _say(markup(f"Grant: {claim.claim} £{claim.amount:,.2f} claimable from {uk(claim.claimable_from)} "
-                    f"(FY {claim.financial_year}) - {claim.explanation}"))  # fmt: skip
-    for alert in assessment.alerts:
-        _say(f"[yellow]Alert[/] {markup(alert.code)}: {markup(alert.message)}")
-    for event in detail.events:
-        what = f"completed {uk(event.completed_on)}" if event.completed_on else "record withdrawn"
-        outcome = f" - {event.outcome}" if event.outcome else ""
-        _say(markup(f"Recorded {human(event.recorded_at)}: {event.framework}.{event.milestone} {what}{outcome}"))
 
 
 def stages(
@@ -237,7 +119,7 @@ def stages(
         if stage not in {s.value for s in Stage}:
             choices = ", ".join(STAGE_LABELS[s] for s in Stage)
             raise typer.BadParameter(f"unknown stage '{clean(stage)}' (choose from {choices})")
-    progress = service.assess_workforce(open_app(), _as_of(as_of), team=team, rules_file=rules)
+    progress = service.assess_workforce(open_app(), as_of_or_today(as_of), team=team, rules_file=rules)
     rows = []
     for item in progress.workers:
         a, record = item.assessment, item.state.record
@@ -249,7 +131,8 @@ def stages(
         in_force = next((e for e in a.agency if e.status == "in_force"), None)
         nxt = a.stage_changes[0] if a.stage_changes else None
         rows.append({
-            "employee_id": record.employee_id, "name": _name(record.forename, record.surname), "team": record.team,
+            "employee_id": record.employee_id, "name": record.name,
+            "team": record.team,
             "stage": a.stage, "programme": a.programme, "pqe_months": a.pqe_months,
             "experienced_from": reached, "agency_eligible_from": in_force.eligible_from if in_force else None,
             "next_stage": nxt.stage if nxt else None, "next_stage_on": nxt.on if nxt else None,
@@ -271,7 +154,7 @@ def cohorts(
     by = option_key(by)
     if by not in ("intake", "team", "manager"):
         raise typer.BadParameter("--by must be intake, team or manager")
-    progress, found = service.intake_cohorts(open_app(), _as_of(as_of), by, rules)  # type: ignore[arg-type]
+    progress, found = service.intake_cohorts(open_app(), as_of_or_today(as_of), by, rules)  # type: ignore[arg-type]
     rows = []
     for c in found:
         row: dict[str, Any] = {"intake": c.intake, "group": c.group, "size": c.size, "in_post": c.in_post}
@@ -307,9 +190,9 @@ def indicators(
     leavers, years of service. Over the 12 months to the newest snapshot on or before --as-of."""
     app = open_app()
     found = (
-        service.indicator_trend(app, rules, _as_of(as_of))
+        service.indicator_trend(app, rules, as_of_or_today(as_of))
         if trend
-        else service.workforce_indicators(app, _as_of(as_of), by_team, rules)
+        else service.workforce_indicators(app, as_of_or_today(as_of), by_team, rules)
     )
     rows = [
         {
@@ -341,7 +224,7 @@ def grants(
     fmt: FormatOption = Format.TABLE,
 ) -> None:
     """ASYE grant claims (registration and completion) the council can make, for finance."""
-    progress = service.assess_workforce(open_app(), _as_of(as_of), include_left=True, rules_file=rules)
+    progress = service.assess_workforce(open_app(), as_of_or_today(as_of), include_left=True, rules_file=rules)
     rows = [
         {"employee_id": w.assessment.employee_id, "team": w.state.record.team, "grant": g.grant, "claim": g.claim,
          "amount": g.amount, "claimable_from": g.claimable_from, "financial_year": g.financial_year,
@@ -429,7 +312,3 @@ def rules_clear() -> None:
 
 def vars_of(item: Any) -> dict[str, Any]:
     return {name: getattr(item, name) for name in item.__dataclass_fields__}
-
-
-def _name(forename: str | None, surname: str | None) -> str:
-    return " ".join(part for part in (forename, surname) if part)

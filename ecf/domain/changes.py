@@ -43,7 +43,7 @@ _TRACKED: tuple[tuple[ChangeKind, str], ...] = (
 
 
 def display_name(record: WorkerRecord) -> str:
-    return " ".join(part for part in (record.forename, record.surname) if part) or "(no name)"
+    return record.name or "(no name)"
 
 
 def _text(value: object) -> str | None:

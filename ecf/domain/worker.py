@@ -91,6 +91,11 @@ class WorkerRecord:
         return self.date_qualified
 
     @property
+    def name(self) -> str:
+        """Forename and surname as the HR sheet gives them, either left out when unknown ("" for neither)."""
+        return " ".join(filter(None, (self.forename, self.surname)))
+
+    @property
     def has_qualified_date(self) -> bool:
         return self.date_qualified is not None
 

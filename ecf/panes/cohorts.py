@@ -90,7 +90,7 @@ class CohortsPane(Vertical):
         members.clear()
         for employee_id in cohort.members:
             record = self.who.get(employee_id)
-            name = " ".join(p for p in (record.forename, record.surname) if p) if record else ""
+            name = record.name if record else ""
             team = (record.team or "") if record else ""
             members.add_row(employee_id, plain(shorten(name)), plain(shorten(team)),
                             self.stage_of.get(employee_id, "left"))  # fmt: skip

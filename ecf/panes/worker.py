@@ -48,7 +48,7 @@ class WorkerScreen(Screen[None]):
             self.app.pop_screen()
             return
         record, assessment = detail.assessed.state.record, detail.assessed.assessment
-        name = " ".join(p for p in (record.forename, record.surname) if p) or record.employee_id
+        name = record.name or record.employee_id
         self.title = clean(f"{name} ({record.employee_id})")
         changes = "; ".join(f"{STAGE_LABELS[c.stage]} from {human(c.on)}" for c in assessment.stage_changes)
         self.query_one("#worker-facts", Static).update(

@@ -191,7 +191,7 @@ def csv_fields(cells: Sequence[Any]) -> list[str]:
     ends: quoted when they hold a comma, a quote or a line end, a quote doubled, None empty, anything else its str().
     A listing joins its rows from these itself: each distinct text is looked at once, where the csv module looks at
     every cell of a national listing's hundreds of thousands."""
-    if all(type(cell) is str for cell in cells):  # the usual column: every cell is text already
+    if set(map(type, cells)) <= {str}:  # the usual column: every cell is text already
         return list(map(_CsvText().__getitem__, cells))
     return [_csv_field("" if cell is None else str(cell)) for cell in cells]
 

@@ -18,7 +18,6 @@ from ecf.progression.engine import Engine
 from ecf.progression.facts import (
     Assessment,
     Milestone,
-    MilestoneStatus,
     Outcome,
     RecordedCompletion,
     WorkerFacts,
@@ -28,6 +27,10 @@ from ecf.progression.rules import CareerFramework, Programme, RuleBook
 from ecf.rules.loader import RulesError, load_council_file, load_rulebook
 from ecf.services import audit, memo
 from ecf.services.context import App, collector_paused
+from ecf.services.milestone_listing import MilestoneRow as MilestoneRow  # the listing, here for every caller
+from ecf.services.milestone_listing import milestone_columns as milestone_columns
+from ecf.services.milestone_listing import milestone_rows as milestone_rows
+from ecf.services.milestone_listing import programme_endings
 from ecf.services.workforce import WorkerState, current_workers, newest_snapshot, worker_state
 from ecf.storage.repository import MilestoneEvent, SavedRules
 
@@ -228,51 +231,6 @@ def recorded_by_worker(events: Iterable[MilestoneEvent]) -> dict[str, list[Recor
     return found
 
 
-@stored_at_once
-@dataclass(frozen=True)
-class MilestoneRow:
-    employee_id: str
-    surname: str | None
-    forename: str | None
-    team: str | None
-    line_manager: str | None
-    stage: str
-    milestone: Milestone
-    ends_programme: bool = False  # the step an outcome (passed or failed) is recorded on
-
-
-def milestone_rows(
-    progress: Progress, statuses: Iterable[MilestoneStatus] | None = None, framework: str | None = None
-) -> list[MilestoneRow]:
-    """Every worker's milestones, due date first, filtered by status and framework."""
-    wanted = set(statuses) if statuses else None
-    ending = programme_endings(progress.book)
-    rows = []
-    for item in progress.workers:
-        if not item.assessment.milestones:
-            continue  # most of a national workforce: no programme, no milestones
-        record = item.state.record
-        for milestone in item.assessment.milestones:
-            if wanted is not None and milestone.status not in wanted:
-                continue
-            if framework is not None and milestone.framework != framework:
-                continue
-            rows.append(
-                MilestoneRow(
-                    record.employee_id,
-                    record.surname,
-                    record.forename,
-                    record.team,
-                    record.line_manager,
-                    item.assessment.stage.value,
-                    milestone,
-                    (milestone.framework, milestone.key) in ending,
-                )
-            )
-    rows.sort(key=lambda r: (r.milestone.due_date or date.max, r.employee_id))
-    return rows
-
-
 @dataclass(frozen=True)
 class WorkerDetail:
     assessed: Assessed
@@ -354,16 +312,6 @@ def _find_milestone(assessment: Assessment, name: str) -> Milestone:
 def _ends_programme(detail: WorkerDetail, milestone: Milestone) -> bool:
     programme = detail.assessed.assessment.programme
     return milestone.framework == programme and (milestone.framework, milestone.key) in programme_endings(detail.book)
-
-
-def programme_endings(book: RuleBook) -> set[tuple[str, str]]:
-    """(framework, milestone) of each programme's final step and the steps that follow it (the moderation panel):
-    where a person records the outcome."""
-    ending = set()
-    for rule in book.programmes:
-        final = rule.final_milestone
-        ending |= {(rule.id, m.key) for m in rule.milestones if m.key == final or m.after == final}
-    return ending
 
 
 # --- cohorts and indicators ------------------------------------------------------------------------------------------

@@ -104,6 +104,7 @@ def export_workbook(
 ) -> Path:  # fmt: skip
     """The finance workbook for one scenario or two compared. Reads the database, never writes to it."""
     from ecf.exports.workbook import ExportInput, write_workbook  # XlsxWriter: loaded by the export alone
+
     book = paybook(app, requests[0].pay_file)
     first = requests[0]
     progress = assess_workforce(app, first.as_of, rules_file=first.rules_file)
@@ -115,7 +116,7 @@ def export_workbook(
         hazards = _calibration(app, effective, progress.workers, r)
         projections.append(project(workers, effective, chosen, r.as_of, r.years, hazards, r.lgps_rate, per_worker=True))
     records = [w.state.record for w in progress.workers]
-    names = {} if pseudonymise else {r.employee_id: " ".join(p for p in (r.forename, r.surname) if p) for r in records}
+    names = {} if pseudonymise else {r.employee_id: r.name for r in records}
     codes = {r.employee_id: pseudonym(r.employee_id) for r in records} if pseudonymise else {}
     council = progress.book.council.name  # the rules the assessment used
     content = ExportInput(council, projections, book, progress.data_as_of, produced, names, codes, sensitivity)

@@ -13,8 +13,6 @@ from datetime import date, datetime, timedelta
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from dateutil import parser as dateutil_parser
-
 from ecf.domain.worker import AbsenceType, AsyeStatus, ContractType
 from importers.fields import Kind, normalise_header
 
@@ -116,6 +114,9 @@ _DEFAULT_B = datetime(2002, 2, 2)
 
 def _written_date(text: str) -> date:
     """'12 Sep 2023', '12-Sep-23', 'September 12, 2023'. A date missing its day or year is refused, not guessed."""
+    # dateutil's parser loads here: a date typed as dd/mm/yyyy or ISO (every --as-of) never needs it
+    from dateutil import parser as dateutil_parser
+
     try:
         first = dateutil_parser.parse(text, dayfirst=True, default=_DEFAULT_A)
         second = dateutil_parser.parse(text, dayfirst=True, default=_DEFAULT_B)

@@ -66,8 +66,10 @@ def profile_from_rows(name: str, rows: list[Row], base: MappingProfile | None) -
             columns[row.header] = row.field
     data: dict[str, object] = {"name": name, "description": "Saved from the Import tab", "columns": columns}
     if base is not None:
-        kept = base.model_dump(exclude_defaults=True, include={"sheet", "header_row", "hours_per_week", "dates",
-                                                                "join", "constants", "absent", "values"})
+        kept = base.model_dump(
+            exclude_defaults=True,
+            include={"sheet", "header_row", "hours_per_week", "dates", "join", "constants", "absent", "values"},
+        )
         data.update(kept)
     return parse_profile(data, f"profile '{name}'")
 

@@ -75,10 +75,15 @@ def facts_row(
 
 def progress_cells(item: Assessed) -> tuple[str, str, str, str]:
     assessment = item.assessment
+    if not assessment.milestones:  # most of a national workforce: no programme, so nothing next and no status
+        return NO_MILESTONES[assessment.stage]
     upcoming = assessment.next_milestone
     status = assessment.milestone_status
     return (STAGE_LABELS[assessment.stage], text(status) if status else "none",
             upcoming.name if upcoming else "", text(upcoming.due_date) if upcoming else "")  # fmt: skip
+
+
+NO_MILESTONES = {stage: (label, "none", "", "") for stage, label in STAGE_LABELS.items()}
 
 
 @dataclass(frozen=True)

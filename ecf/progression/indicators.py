@@ -13,7 +13,7 @@ Local-authority social workers are those on permanent or fixed-term contracts; a
 
 from __future__ import annotations
 
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
@@ -202,7 +202,8 @@ def _measure(
     holders = [row for row in in_post if row.caseload]
     holder_fte = sum((row.fte for row in holders), Decimal(0))
     permanent = [row for row in la if row.contract_type is ContractType.PERMANENT]
-    shares = [_share(sum(1 for r in permanent if add_years(r.start_date, y) <= snapshot), len(permanent))
+    starts = Counter(row.start_date for row in permanent)  # a workforce shares a few thousand start dates
+    shares = [_share(sum(n for start, n in starts.items() if add_years(start, y) <= snapshot), len(permanent))
               for y in SERVICE_YEARS]  # fmt: skip
     return Indicators(
         scope=scope,

@@ -14,8 +14,14 @@ from importers.parsing import CellError, parse_date, parse_text
 
 SENSITIVE_KINDS = frozenset({Kind.BIRTH_DATE, Kind.GENDER, Kind.ETHNICITY})
 CENSUS_KINDS = frozenset(
-    {*SENSITIVE_KINDS, Kind.QUAL_LEVEL, Kind.CENSUS_FLAG, Kind.START_ORIGIN, Kind.LEAVER_DESTINATION,
-     Kind.CENSUS_ABSENCE}
+    {
+        *SENSITIVE_KINDS,
+        Kind.QUAL_LEVEL,
+        Kind.CENSUS_FLAG,
+        Kind.START_ORIGIN,
+        Kind.LEAVER_DESTINATION,
+        Kind.CENSUS_ABSENCE,
+    }
 )
 _ITEM = {
     Kind.GENDER: "GenderCurrent",

@@ -106,7 +106,10 @@ def test_profile_list_shows_the_built_in_ones_beside_the_saved(db_url, tmp_path)
     assert ecf(db_url, "profile", "save", str(profile)).returncode == 0
     listed = ecf(db_url, "profile", "list", "--format", "csv").stdout.splitlines()
     assert [line.split(",")[:2] for line in listed[1:]] == [
-        ["csww", "built-in"], ["nfi-payroll", "built-in"], ["resourcelink", "built-in"], ["oracle-hcm", "built-in"],
+        ["csww", "built-in"],
+        ["nfi-payroll", "built-in"],
+        ["resourcelink", "built-in"],
+        ["oracle-hcm", "built-in"],
         ["mine", "saved"],
     ]
 
@@ -114,7 +117,7 @@ def test_profile_list_shows_the_built_in_ones_beside_the_saved(db_url, tmp_path)
 def test_profile_fields_lists_every_field_with_its_spellings(db_url):
     done = ecf(db_url, "profile", "fields", "--format", "csv")
     assert done.returncode == 0, done.stderr
-    assert "date_qualified,Date qualified,\"yes, unless declared absent\"" in done.stdout
+    assert 'date_qualified,Date qualified,"yes, unless declared absent"' in done.stdout
     assert "termination date" in done.stdout  # a built-in spelling of the leaving date
 
 

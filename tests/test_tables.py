@@ -130,8 +130,10 @@ def test_every_listing_shows_markup_and_escape_sequences_as_text(tmp_path):
     later = [*rows, worker("000999", Surname="[/][link=http://evil]New")]
     run(db, "import", str(write_xlsx(tmp_path / "hr_[red]_2026-10-31.xlsx", later, headers=headers)))
     plant(db)
-    rules = (SAMPLE / "northmoor_rules.toml").read_text().replace(
-        'name = "Northmoor (sample council)"', 'name = "[/]\\u001b[2J[link=http://evil]Council[/link]"'
+    rules = (
+        (SAMPLE / "northmoor_rules.toml")
+        .read_text()
+        .replace('name = "Northmoor (sample council)"', 'name = "[/]\\u001b[2J[link=http://evil]Council[/link]"')
     )
     (tmp_path / "rules.toml").write_text(rules)
     run(db, "rules", "set", str(tmp_path / "rules.toml"))

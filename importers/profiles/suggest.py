@@ -89,7 +89,7 @@ class Draft:
         out += self.settings
         out += ["", "[columns]"]
         for line in self.lines:
-            text = column_toml(line.header, line.spec) if line.spec else f"{_q(line.header)} = \"ignore\""
+            text = column_toml(line.header, line.spec) if line.spec else f'{_q(line.header)} = "ignore"'
             samples = f"; e.g. {', '.join(line.samples)}" if line.samples else ""
             out.append(f"{'' if line.certain else CONFIRM}{text}  # {line.reason}{samples}")
         for table in self.tables:

@@ -13,12 +13,14 @@ Local-authority social workers are those on permanent or fixed-term contracts; a
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from collections import Counter, defaultdict
 from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
-from itertools import pairwise
+from functools import partial
+from itertools import accumulate, pairwise
 from typing import Protocol
 
 from ecf.domain.worker import ContractType
@@ -185,6 +187,20 @@ def _leavers_on(
         yield found
 
 
+def _served(permanent: Sequence[SnapshotFact], snapshot: date) -> list[int]:
+    """How many have served each of SERVICE_YEARS by the snapshot (start + years on or before it). The starts in
+    order with a running count: start + years only grows with the start, so those who have served are a first part
+    of them, found by halving (every month of the trend asked this of each of 40,000 workers)."""
+    by_start = Counter(row.start_date for row in permanent)
+    starts = sorted(by_start)
+    up_to = list(accumulate(by_start[start] for start in starts))
+    served = []
+    for years in SERVICE_YEARS:
+        first_not = bisect_right(starts, snapshot, key=partial(add_years, years=years))
+        served.append(up_to[first_not - 1] if first_not else 0)
+    return served
+
+
 def _measure(
     scope: str,
     snapshot: date,
@@ -202,9 +218,7 @@ def _measure(
     holders = [row for row in in_post if row.caseload]
     holder_fte = sum((row.fte for row in holders), Decimal(0))
     permanent = [row for row in la if row.contract_type is ContractType.PERMANENT]
-    starts = Counter(row.start_date for row in permanent)  # a workforce shares a few thousand start dates
-    shares = [_share(sum(n for start, n in starts.items() if add_years(start, y) <= snapshot), len(permanent))
-              for y in SERVICE_YEARS]  # fmt: skip
+    shares = [_share(served, len(permanent)) for served in _served(permanent, snapshot)]
     return Indicators(
         scope=scope,
         snapshot=snapshot,

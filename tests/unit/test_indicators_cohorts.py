@@ -6,11 +6,15 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
 from ecf.domain.worker import AsyeStatus, ContractType, WorkerRecord
+from ecf.progression.calendar import add_years
 from ecf.progression.cohorts import CohortMember, cohorts
 from ecf.progression.engine import Engine
 from ecf.progression.facts import WorkerFacts
-from ecf.progression.indicators import indicators, trend
+from ecf.progression.indicators import SERVICE_YEARS, _served, indicators, trend
 from ecf.rules.loader import load_rulebook
 
 P, F, A = ContractType.PERMANENT, ContractType.FIXED_TERM, ContractType.AGENCY
@@ -107,3 +111,21 @@ def test_a_cohort_counts_its_intake_stages_and_retention() -> None:
     # Only 1 and 2 started 12 months before 01/11/2026; 2 left before 12 months.
     assert (twelve.months, twelve.reached, twelve.retained) == (12, 2, 1)
     assert (older.intake, older.size, older.retention[0].retained) == ("2024/25", 1, 1)
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    starts=st.lists(st.dates(date(2012, 2, 1), date(2026, 12, 31)), max_size=40),
+    day=st.dates(date(2016, 1, 1), date(2027, 3, 31)),
+)
+def test_service_shares_count_each_worker_whose_anniversary_has_come(starts: list[date], day: date) -> None:
+    """Served y years by the snapshot: start + y years (29/02 + 1 year is 28/02) on or before it, counted per worker
+    as the rule says, however the count is found."""
+    rows = [Row(day, str(i), start, None, Decimal(1), P, None, None) for i, start in enumerate(starts)]
+    assert _served(rows, day) == [sum(1 for s in starts if add_years(s, y) <= day) for y in SERVICE_YEARS]
+
+
+def test_a_leap_day_start_has_served_two_years_on_28_february() -> None:
+    leap = [Row(date(2021, 3, 1), "1", date(2020, 2, 29), None, Decimal(1), P, None, None)]
+    assert _served(leap, date(2022, 2, 27)) == [0, 0, 0]
+    assert _served(leap, date(2022, 2, 28)) == [1, 0, 0]

@@ -10,6 +10,7 @@ import pytest
 from conftest import SAMPLE
 from textual.widgets import Input, Static
 
+from ecf.panes.importing import ImportPane
 from ecf.panes.milestones import prepare as prepare_milestones
 from ecf.panes.table import VirtualTable, sort_key
 from ecf.panes.workforce import Prepared, WorkforcePane, prepare_facts, prepare_workers, searchable
@@ -94,6 +95,17 @@ async def test_a_tab_is_built_when_opened_and_shows_what_was_read_for_it_before_
         assert ui.focused is ui.query_one("#change-list", VirtualTable) and "changes" not in ui.waiting
         await ui._build_the_rest()  # the rest, as once everything is read
         assert not ui.waiting and ui.query("#import-tree") and ui.query("#projection-pane")
+
+
+async def test_profile_names_read_after_the_import_pane_went_are_dropped(app):
+    """The Import tab reads the saved profiles' names off the screen's thread: when they arrive after the app began
+    closing (the pane and its choices gone), they are dropped, not a failure on the way out."""
+    ui = held_back(app)
+    async with ui.run_test(size=(160, 40)):
+        await ui._build_the_rest()
+        pane = ui.query_one("#import-pane", ImportPane)
+        await pane.remove()
+        pane._set_profiles(["council"], None)  # as the worker's callback runs it, late
 
 
 async def test_export_before_the_projection_tab_was_opened(app, tmp_path):

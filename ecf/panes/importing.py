@@ -134,7 +134,10 @@ class ImportPane(Vertical):
         self.app.call_from_thread(self._set_profiles, names, chosen)
 
     def _set_profiles(self, names: list[str], chosen: str | None) -> None:
-        select = self.query_one("#import-profile", Select)
+        found = self.query("#import-profile")
+        if not found:  # the app closed while the names were read: the pane and its choices are gone
+            return
+        select = found.only_one(Select)
         select.set_options([(NO_PROFILE, NO_PROFILE), *((name, name) for name in names)])
         select.value = chosen or NO_PROFILE
 

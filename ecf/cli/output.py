@@ -20,7 +20,7 @@ from rich.text import Text
 from ecf.presentation import table as layout
 from ecf.presentation.columns import Columns
 from ecf.presentation.formats import (
-    csv_column,
+    csv_column_fields,
     csv_fields,
     csv_lines,
     header,
@@ -161,7 +161,7 @@ def render(
     if fmt is Format.CSV:
         to_screen = sys.stdout.isatty()  # a terminal would obey escape sequences in the data; a file keeps them
         plain = not isinstance(rows, Columns) and set(map(type, rows)) <= {dict}
-        fields = [csv_fields(csv_column(_column(rows, c, plain), to_screen)) for c in columns]
+        fields = [csv_column_fields(_column(rows, c, plain), to_screen) for c in columns]
         sys.stdout.write(csv_lines([[name] for name in csv_fields(list(columns))]))  # the heading: one row
         sys.stdout.write(csv_lines(fields))
         return

@@ -186,6 +186,17 @@ def csv_column(values: Sequence[Any], to_screen: bool = False) -> list[Any]:
     return cells
 
 
+def csv_column_fields(values: Sequence[Any], to_screen: bool = False) -> list[str]:
+    """csv_fields(csv_column(values, to_screen)): one column's values as csv fields. For the usual column (texts,
+    dates, statuses) each distinct value goes to its field in one step and the column is mapped once, where the two
+    steps each went over all of a national listing's rows."""
+    if all(kind in _REPEATED or issubclass(kind, StrEnum) for kind in set(map(type, values))):
+        # csv_cell makes text of every one of these kinds, so each field is that text quoted as csv_fields quotes it
+        fields = {value: _csv_field(_csv_text(value, to_screen)) for value in set(values)}
+        return list(map(fields.__getitem__, values))
+    return csv_fields(csv_column(values, to_screen))
+
+
 def csv_fields(cells: Sequence[Any]) -> list[str]:
     """One column's cells (as csv_column gives them) as csv.writer writes them in the excel dialect with "\n" line
     ends: quoted when they hold a comma, a quote or a line end, a quote doubled, None empty, anything else its str().

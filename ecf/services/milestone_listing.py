@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date
+from operator import itemgetter
 from typing import TYPE_CHECKING, Any
 
 from ecf.domain.frozen import stored_at_once
@@ -50,7 +51,7 @@ LISTING_FIELDS = (
     "employee_id", "name", "team", "line_manager", "stage", "framework", "milestone", "milestone_name", "due_date",
     "status", "completed_date", "completed_source", "explanation",
 )  # fmt: skip
-_DUE, _ID = LISTING_FIELDS.index("due_date"), LISTING_FIELDS.index("employee_id")
+_ID = LISTING_FIELDS.index("employee_id")
 
 
 def milestone_columns(
@@ -68,17 +69,18 @@ def milestone_columns(
             continue
         who = (record.employee_id, record.name, record.team, record.line_manager, item.assessment.stage.value)
         rows += [
-            (*who, m.framework, m.key, m.name, m.due_date, m.status, m.completed_date, m.completed_source,
-             m.explanation)
+            (m.due_date or date.max, *who, m.framework, m.key, m.name, m.due_date, m.status, m.completed_date,
+             m.completed_source, m.explanation)
             for m in milestones
         ]  # fmt: skip
-    rows.sort(key=_listing_order)
-    columns = zip(*rows, strict=True) if rows else ([] for _ in LISTING_FIELDS)
+    # milestone_rows' order, due date then ID, each tie as listed: two stable sorts on fields (the ID, then the due
+    # date leading each row), without a key tuple built per row
+    rows.sort(key=itemgetter(1 + _ID))
+    rows.sort(key=itemgetter(0))
+    if not rows:
+        return {name: [] for name in LISTING_FIELDS}
+    columns = list(zip(*rows, strict=True))[1:]  # the leading due date was for sorting only
     return dict(zip(LISTING_FIELDS, map(list, columns), strict=True))
-
-
-def _listing_order(row: tuple[Any, ...]) -> tuple[date, str]:
-    return row[_DUE] or date.max, row[_ID]
 
 
 def _listed(

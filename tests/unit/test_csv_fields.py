@@ -6,11 +6,12 @@ import csv
 import io
 from datetime import date
 from decimal import Decimal
+from enum import StrEnum
 
 from hypothesis import given
 from hypothesis import strategies as st
 
-from ecf.presentation.formats import csv_column, csv_fields, csv_lines
+from ecf.presentation.formats import csv_column, csv_column_fields, csv_fields, csv_lines
 
 CELLS = st.one_of(
     st.none(),
@@ -44,3 +45,16 @@ def test_the_awkward_cells_by_name():
                                   "2026-04-03", "'=1+1"]  # fmt: skip
     assert csv_lines([csv_fields(["", "x"])]) == '""\nx\n'  # a lone empty field is written "", as the csv module does
     assert csv_lines([[]]) == ""
+
+
+class _Status(StrEnum):
+    DUE = "due"
+    SAY = '"=due"'
+
+
+@given(
+    st.lists(st.one_of(CELLS, st.sampled_from(list(_Status)), st.text(alphabet="\x1b[31m,", max_size=4)), max_size=8),
+    st.booleans(),
+)
+def test_a_column_goes_to_its_fields_in_one_step_as_in_two(values, to_screen):
+    assert csv_column_fields(values, to_screen) == csv_fields(csv_column(values, to_screen))

@@ -213,8 +213,8 @@ class Assessments:
 def _facts(state: WorkerState, spells: Sequence[Period], recorded: Sequence[RecordedCompletion]) -> WorkerFacts:
     record = state.record
     current = record.start_date
-    if len(spells) == 1 and spells[0].start >= current:
-        earlier: tuple[Period, ...] = ()  # the usual worker: one spell, the current one; nothing to sort
+    if not spells or (len(spells) == 1 and spells[0].start >= current):
+        earlier: tuple[Period, ...] = ()  # the usual worker: only returners' spells are read; nothing to sort
     else:
         earlier = tuple(sorted(s for s in spells if s.start < current))
     return WorkerFacts(record, earlier, tuple(recorded) if recorded else ())

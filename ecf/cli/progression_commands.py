@@ -131,8 +131,7 @@ def stages(
         in_force = next((e for e in a.agency if e.status == "in_force"), None)
         nxt = a.stage_changes[0] if a.stage_changes else None
         rows.append({
-            "employee_id": record.employee_id, "name": record.name,
-            "team": record.team,
+            "employee_id": record.employee_id, "name": record.name, "team": record.team,
             "stage": a.stage, "programme": a.programme, "pqe_months": a.pqe_months,
             "experienced_from": reached, "agency_eligible_from": in_force.eligible_from if in_force else None,
             "next_stage": nxt.stage if nxt else None, "next_stage_on": nxt.on if nxt else None,

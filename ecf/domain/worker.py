@@ -43,6 +43,11 @@ class Absence:
     absence_type: AbsenceType
 
 
+def full_name(forename: str | None, surname: str | None) -> str:
+    """Forename and surname as the HR sheet gives them, either left out when unknown ("" for neither)."""
+    return f"{forename} {surname}" if forename and surname else forename or surname or ""
+
+
 @stored_at_once  # forty thousand per read of a national workforce
 @dataclass(frozen=True, slots=True)
 class WorkerRecord:
@@ -92,8 +97,7 @@ class WorkerRecord:
 
     @property
     def name(self) -> str:
-        """Forename and surname as the HR sheet gives them, either left out when unknown ("" for neither)."""
-        return " ".join(filter(None, (self.forename, self.surname)))
+        return full_name(self.forename, self.surname)
 
     @property
     def has_qualified_date(self) -> bool:

@@ -35,8 +35,7 @@ DROP_DOWNS = (("#milestone-team", TEAM), ("#milestone-manager", MANAGER))  # eac
 
 
 def _cells(row: service.MilestoneRow) -> tuple[str, ...]:
-    name = " ".join(p for p in (row.forename, row.surname) if p)
-    return (row.employee_id, name, row.milestone.name, human(row.milestone.due_date), row.milestone.status.value,
+    return (row.employee_id, row.name, row.milestone.name, human(row.milestone.due_date), row.milestone.status.value,
             row.team or "", row.line_manager or "", row.milestone.explanation)  # fmt: skip
 
 

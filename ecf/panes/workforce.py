@@ -20,7 +20,7 @@ from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.widgets import Input, Select, Static
 
-from ecf.domain.worker import ContractType
+from ecf.domain.worker import ContractType, full_name
 from ecf.domain.workforce import EmploymentStatus
 from ecf.panes.choices import chosen, narrowed, offer, words
 from ecf.panes.table import Row, VirtualTable, measure
@@ -37,6 +37,8 @@ NUMBERS = (9, 10)  # SCP and FTE, aligned right
 KEY = (0, 1, 2, 3, 5, 6)  # ID, name, team, stage, next milestone and its date: on screen at 80 columns
 WHOLE = (0, 6, 12)  # the ID and dates are never shortened
 PENDING = "…"  # stage and milestones while the assessment is still being worked out
+# the stage cells of a worker with no milestones (no programme): most of a national workforce
+NO_MILESTONES = {stage: (label, "none", "", "") for stage, label in STAGE_LABELS.items()}
 # facts_row's facts but the status, as in_post_facts names its columns
 ROW_FACTS = ("employee_id", "forename", "surname", "team", "contract_type", "grade", "spinal_point", "fte", "role",
              "start_date")  # fmt: skip
@@ -68,22 +70,19 @@ def facts_row(
 ) -> Row:  # fmt: skip
     """A row of facts, stage and milestones pending: from a worker's record (cells) or from the facts read narrowly
     (prepare_facts), the same row either way."""
-    name = f"{forename} {surname}" if forename and surname else forename or surname or ""
-    return (employee_id, name, team or "", PENDING, PENDING, PENDING, PENDING, text(contract_type), grade or "",
-            text(spinal_point), text(fte), role or "", text(start_date), text(status))  # fmt: skip
+    return (employee_id, full_name(forename, surname), team or "", PENDING, PENDING, PENDING, PENDING,
+            text(contract_type), grade or "", text(spinal_point), text(fte), role or "", text(start_date),
+            text(status))  # fmt: skip
 
 
 def progress_cells(item: Assessed) -> tuple[str, str, str, str]:
     assessment = item.assessment
-    if not assessment.milestones:  # most of a national workforce: no programme, so nothing next and no status
+    if not assessment.milestones:
         return NO_MILESTONES[assessment.stage]
     upcoming = assessment.next_milestone
     status = assessment.milestone_status
     return (STAGE_LABELS[assessment.stage], text(status) if status else "none",
             upcoming.name if upcoming else "", text(upcoming.due_date) if upcoming else "")  # fmt: skip
-
-
-NO_MILESTONES = {stage: (label, "none", "", "") for stage, label in STAGE_LABELS.items()}
 
 
 @dataclass(frozen=True)

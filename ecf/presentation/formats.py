@@ -168,8 +168,7 @@ def csv_column(values: Sequence[Any], to_screen: bool = False) -> list[Any]:
     """One column's csv cells. A column repeats its texts and dates (statuses, teams, explanations) thousands of times
     in a national listing, so each distinct one is converted once. Numbers are converted every time: 0.0 and -0.0,
     or Decimal 1 and 1.0, are equal as keys but not as text."""
-    kinds = set(map(type, values))
-    if all(kind in _REPEATED or issubclass(kind, StrEnum) for kind in kinds):  # texts, dates, statuses: the usual
+    if _repeated_kinds(values):  # texts, dates, statuses: the usual
         # a StrEnum member and its text are equal keys with the same cell, so sharing one is right
         converted = {value: _csv_text(value, to_screen) for value in set(values)}
         return list(map(converted.__getitem__, values))
@@ -190,7 +189,7 @@ def csv_column_fields(values: Sequence[Any], to_screen: bool = False) -> list[st
     """csv_fields(csv_column(values, to_screen)): one column's values as csv fields. For the usual column (texts,
     dates, statuses) each distinct value goes to its field in one step and the column is mapped once, where the two
     steps each went over all of a national listing's rows."""
-    if all(kind in _REPEATED or issubclass(kind, StrEnum) for kind in set(map(type, values))):
+    if _repeated_kinds(values):
         # csv_cell makes text of every one of these kinds, so each field is that text quoted as csv_fields quotes it
         fields = {value: _csv_field(_csv_text(value, to_screen)) for value in set(values)}
         return list(map(fields.__getitem__, values))
@@ -228,6 +227,11 @@ def _csv_field(text: str) -> str:
 
 
 _REPEATED = frozenset((str, date, type(None)))  # a date and an equal datetime never share a column
+
+
+def _repeated_kinds(values: Sequence[Any]) -> bool:
+    """Whether every value is text, a date, None or a status: kinds a column repeats, each converted once."""
+    return all(kind in _REPEATED or issubclass(kind, StrEnum) for kind in set(map(type, values)))
 _MISSING = object()
 
 

@@ -10,6 +10,7 @@ from operator import itemgetter
 from typing import TYPE_CHECKING, Any
 
 from ecf.domain.frozen import stored_at_once
+from ecf.domain.worker import full_name
 from ecf.progression.facts import Milestone, MilestoneStatus
 from ecf.progression.rules import RuleBook
 
@@ -28,6 +29,10 @@ class MilestoneRow:
     stage: str
     milestone: Milestone
     ends_programme: bool = False  # the step an outcome (passed or failed) is recorded on
+
+    @property
+    def name(self) -> str:
+        return full_name(self.forename, self.surname)
 
 
 def milestone_rows(

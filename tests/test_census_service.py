@@ -17,12 +17,21 @@ import pytest
 from conftest import HEADERS, worker, write_xlsx
 from lxml import etree
 
+from ecf.census.build import census_spells
+from ecf.census.spec import load_spec
 from ecf.census.xml import return_xml, validation_errors
 from ecf.services import audit
-from ecf.services.census import CensusError, build_census, to_complete_csv, write_return, write_to_complete
+from ecf.services.census import (
+    CensusError,
+    _stages,
+    build_census,
+    to_complete_csv,
+    write_return,
+    write_to_complete,
+)
 from ecf.services.context import App
 from ecf.services.imports import ImportRequest, Outcome, import_file
-from ecf.services.progression import workforce_indicators
+from ecf.services.progression import rulebook, workforce_indicators
 from importers.fields import ALIASES, normalise_header
 
 SCHEMA = (Path(__file__).parent / "data" / "csww" / "social_work_workforce_2022.xsd").read_bytes()
@@ -384,3 +393,40 @@ def test_later_items_fill_the_blanks_of_earlier_ones(app: App, tmp_path: Path) -
         import_file(app, ImportRequest(write_xlsx(tmp_path / name, rows, headers=ALL_HEADERS), allow_drop=True))
     items = build_census(app, 2026, la_code="999").census.workers[0].items
     assert (items["Ethnicity"], items["QualLevel"]) == ("WBRI", "1")  # the blank does not erase August's value
+
+
+def test_a_missing_swe_number_comes_from_the_newest_row(app: App, tmp_path: Path) -> None:
+    """September's row lacks the SWE number; November's, after the reference date, has it: the return takes it."""
+    months = {
+        "hr_2026-09-30.xlsx": [a(**{"SWE Registration Number": None}), f()],
+        "hr_2026-11-30.xlsx": [a(**{"SWE Registration Number": "SW555001"}), f()],
+    }
+    for name, rows in months.items():
+        import_file(app, ImportRequest(write_xlsx(tmp_path / name, rows, headers=ALL_HEADERS), allow_drop=True))
+    workers = {w.employee_id: w.items for w in build_census(app, 2026, la_code="999").census.workers}
+    assert workers["1001"]["SWENo"] == "SW0000555001"
+    assert workers["1006"]["SWENo"] == "SW0000101006"  # its own row's number, as it was
+
+
+def test_stages_from_the_returners_spells_alone_are_those_from_every_spell(app: App, tmp_path: Path) -> None:
+    """The return's stages read only the returners' spells: anyone else's one spell is their record's own, so every
+    worker's stage is the same as from all spells (a returner here, who left and came back under the same ID)."""
+    first = {"Date Qualified": date(2023, 6, 30), "Start Date": date(2023, 9, 1), "ASYE Start Date": date(2023, 9, 1),
+             "ASYE Status": "Passed", "Role": "Social Worker", "Leaving Date": date(2025, 6, 30)}  # fmt: skip
+    back = {**first, "Start Date": date(2026, 3, 1), "Leaving Date": None}
+    months = {
+        "hr_2025-06-30.xlsx": [worker("1010", **census(), **first), a()],
+        "hr_2026-04-30.xlsx": [worker("1010", **census(), **back), a(), e()],
+        "hr_2026-09-30.xlsx": [worker("1010", **census(), **back), a(), e(), f()],
+    }
+    for name, rows in months.items():
+        import_file(app, ImportRequest(write_xlsx(tmp_path / name, rows, headers=ALL_HEADERS), allow_drop=True))
+    spec = load_spec(2026)
+    with app.unit_of_work() as uow:
+        snapshots = {d: uow.snapshots.snapshot(d) for d in uow.imports.active_dates()}
+        returners, every = uow.snapshots.spells(returners_only=True), uow.snapshots.spells()
+    assert set(returners) == {"1010"} and len(every["1010"]) == 2
+    spells, book = census_spells(snapshots, spec), rulebook(app)
+    by_returners = _stages(book, spells, returners, {}, spec.reference_date)
+    assert by_returners == _stages(book, spells, every, {}, spec.reference_date)
+    assert set(by_returners) == {"1001", "1005", "1006", "1010"}

@@ -365,6 +365,32 @@ def test_the_migration_fills_in_statuses_rows_in_effect_and_latest_rows_from_exi
         assert uow.snapshots.snapshot(OCT)["000101"].grade == "SP"
 
 
+def test_the_migration_finds_the_returners_in_the_rows_already_stored(app, xlsx):
+    """A database from before worker_latest kept start dates: upgrading works them out from the rows in effect."""
+    from alembic import command
+    from alembic.config import Config
+
+    back = {"000102": {"Start Date": date(2026, 10, 1)}}  # left in the summer, back under the same ID
+    stored(app, month(xlsx, SEP))
+    stored(app, month(xlsx, OCT, **back))
+    stored(app, month(xlsx, NOV, name="undone_2026-11-30.xlsx", **{"000103": {"Start Date": date(2026, 11, 2)}}))
+    undo(app, 3)  # its start date is in no row in effect
+    with app.unit_of_work() as uow:
+        before = uow.snapshots.latest_pointers()
+    assert (before["000102"].first_start, before["000102"].last_start) == (date(2020, 9, 1), date(2026, 10, 1))
+    config = Config()
+    config.set_main_option("script_location", str(Path(__file__).parent.parent / "ecf" / "storage" / "migrations"))
+    for target in ("i12", "head"):
+        with app.engine.begin() as connection:
+            config.attributes["connection"] = connection
+            (command.downgrade if target == "i12" else command.upgrade)(config, target)
+    with app.unit_of_work() as uow:
+        assert uow.snapshots.latest_pointers() == before
+        assert uow.snapshots.returners() == ["000102"]
+        assert [p.start for p in uow.snapshots.spells(returners_only=True)["000102"]] == [
+            date(2020, 9, 1), date(2026, 10, 1)]  # fmt: skip
+
+
 # --- the commands ----------------------------------------------------------------------------------------------------
 
 

@@ -1,6 +1,8 @@
 """Property: after any sequence of imports, corrections, replaces, undos and restores over a few months, every month's
-snapshot and the current workforce equal a recomputation from the active imports' own rows alone (the in-effect flags
-and latest-row pointers the changes keep are never out of step). SQLite, and PostgreSQL with ECF_TEST_DATABASE_URL."""
+snapshot, the current workforce and the returners (workers under more than one start date) equal a recomputation from
+the active imports' own rows alone (the in-effect flags and worker_latest, which the changes keep, are never out of
+step). Start dates change between files, as a corrected or re-hired worker's do. SQLite, and PostgreSQL with
+ECF_TEST_DATABASE_URL."""
 
 from __future__ import annotations
 
@@ -31,6 +33,16 @@ operation = st.one_of(
 )
 
 
+STARTS = [date(2020, 9, 1), date(2023, 1, 9), date(2025, 4, 7)]
+
+
+def start_of(employee_id: str, number: int) -> date:
+    """Workers 101-102 keep one start date; the others take one of three by the file they are in."""
+    if employee_id in IDS[:2]:
+        return STARTS[0]
+    return STARTS[(number * 7 + int(employee_id)) % 5 % 3]
+
+
 def fresh_app(folder: Path) -> App:
     return App.open(empty_database_url(folder))
 
@@ -39,7 +51,8 @@ def apply(app: App, folder: Path, number: int, op: tuple[str, int, frozenset[str
     kind, value, ids, replace = op
     if kind in ("import", "correct"):
         as_of = MONTHS[value]
-        rows = [worker(e, Team=f"team {number}") for e in sorted(ids)]  # each file's own content: its own SHA-256
+        # each file's own content (its own SHA-256); some workers' start dates move from file to file
+        rows = [worker(e, Team=f"team {number}", **{"Start Date": start_of(e, number)}) for e in sorted(ids)]
         path = write_csv(folder / f"op{number}_{as_of.isoformat()}.csv", rows)
         request = ImportRequest(path, as_of, replace=replace, correct=kind == "correct", allow_drop=True,
                                 write_report=False)  # fmt: skip
@@ -49,29 +62,29 @@ def apply(app: App, folder: Path, number: int, op: tuple[str, int, frozenset[str
         (undo if kind == "undo" else restore)(app, value)
 
 
-def recomputed(app: App) -> tuple[dict[date, dict[str, str | None]], dict[str, tuple[date, str | None]]]:
+Months = dict[date, dict[str, tuple[str | None, date]]]
+
+
+def recomputed(app: App) -> tuple[Months, dict[str, tuple[date, str | None]]]:
     """Each month from its active import's rows with its active corrections' rows over them, in order; each worker's
     latest month. Read from the imports and their stored rows only, never the in-effect flags or pointers."""
     with app.unit_of_work() as uow:
         session = uow.imports.session
         imports = session.scalars(select(ImportRow).order_by(ImportRow.id)).all()
-        months: dict[date, dict[str, str | None]] = {}
+        months: Months = {}
         for base in imports:
             if base.kind != "import" or base.status != "active":
                 continue
             layers = [base.id] + [i.id for i in imports if i.base_id == base.id and i.status == "active"]
-            state: dict[str, str | None] = {}
+            state: dict[str, tuple[str | None, date]] = {}
             for layer in layers:
-                rows = session.execute(
-                    select(WorkerSnapshotRow.employee_id, WorkerSnapshotRow.team).where(
-                        WorkerSnapshotRow.import_id == layer
-                    )
-                )
-                state.update({e: team for e, team in rows})
+                w = WorkerSnapshotRow
+                rows = session.execute(select(w.employee_id, w.team, w.start_date).where(w.import_id == layer))
+                state.update({e: (team, start) for e, team, start in rows})
             months[base.as_of] = state
     latest: dict[str, tuple[date, str | None]] = {}
     for as_of in sorted(months):
-        for employee_id, team in months[as_of].items():
+        for employee_id, (team, _) in months[as_of].items():
             latest[employee_id] = (as_of, team)
     return months, latest
 
@@ -88,11 +101,29 @@ def test_the_state_always_equals_a_recomputation_from_the_active_imports(operati
             months, latest = recomputed(app)
             with app.unit_of_work() as uow:
                 for as_of in MONTHS:
-                    got = {e: r.team for e, r in uow.snapshots.snapshot(as_of).items()}
+                    got = {e: (r.team, r.start_date) for e, r in uow.snapshots.snapshot(as_of).items()}
                     assert got == months.get(as_of, {}), as_of
                 current = {r.employee_id: (as_of, r.team) for as_of, r in uow.snapshots.latest_records()}
                 assert current == latest
+                starts = returners(months)
+                got_spells = uow.snapshots.spells(returners_only=True)
+                assert {e: sorted(p.start for p in spells) for e, spells in got_spells.items()} == starts
+                kept = {e: (at.first_start, at.last_start) for e, at in uow.snapshots.latest_pointers().items()}
+                assert kept == {e: (min(s), max(s)) for e, s in every_start(months).items()}
                 active = [i for i in uow.imports.all() if i.kind == "import" and i.active]
                 assert len({i.as_of for i in active}) == len(active)  # one active import per date
         finally:
             app.engine.dispose()
+
+
+def every_start(months: Months) -> dict[str, set[date]]:
+    found: dict[str, set[date]] = {}
+    for state in months.values():
+        for employee_id, (_, start) in state.items():
+            found.setdefault(employee_id, set()).add(start)
+    return found
+
+
+def returners(months: Months) -> dict[str, list[date]]:
+    """The workers under more than one start date in the months' rows, with those dates in order."""
+    return {e: sorted(starts) for e, starts in every_start(months).items() if len(starts) > 1}

@@ -299,3 +299,34 @@ async def test_finance_opens_the_tui_on_pseudonymised_workers_without_names(logi
         assert len(rows) == 310 and all(str(row[0]).startswith("P") for row in rows)
         assert not {str(cell) for row in rows for cell in row} & personal
     ui.ecf.engine.dispose()
+
+
+def test_an_upgrade_widens_finance_view_of_worker_latest_so_its_projection_still_runs(logins: Logins) -> None:
+    """A finance view made before worker_latest kept start dates lists the table's columns as they were; the
+    migration that adds them adds them to the view too, so finance projects before anyone runs setup-roles again."""
+    import importlib.util
+    import re
+    from pathlib import Path
+
+    view = f'"{logins.roles.views_schema}"."worker_latest"'
+    finance = f'"{logins.roles.finance}"'
+    with logins.owner.engine.begin() as connection:
+        definition = connection.execute(text("SELECT pg_get_viewdef(CAST(:v AS regclass))"), {"v": view}).scalar()
+        before = re.sub(r",\s*t\.first_start,\s*t\.last_start", "", str(definition)).rstrip().rstrip(";")
+        assert "first_start" not in before
+        connection.execute(text(f"DROP VIEW {view}"))
+        connection.execute(text(f"CREATE VIEW {view} AS {before}"))
+        connection.execute(text(f"GRANT SELECT ON {view} TO {finance}"))
+    path = Path(admin.__file__).parent.parent / "storage" / "migrations" / "versions" / "0012_i20_returners.py"
+    spec = importlib.util.spec_from_file_location("i20", path)
+    assert spec is not None and spec.loader is not None
+    migration = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(migration)
+    with logins.owner.engine.begin() as connection:
+        migration.widen_finance_views(connection)
+    with logins.engine("finance").connect() as connection:
+        rows = connection.execute(text("SELECT employee_id, first_start, last_start FROM worker_latest")).all()
+    assert rows and all(first is not None and last is not None and id_.startswith("P") for id_, first, last in rows)
+    finance_run = ecf(logins.urls["finance"], "project", "--years", "1", "--format", "csv")
+    assert finance_run.returncode == 0, finance_run.stderr
+    assert finance_run.stdout == ecf(logins.urls["hr"], "project", "--years", "1", "--format", "csv").stdout

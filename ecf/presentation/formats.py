@@ -232,6 +232,8 @@ _REPEATED = frozenset((str, date, type(None)))  # a date and an equal datetime n
 def _repeated_kinds(values: Sequence[Any]) -> bool:
     """Whether every value is text, a date, None or a status: kinds a column repeats, each converted once."""
     return all(kind in _REPEATED or issubclass(kind, StrEnum) for kind in set(map(type, values)))
+
+
 _MISSING = object()
 
 

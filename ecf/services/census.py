@@ -79,11 +79,13 @@ def build_census(
         # Items that do not change (SWE number, date of birth, qualification…) are often completed late: the newest
         # snapshot that gives one counts, even one after the reference date.
         items = uow.census.latest(until=date.max)
-        newest = {record.employee_id: record.swe_number for _, record in uow.snapshots.latest_records()}
-        spells_by_worker = uow.snapshots.spells()
+        spells = census_spells(snapshots, spec)
+        # A row without an SWE number takes the worker's newest one: read for those workers only
+        newest = uow.snapshots.latest_swe_numbers([s.last.employee_id for s in spells if not s.last.swe_number])
+        spells_by_worker = uow.snapshots.spells(returners_only=True)  # anyone else's one spell is their record's
         events = uow.events.current()
-        timeline = uow.snapshots.timeline()
-    spells = [_with_swe_number(spell, newest) for spell in census_spells(snapshots, spec)]
+        timeline = uow.snapshots.timeline(until=ref)  # the return's figures, and last year's, are on or before it
+    spells = [_with_swe_number(spell, newest) for spell in spells]
     stages = _stages(book, spells, spells_by_worker, recorded_by_worker(events), ref)
     found = indicators([row for row in timeline if row.as_of <= ref], ref, book.council.establishment_fte)
     measured = found[0] if found else None

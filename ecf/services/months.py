@@ -6,27 +6,30 @@ from __future__ import annotations
 
 from datetime import date
 
+from ecf.storage.latest_pointers import Latest
 from ecf.storage.unit_of_work import UnitOfWork
 
 
 def refresh_month(uow: UnitOfWork, as_of: date, fresh: int | None = None) -> None:
     """Work out the rows in effect for this date from the active imports alone, change the flags that differ, and
-    move the latest-row pointers of the workers whose row for this date came, went or changed. `fresh`: an import
-    whose rows were just stored in effect (so they are not yet anyone's latest row)."""
+    update worker_latest for the workers whose row for this date came, went or changed. `fresh`: an import whose
+    rows were just stored in effect (so worker_latest does not count them yet)."""
     layers = _layers(uow, as_of)
     stored = uow.snapshots.month_rows(as_of)
     by_import: dict[int, list[str]] = {}
-    for import_id, employee_id, _ in stored:
+    starts: dict[tuple[int, str], date] = {}
+    for import_id, employee_id, _, start in stored:
         by_import.setdefault(import_id, []).append(employee_id)
+        starts[(import_id, employee_id)] = start
     wanted: dict[str, int] = {}
     for import_id in layers:  # later corrections win
         for employee_id in by_import.get(import_id, ()):
             wanted[employee_id] = import_id
-    had = {(import_id, employee_id) for import_id, employee_id, in_effect in stored if in_effect}
+    had = {(import_id, employee_id) for import_id, employee_id, in_effect, _ in stored if in_effect}
     want = {(import_id, employee_id) for employee_id, import_id in wanted.items()}
     uow.snapshots.set_in_effect(had - want, False)
     uow.snapshots.set_in_effect(want - had, True)
-    _move_pointers(uow, as_of, {e: i for i, e in had if i != fresh}, wanted)
+    _move_pointers(uow, as_of, {e: i for i, e in had if i != fresh}, wanted, starts)
 
 
 def _layers(uow: UnitOfWork, as_of: date) -> list[int]:
@@ -37,17 +40,33 @@ def _layers(uow: UnitOfWork, as_of: date) -> list[int]:
     return [base.id, *corrections]
 
 
-def _move_pointers(uow: UnitOfWork, as_of: date, before: dict[str, int], after: dict[str, int]) -> None:
+def _move_pointers(
+    uow: UnitOfWork, as_of: date, before: dict[str, int], after: dict[str, int], starts: dict[tuple[int, str], date]
+) -> None:
+    """worker_latest after this month's row of each worker went from `before` to `after` (import by worker). A worker
+    with a row here now and none before gains its start date; one whose row here went, or came with another start
+    date, may have lost one, so theirs is worked out again from their rows in effect."""
     if before == after:
         return
     pointers = uow.snapshots.latest_pointers()
-    moved: dict[str, tuple[date, int] | None] = {}
+    moved: dict[str, Latest | None] = {}
     for employee_id, import_id in after.items():
+        start = starts[(import_id, employee_id)]
+        was = before.get(employee_id)
+        if was is not None and start != starts[(was, employee_id)]:
+            continue  # a start date corrected: worked out again below
         now = pointers.get(employee_id)
-        if now is None or now[0] < as_of or (now[0] == as_of and now[1] != import_id):
-            moved[employee_id] = (as_of, import_id)
-    # Workers this date no longer has, whose latest row was here: their latest is now an older (or newer) month.
-    lost = [e for e in before if e not in after and (p := pointers.get(e)) is not None and p[0] == as_of]
-    found = uow.snapshots.latest_in_effect(lost)
-    moved.update({employee_id: found.get(employee_id) for employee_id in lost})
-    uow.snapshots.set_pointers(moved)
+        if now is None:
+            moved[employee_id] = Latest(as_of, import_id, start, start)
+            continue
+        newer = now.as_of < as_of or (now.as_of == as_of and now.import_id != import_id)
+        if newer or start < now.first_start or start > now.last_start:
+            at = (as_of, import_id) if newer else (now.as_of, now.import_id)
+            moved[employee_id] = Latest(*at, min(now.first_start, start), max(now.last_start, start))
+    again = [
+        e for e, i in before.items() if e not in after or starts[(i, e)] != starts[(after[e], e)]
+    ]  # gone from this date, or here with another start date
+    found = uow.snapshots.latest_in_effect(again)
+    moved.update({employee_id: found.get(employee_id) for employee_id in again})
+    if moved:
+        uow.snapshots.set_pointers(moved)

@@ -53,6 +53,20 @@ class LatestRows:
         order, pointed = fetch_columns(self.session, query)
         return self._records_by_import(list(zip(order, pointed, strict=True)), where)
 
+    def latest_swe_numbers(self, employee_ids: Sequence[str]) -> dict[str, str | None]:
+        """These workers' SWE numbers as their latest rows in effect give them: a lookup by primary key each."""
+        p, w = WorkerLatestRow, WorkerSnapshotRow
+        wanted = sorted(set(employee_ids))
+        found: dict[str, str | None] = {}
+        for first in range(0, len(wanted), 500):
+            query = (
+                select(p.employee_id, w.swe_number)
+                .join(w, (w.import_id == p.import_id) & (w.employee_id == p.employee_id))
+                .where(p.employee_id.in_(wanted[first : first + 500]))
+            )
+            found.update(zip(*fetch_columns(self.session, query), strict=True))
+        return found
+
     def _before_newest(self, day: date) -> bool:
         newest = self.session.scalar(select(func.max(ImportRow.as_of)).where(ImportRow.status == "active"))
         return newest is not None and day < newest

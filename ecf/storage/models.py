@@ -103,13 +103,19 @@ class WorkerSnapshotRow(Base):
 
 class WorkerLatestRow(Base):
     """Each worker's latest row in effect (the newest month that has them): the current workforce is read from here
-    in one pass however many months are stored. Every import, correction, undo and restore keeps it exact."""
+    in one pass however many months are stored, and the returners found without reading every month. Every import,
+    correction, undo and restore keeps it exact (ecf.storage.latest_pointers)."""
 
     __tablename__ = "worker_latest"
 
     employee_id: Mapped[str] = mapped_column(String(40), primary_key=True)
     as_of: Mapped[date] = mapped_column(Date)
     import_id: Mapped[int] = mapped_column(ForeignKey("imports.id"))
+    # The earliest and latest start dates among all the worker's rows in effect: two different, and the worker left
+    # and came back under the same ID (the engine counts their earlier spell). Kept with the pointer; NULL in the
+    # schema only because a column added to a table in place must allow it.
+    first_start: Mapped[date | None] = mapped_column(Date)
+    last_start: Mapped[date | None] = mapped_column(Date)
 
 
 class AbsenceRow(Base):

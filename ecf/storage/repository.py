@@ -2,22 +2,20 @@
 
 from __future__ import annotations
 
-import sqlite3
-from collections import defaultdict
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
 from itertools import repeat
-from operator import attrgetter, is_not, itemgetter
+from operator import attrgetter
 from typing import Any
 
-from sqlalchemy import delete, func, insert, select, update
+from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
 from ecf.domain.frozen import stored_at_once
-from ecf.domain.period import Period
 from ecf.domain.worker import Absence, ContractType, WorkerRecord
+from ecf.storage.bulk_writes import BATCH, bulk_insert, fast_insert, insert_columns
 from ecf.storage.columns import (
     EMPLOYEE_ID,
     RECORD_COLUMNS,
@@ -25,6 +23,7 @@ from ecf.storage.columns import (
     fetch_columns,
     worker_records,
 )
+from ecf.storage.latest_pointers import LatestPointers
 from ecf.storage.latest_rows import LatestRows
 from ecf.storage.models import (
     AbsenceRow,
@@ -51,7 +50,6 @@ RECORD_FIELDS: tuple[str, ...] = (
     "support_agreement_date", "ecf_year_two_assessment", "ecf_year_three_review", "ecf_year_four_review",
     "ecf_year_five_assessment", "apprentice",
 )  # fmt: skip
-BATCH = 5000
 
 
 @dataclass(frozen=True)
@@ -200,7 +198,7 @@ class ImportRepository:
     def add_issues(self, import_id: int, issues: Iterable[IssueRecord]) -> None:
         rows = [(import_id, i.row_number, i.column, i.code, i.severity, i.message, i.value) for i in issues]
         columns = ("import_id", "row_number", "column_header", "code", "severity", "message", "value")
-        _fast_insert(self.session, ImportIssueRow, columns, rows)
+        fast_insert(self.session, ImportIssueRow, columns, rows)
 
     def issues(self, import_id: int) -> list[IssueRecord]:
         query = select(ImportIssueRow).where(ImportIssueRow.import_id == import_id).order_by(ImportIssueRow.id)
@@ -211,13 +209,13 @@ class ImportRepository:
 
     def add_rejected(self, import_id: int, rows: Iterable[tuple[int, dict[str, str]]]) -> None:
         values = [{"import_id": import_id, "row_number": number, "cells": cells} for number, cells in rows]
-        _bulk_insert(self.session, RejectedRowRecord, values)
+        bulk_insert(self.session, RejectedRowRecord, values)
 
     def rejected_count(self) -> int:
         return self.session.scalar(select(func.count()).select_from(RejectedRowRecord)) or 0
 
 
-class SnapshotRepository(LatestRows):
+class SnapshotRepository(LatestRows, LatestPointers):
     """Worker facts per snapshot. Only active (not superseded) imports count as the snapshot for their date."""
 
     def __init__(self, session: Session) -> None:
@@ -250,13 +248,13 @@ class SnapshotRepository(LatestRows):
         by_field = zip(*map(attrgetter(*RECORD_FIELDS), people), strict=True)  # each record's facts, then transposed
         columns.update(zip(RECORD_FIELDS, by_field, strict=True))
         # employee_id: the primary key's order within one import
-        _insert_columns(self.session, WorkerSnapshotRow, columns, in_order_of="employee_id")
+        insert_columns(self.session, WorkerSnapshotRow, columns, in_order_of="employee_id")
         absences = [
             (import_id, record.employee_id, a.period.start, a.period.end, a.absence_type.value)
             for _, record in records
             for a in record.absences
         ]
-        _fast_insert(
+        fast_insert(
             self.session, AbsenceRow, ("import_id", "employee_id", "start_date", "end_date", "absence_type"), absences
         )
 
@@ -313,13 +311,6 @@ class SnapshotRepository(LatestRows):
         records = worker_records(columns, map(absences.get, keys, repeat(())))
         return {record.employee_id: record for record in records}
 
-    def month_rows(self, as_of: date) -> list[tuple[int, str, bool]]:
-        """(import, employee, in effect) for every row stored for this date, whatever its import's status."""
-        w = WorkerSnapshotRow
-        dated = select(ImportRow.id).where(ImportRow.as_of == as_of)
-        query = select(w.import_id, w.employee_id, w.in_effect).where(w.import_id.in_(dated))
-        return [(int(i), str(e), bool(f)) for i, e, f in self.session.execute(query)]
-
     def set_in_effect(self, keys: Iterable[tuple[int, str]], value: bool) -> None:
         rows = [(value, import_id, employee_id) for import_id, employee_id in keys]
         if not rows:
@@ -329,43 +320,6 @@ class SnapshotRepository(LatestRows):
         sql = f"UPDATE worker_snapshots SET in_effect = {mark} WHERE import_id = {mark} AND employee_id = {mark}"
         for start in range(0, len(rows), BATCH):
             connection.exec_driver_sql(sql, rows[start : start + BATCH])
-
-    def latest_pointers(self) -> dict[str, tuple[date, int]]:
-        """Each worker's latest month in effect and the import whose row it is."""
-        p = WorkerLatestRow
-        employees, dates, imports = fetch_columns(self.session, select(p.employee_id, p.as_of, p.import_id))
-        return dict(zip(employees, zip(dates, imports, strict=True), strict=True))
-
-    def latest_in_effect(self, employee_ids: Sequence[str]) -> dict[str, tuple[date, int]]:
-        """Worked out from the rows themselves: each worker's newest row in effect (for those whose pointer moved
-        back). A few workers: primary-key lookups, one per active import; many (a month undone): one pass."""
-        w = WorkerSnapshotRow
-        wanted = set(employee_ids)
-        if not wanted:
-            return {}
-        queries = [select(w.employee_id, w.as_of, w.import_id).where(w.in_effect)]
-        if len(wanted) <= 2000:
-            active = list(self.session.scalars(select(ImportRow.id).where(ImportRow.status == "active")))
-            ids = sorted(wanted)
-            queries = [
-                queries[0].where(w.import_id.in_(active), w.employee_id.in_(ids[first : first + 500]))
-                for first in range(0, len(ids), 500)
-            ]
-        found: dict[str, tuple[date, int]] = {}
-        for query in queries:
-            employees, dates, imports = fetch_columns(self.session, query)
-            for employee_id, as_of, import_id in zip(employees, dates, imports, strict=True):
-                if employee_id in wanted and (employee_id not in found or found[employee_id][0] < as_of):
-                    found[employee_id] = (as_of, import_id)
-        return found
-
-    def set_pointers(self, pointers: dict[str, tuple[date, int] | None]) -> None:
-        """Move each worker's latest-row pointer (None: no row in effect any more)."""
-        keys, p = list(pointers), WorkerLatestRow
-        for first in range(0, len(keys), 500):
-            self.session.execute(delete(p).where(p.employee_id.in_(keys[first : first + 500])))
-        rows = [(employee_id, at[0], at[1]) for employee_id, at in pointers.items() if at is not None]
-        _fast_insert(self.session, WorkerLatestRow, ("employee_id", "as_of", "import_id"), rows)
 
     def carried_from(self, employee_id: str, as_of: date) -> date | None:
         """When a partial import rejected this worker's row for `as_of`: the date of the facts it kept instead."""
@@ -382,37 +336,17 @@ class SnapshotRepository(LatestRows):
         )
         return {str(e): str(r or "rejected") for e, r in self.session.execute(query)}
 
-    def spells(self, employee_id: str | None = None, *, returners_only: bool = False) -> dict[str, list[Period]]:
-        """Each worker's spells of employment here, as the snapshots show them: one per start date, with the latest
-        leaving date seen for it. A leaver who comes back under the same ID has two. `returners_only` reads only the
-        workers with more than one: anyone else's one spell is their current record's, so the progression engine has
-        nothing to learn from it (and 40,000 rows cost far more to turn into spells than to find the few returners)."""
-        w = WorkerSnapshotRow
-        query = (
-            select(w.employee_id, w.start_date, func.max(w.leaving_date))
-            .where(w.in_effect)
-            .group_by(w.employee_id, w.start_date)
-        )
-        if returners_only:
-            starts = func.count(w.start_date.distinct())
-            returners = select(w.employee_id).where(w.in_effect).group_by(w.employee_id).having(starts > 1)
-            query = query.where(w.employee_id.in_(returners))
-        if employee_id is not None:  # one primary-key lookup per active import
-            active = select(ImportRow.id).where(ImportRow.status == "active")
-            query = query.where(w.import_id.in_(active), w.employee_id == employee_id)
-        found: dict[str, list[Period]] = defaultdict(list)
-        for employee_id, start, leaving in zip(*fetch_columns(self.session, query), strict=True):
-            found[employee_id].append(Period(start, leaving if leaving is None or leaving >= start else start))
-        return found
-
-    def timeline(self) -> list[TimelineRow]:
-        """The few facts the workforce indicators need, from every active snapshot, oldest first."""
+    def timeline(self, until: date | None = None) -> list[TimelineRow]:
+        """The few facts the workforce indicators need, from every active snapshot (dated on or before `until`),
+        oldest first."""
         w = WorkerSnapshotRow
         query = (
             select(w.as_of, w.employee_id, w.start_date, w.leaving_date, w.fte, w.contract_type, w.team, w.caseload)
             .where(w.in_effect)
             .order_by(w.as_of, w.employee_id)
         )
+        if until is not None:
+            query = query.where(w.as_of <= until)
         # At 60 months of 40,000 workers this is millions of rows: read as columns, each value converted once.
         as_of, worker, start, leaving, fte, contract, team, caseload = fetch_columns(
             self.session, query, shared_text=True
@@ -554,93 +488,6 @@ class ProfileRepository:
     def all(self) -> list[tuple[str, datetime]]:
         rows = self.session.scalars(select(MappingProfileRow).order_by(MappingProfileRow.name))
         return [(row.name, row.saved_at) for row in rows]
-
-
-def _bulk_insert(session: Session, model: type[Any], rows: list[dict[str, Any]]) -> None:
-    """Core executemany in batches: ~8x faster than ORM add_all for the monthly 40k-row file."""
-    table = model.__table__
-    for start in range(0, len(rows), BATCH):
-        session.execute(insert(table), rows[start : start + BATCH])
-
-
-def _insert_columns(
-    session: Session, model: type[Any], columns: dict[str, Sequence[Any]], in_order_of: str | None = None
-) -> None:
-    """Insert rows given column by column, with no per-row Python work beyond regrouping.
-
-    Rows are grouped by which nullable columns they leave empty, and each group is inserted without those columns
-    (NULL is their default): binding None costs sqlite3 an adapter lookup per cell, and most optional columns of a
-    month's rows are empty. Rows in the order of the primary key (`in_order_of`) fill the table's indexes page by
-    page.
-    """
-    names = list(columns)
-    values = list(columns.values())
-    if session.get_bind().dialect.name == "sqlite":
-        values = [_adapted_for_sqlite(column) for column in values]
-    nullable = [i for i, name in enumerate(names) if model.__table__.c[name].nullable]
-    rows = list(zip(*values, strict=True))
-    has_value = [map(is_not, values[i], repeat(None)) for i in nullable]
-    filled_by_row = list(zip(*has_value, strict=True)) if nullable else [()] * len(rows)
-    groups: defaultdict[tuple[bool, ...], list[tuple[Any, ...]]] = defaultdict(list)
-    for filled, row in zip(filled_by_row, rows, strict=True):
-        groups[filled].append(row)
-    for filled, group in groups.items():
-        empty = {i for i, is_filled in zip(nullable, filled, strict=True) if not is_filled}
-        kept = [i for i in range(len(names)) if i not in empty]  # at least two: the primary key is not nullable
-        if in_order_of is not None:
-            group.sort(key=itemgetter(names.index(in_order_of)))
-        _fast_insert(session, model, [names[i] for i in kept], list(map(itemgetter(*kept), group)))
-
-
-_PLAIN_TYPES = (str, int, float, bytes)
-
-
-def _adapted_for_sqlite(column: Sequence[Any]) -> Sequence[Any]:
-    """The column as sqlite3 would bind it, adapted once per distinct value instead of once per cell (binding a date,
-    a Decimal or a StrEnum costs sqlite3 an adapter lookup). Values that compare equal share one adapted value, which
-    the column's type stores alike (Decimal 1 and 1.0000 are both NUMERIC 1). A column that starts with plain values is
-    left as it is."""
-    first = next((value for value in column if value is not None), None)
-    if first is None or type(first) in _PLAIN_TYPES:
-        return column
-    distinct = set(column) - {None}
-    plain: dict[Any, Any] = {None: None}
-    for kind in {type(value) for value in distinct}:  # one, in practice
-        of_kind = [value for value in distinct if type(value) is kind]
-        plain.update(zip(of_kind, map(_sqlite_adapter(kind), of_kind), strict=True))
-    return list(map(plain.__getitem__, column))
-
-
-def _sqlite_adapter(kind: type) -> Callable[[Any], Any]:
-    """What sqlite3 does to bind a value of this type: the adapter registered for it (dates and Decimals, in
-    ecf.storage.database), text for a StrEnum, nothing for the rest."""
-    adapter = sqlite3.adapters.get((kind, sqlite3.PrepareProtocol))
-    if adapter is not None:
-        return adapter
-    return str if issubclass(kind, str) else _as_is
-
-
-def _as_is(value: Any) -> Any:
-    return value
-
-
-def _fast_insert(session: Session, model: type[Any], columns: Sequence[str], rows: list[tuple[Any, ...]]) -> None:
-    """The driver's own executemany inside the session's transaction, for the big tables of plain values.
-
-    SQLAlchemy's per-row parameter processing costs more than the insert itself at 40k rows; dates, Decimals and
-    StrEnums bind natively (psycopg) or through the adapters registered in ecf.storage.database (sqlite3).
-    """
-    if not rows:
-        return
-    connection = session.connection()
-    quote = connection.dialect.identifier_preparer.quote
-    mark = "?" if connection.dialect.paramstyle == "qmark" else "%s"
-    sql = (
-        f"INSERT INTO {quote(model.__tablename__)} ({', '.join(quote(c) for c in columns)}) "
-        f"VALUES ({', '.join(mark for _ in columns)})"
-    )
-    for start in range(0, len(rows), BATCH):
-        connection.exec_driver_sql(sql, rows[start : start + BATCH])
 
 
 @dataclass(frozen=True)

@@ -338,7 +338,7 @@ def workforce_indicators(
 ) -> list[Indicators]:
     book = rulebook(app, rules_file)
     with app.unit_of_work() as uow:
-        facts = uow.snapshots.timeline()
+        facts = uow.snapshots.timeline(until=as_of)  # the indicators are on the newest snapshot up to it
     return indicators(facts, as_of, book.council.establishment_fte, by_team)
 
 
@@ -346,9 +346,7 @@ def indicator_trend(app: App, rules_file: Path | None = None, as_of: date | None
     """The indicators on every snapshot date, up to the newest on or before `as_of` if given."""
     book = rulebook(app, rules_file)
     with app.unit_of_work() as uow:
-        facts = uow.snapshots.timeline()
-    if as_of is not None:
-        facts = [row for row in facts if row.as_of <= as_of]
+        facts = uow.snapshots.timeline(until=as_of)
     return trend(facts, book.council.establishment_fte)
 
 

@@ -175,8 +175,22 @@ def test_one_engine_for_many_workers_gives_what_a_fresh_engine_gives_each(
 
 STORED_AT_ONCE = [
     Milestone, Assessment, WorkerFacts, Eligibility, GrantClaim, Alert, StageChange, Experience, Scheduled, Assessed,
-    MilestoneRow, WorkerState, WorkerRecord, TimelineRow,
+    MilestoneRow, WorkerState, WorkerRecord,
 ]  # fmt: skip
+
+
+def test_a_timeline_row_is_built_from_its_columns_in_field_order() -> None:
+    """The timeline's rows are tuples made by C from the columns read (ecf.storage.repository.timeline): each field
+    is the value in its place, and a row cannot be changed."""
+    values = [object() for _ in TimelineRow._fields]
+    built = TimelineRow._make(values)
+    assert built == TimelineRow(*values) and all(
+        getattr(built, n) is v for n, v in zip(built._fields, values, strict=True)
+    )
+    assert TimelineRow._fields == ("as_of", "employee_id", "start_date", "leaving_date", "fte", "contract_type", "team",
+                                   "caseload")  # fmt: skip
+    with pytest.raises(AttributeError):
+        built.as_of = None  # type: ignore[misc]
 
 
 @pytest.mark.parametrize("cls", STORED_AT_ONCE, ids=lambda c: c.__name__)

@@ -11,6 +11,7 @@ import argparse
 import asyncio
 import gc
 from collections.abc import Callable, Iterable
+from dataclasses import replace
 from datetime import date
 from functools import partial
 from pathlib import Path
@@ -24,6 +25,7 @@ from textual.css.query import NoMatches
 from textual.screen import ModalScreen, Screen
 from textual.widget import Widget
 from textual.widgets import Footer, Header, Input, Static, TabbedContent, TabPane
+from textual.worker import get_current_worker
 
 import ecf
 from ecf.domain.changes import Change
@@ -44,9 +46,10 @@ from ecf.presentation.text import clean
 from ecf.services.connection import explain_failure, is_lost_connection, mask
 from ecf.services.context import App as EcfApp
 from ecf.services.context import collector_paused, keep_out_of_collection
-from ecf.services.dashboard import Dashboard, at_a_glance, with_trend
+from ecf.services.dashboard import Dashboard, at_a_glance
 from ecf.services.imports import changes_since, list_imports
-from ecf.services.progression import assess_workforce, intake_cohorts
+from ecf.services.progression import assess_workforce, indicator_trend, intake_cohorts
+from ecf.services.side_reads import SideReads
 from ecf.services.workforce import WorkerState, current_workers, in_post_facts
 from ecf.storage.database import DatabaseError
 from ecf.storage.repository import ImportInfo
@@ -111,6 +114,9 @@ class EcfTui(App[None]):
         self.building: dict[str, asyncio.Task[None]] = {}
         self.waiting: dict[str, dict[str, Callable[[], None]]] = {}
         self.closing = False  # set by quit: no tab is built after it
+        # A second process for the reads of every month, when there are many: started now, while the terminal is
+        # still the process's own and before the screen's first draw takes the processor
+        self.side_reads = SideReads(ecf)
         self.export_folder = export_folder or Path.cwd()
         self.import_folder = import_folder or Path.cwd()
 
@@ -189,6 +195,9 @@ class EcfTui(App[None]):
     def on_mount(self) -> None:
         self.action_refresh()
 
+    def on_unmount(self) -> None:
+        self.side_reads.close()  # the helper process, if one was started, stops with the interface
+
     def action_refresh(self) -> None:
         """Read everything in a worker thread, so the screen is up at once and stays live while a national workforce
         loads; the tables fill in when the data arrives."""
@@ -215,6 +224,11 @@ class EcfTui(App[None]):
         """The Workers rows first, then what the first tab shows, then the rest, each tab as soon as its part is read
         (or kept for a tab not opened yet)."""
         today = self.today
+        # Reads of every month stored: begun now in a second process when the history is long, answered at the end
+        from ecf.services.census import reminder_line  # the census code: loaded here, off the first screen's path
+
+        census_ahead = self.side_reads.start(self.ecf, reminder_line, today)
+        trend_ahead = self.side_reads.start(self.ecf, indicator_trend, None, today)
         if not self.states:  # the first read: the rows from a narrow read of their facts while the full one goes on
             first = in_post_facts(self.ecf, as_of=today)
             if first is not None:
@@ -231,14 +245,16 @@ class EcfTui(App[None]):
         self._send("workforce", "show", self._show_workers, prepare_progress(progress, shown))
         everyone, cohorts = intake_cohorts(self.ecf, today)  # leavers too: retention needs them
         self._send("cohorts", "show", self._show_cohorts, prepare_cohorts(cohorts, everyone))
-        from ecf.census.presentation import deadline_line  # the census code: loaded here, off the first screen's path
-        from ecf.services.census import census_reminder
-
-        reminder = census_reminder(self.ecf, today)  # the census return due this autumn, from September
-        if reminder is not None:
-            self._send("dashboard", "census", self._show_census, deadline_line(reminder.readiness, today))
         self._send("changes", "show", self._show_changes, changes_since(self.ecf))  # two snapshots compared
-        self._send("dashboard", "show", self._show_dashboard, with_trend(self.ecf, glance), False)
+        line = census_ahead.answer(self._abandoned)  # the census return due this autumn, from September
+        if line is not None:
+            self._send("dashboard", "census", self._show_census, line)
+        found = trend_ahead.answer(self._abandoned)
+        if found is not None:
+            self._send("dashboard", "show", self._show_dashboard, replace(glance, trend=found), False)
+
+    def _abandoned(self) -> bool:
+        return self.closing or get_current_worker().is_cancelled
 
     def _send(self, tab: str, what: str, show: Callable[..., None], *found: object) -> None:
         """From the loader's thread: show what it found on a tab (see _fill)."""

@@ -177,6 +177,14 @@ def census_reminder(app: App, today: date) -> CensusBuild | None:
     return build_census(app, today.year)
 
 
+def reminder_line(app: App, today: date) -> str | None:
+    """The dashboard's line about the return due this autumn (see census_reminder), or None out of season."""
+    from ecf.census.presentation import deadline_line
+
+    reminder = census_reminder(app, today)
+    return None if reminder is None else deadline_line(reminder.readiness, today)
+
+
 def schema_bytes(spec: CensusSpec) -> bytes:
     return (resources.files("ecf.census") / "spec" / spec.schema_file).read_bytes()
 

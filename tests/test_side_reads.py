@@ -129,3 +129,14 @@ async def test_the_dashboard_shows_the_helpers_trend(council: App) -> None:
         assert any(trends) and all(len(trend) == 3 for trend in trends if trend)  # one mark per snapshot
         assert "Data as of 31/10/2026" in str(ui.query_one("#dashboard-headline", Static).render())
     assert not ui.side_reads.helping  # stopped with the interface
+
+
+@pytest.mark.usefixtures("always")
+def test_an_in_memory_database_is_never_read_by_a_helper() -> None:
+    """Another process opening an in-memory SQLite database would find it empty: everything is read here."""
+    memory = App.open("sqlite://")
+    try:
+        side = SideReads(memory)
+        assert not side.helping and side.start(memory, where).answer() == "here"
+    finally:
+        memory.engine.dispose()

@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from multiprocessing.pool import AsyncResult, Pool
 from typing import Any, Generic, TypeVar
 
+from sqlalchemy.engine import make_url
 from sqlalchemy.exc import SQLAlchemyError
 
 from ecf.services.context import App, collector_paused
@@ -70,7 +71,7 @@ class SideReads:
     def __init__(self, app: App | None = None) -> None:
         self._lock = threading.Lock()
         self._pool: Pool | None = None
-        if app is not None and stored_rows(app) >= WORTH_A_PROCESS:
+        if app is not None and _shared(app.target) and stored_rows(app) >= WORTH_A_PROCESS:
             try:  # a fresh interpreter, not a copy of this one: a copy would share its database connections
                 self._pool = multiprocessing.get_context("spawn").Pool(1, initializer=_quiet)
             except (OSError, ValueError):
@@ -94,6 +95,11 @@ class SideReads:
             if self._pool is not None:
                 self._pool.terminate()
                 self._pool = None
+
+
+def _shared(target: DatabaseTarget) -> bool:
+    """Whether another process opening `target` reaches the same data: not an in-memory SQLite database."""
+    return target.sqlite_path is not None or make_url(target.url).get_backend_name() != "sqlite"
 
 
 def _quiet() -> None:

@@ -140,3 +140,14 @@ def test_an_in_memory_database_is_never_read_by_a_helper() -> None:
         assert not side.helping and side.start(memory, where).answer() == "here"
     finally:
         memory.engine.dispose()
+
+
+@pytest.mark.usefixtures("always")
+def test_a_database_that_cannot_answer_starts_no_helper(council: App, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The interface opens even when the database cannot say how much it holds: its own reads then say why."""
+
+    def refused(app: App) -> int:
+        raise DatabaseError("cannot read the database: the server closed the connection")
+
+    monkeypatch.setattr(side_reads, "stored_rows", refused)
+    assert not SideReads(council).helping

@@ -71,7 +71,8 @@ class SideReads:
     def __init__(self, app: App | None = None) -> None:
         self._lock = threading.Lock()
         self._pool: Pool | None = None
-        if app is not None and _shared(app.target) and stored_rows(app) >= WORTH_A_PROCESS:
+        rows = _rows_or_none(app) if app is not None and _shared(app.target) else None
+        if rows is not None and rows >= WORTH_A_PROCESS:
             try:  # a fresh interpreter, not a copy of this one: a copy would share its database connections
                 self._pool = multiprocessing.get_context("spawn").Pool(1, initializer=_quiet)
             except (OSError, ValueError):
@@ -95,6 +96,14 @@ class SideReads:
             if self._pool is not None:
                 self._pool.terminate()
                 self._pool = None
+
+
+def _rows_or_none(app: App) -> int | None:
+    """stored_rows, or none if the database cannot say now: the interface's own reads then report why."""
+    try:
+        return stored_rows(app)
+    except (SQLAlchemyError, DatabaseError):
+        return None
 
 
 def _shared(target: DatabaseTarget) -> bool:

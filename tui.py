@@ -11,7 +11,6 @@ import argparse
 import asyncio
 import gc
 from collections.abc import Callable, Iterable
-from dataclasses import replace
 from datetime import date
 from functools import partial
 from pathlib import Path
@@ -46,7 +45,7 @@ from ecf.presentation.text import clean
 from ecf.services.connection import explain_failure, is_lost_connection, mask
 from ecf.services.context import App as EcfApp
 from ecf.services.context import collector_paused, keep_out_of_collection
-from ecf.services.dashboard import Dashboard, at_a_glance
+from ecf.services.dashboard import Dashboard, at_a_glance, with_trend
 from ecf.services.imports import changes_since, list_imports
 from ecf.services.progression import assess_workforce, indicator_trend, intake_cohorts
 from ecf.services.side_reads import SideReads
@@ -251,7 +250,7 @@ class EcfTui(App[None]):
             self._send("dashboard", "census", self._show_census, line)
         found = trend_ahead.answer(self._abandoned)
         if found is not None:
-            self._send("dashboard", "show", self._show_dashboard, replace(glance, trend=found), False)
+            self._send("dashboard", "show", self._show_dashboard, with_trend(self.ecf, glance, found), False)
 
     def _abandoned(self) -> bool:
         return self.closing or get_current_worker().is_cancelled

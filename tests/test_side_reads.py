@@ -7,6 +7,7 @@ from __future__ import annotations
 import asyncio
 import multiprocessing
 import time
+from collections.abc import Iterator
 from datetime import date
 
 import pytest
@@ -35,6 +36,14 @@ def council(app: App) -> App:
 @pytest.fixture
 def always(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(side_reads, "WORTH_A_PROCESS", 0)  # any history repays a helper
+
+
+@pytest.fixture
+def helper(council: App, always: None) -> Iterator[SideReads]:
+    """A helper process for the council's reads, stopped after the test."""
+    side = SideReads(council)
+    yield side
+    side.close()
 
 
 def in_the_helper() -> bool:
@@ -68,44 +77,30 @@ def test_a_councils_history_starts_no_helper(council: App) -> None:
     assert pending.answer() == indicator_trend(council, None, DAY)
 
 
-@pytest.mark.usefixtures("always")
-def test_the_helper_answers_as_a_read_here_would(council: App) -> None:
-    side = SideReads(council)
-    try:
-        assert side.helping
-        assert side.start(council, where).answer() == "helper"
-        trend = side.start(council, indicator_trend, None, DAY)
-        line = side.start(council, reminder_line, date(2026, 10, 5))  # in the census season: a line
-        assert trend.handle is not None and line.handle is not None
-        found = trend.answer()
-        assert found == indicator_trend(council, None, DAY) and found is not None and len(found) == 3
-        assert line.answer() == reminder_line(council, date(2026, 10, 5)) is not None
-    finally:
-        side.close()
+def test_the_helper_answers_as_a_read_here_would(council: App, helper: SideReads) -> None:
+    assert helper.helping
+    assert helper.start(council, where).answer() == "helper"
+    trend = helper.start(council, indicator_trend, None, DAY)
+    line = helper.start(council, reminder_line, date(2026, 10, 5))  # in the census season: a line
+    assert trend.handle is not None and line.handle is not None
+    found = trend.answer()
+    assert found == indicator_trend(council, None, DAY) and found is not None and len(found) == 3
+    assert line.answer() == reminder_line(council, date(2026, 10, 5)) is not None
 
 
-@pytest.mark.usefixtures("always")
-def test_what_the_helper_cannot_do_is_done_here(council: App) -> None:
-    side = SideReads(council)
-    try:
-        assert side.start(council, fails_in_the_helper, 7).answer() == 7
-    finally:
-        side.close()
+def test_what_the_helper_cannot_do_is_done_here(council: App, helper: SideReads) -> None:
+    assert helper.start(council, fails_in_the_helper, 7).answer() == 7
 
 
-@pytest.mark.usefixtures("always")
-def test_the_databases_own_errors_come_back_as_they_are(council: App) -> None:
-    side = SideReads(council)
-    try:
-        with pytest.raises(DatabaseError, match="permission denied for table worker_snapshots"):
-            side.start(council, the_database_refuses).answer()
-    finally:
-        side.close()
+def test_the_databases_own_errors_come_back_as_they_are(council: App, helper: SideReads) -> None:
+    with pytest.raises(DatabaseError, match="permission denied for table worker_snapshots"):
+        helper.start(council, the_database_refuses).answer()
 
 
-@pytest.mark.usefixtures("always")
-def test_a_wait_is_abandoned_when_the_interface_closes_and_closing_stops_the_helper(council: App) -> None:
-    side = SideReads(council)
+def test_a_wait_is_abandoned_when_the_interface_closes_and_closing_stops_the_helper(
+    council: App, helper: SideReads
+) -> None:
+    side = helper
     pending = side.start(council, waits, 60)
     started = time.perf_counter()
     assert pending.answer(lambda: time.perf_counter() - started > 0.3) is None

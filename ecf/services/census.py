@@ -87,7 +87,7 @@ def build_census(
         timeline = uow.snapshots.timeline(until=ref)  # the return's figures, and last year's, are on or before it
     spells = [_with_swe_number(spell, newest) for spell in spells]
     stages = _stages(book, spells, spells_by_worker, recorded_by_worker(events), ref)
-    found = indicators([row for row in timeline if row.as_of <= ref], ref, book.council.establishment_fte)
+    found = indicators(timeline, ref, book.council.establishment_fte)
     measured = found[0] if found else None
     la_level = LaLevel(
         measured.vacancy_fte if measured else None,

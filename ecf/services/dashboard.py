@@ -65,9 +65,10 @@ def at_a_glance(app: App, as_of: date, progress: Progress | None = None) -> Dash
     )  # fmt: skip
 
 
-def with_trend(app: App, found: Dashboard) -> Dashboard:
-    """The dashboard with the indicators on every snapshot date up to its as-of date."""
-    return replace(found, trend=indicator_trend(app, as_of=found.as_of))
+def with_trend(app: App, found: Dashboard, trend: list[Indicators] | None = None) -> Dashboard:
+    """The dashboard with the indicators on every snapshot date up to its as-of date (`trend`: read already, as
+    indicator_trend(app, as_of=found.as_of) gives them)."""
+    return replace(found, trend=indicator_trend(app, as_of=found.as_of) if trend is None else trend)
 
 
 def _missing_months(app: App) -> list[date]:

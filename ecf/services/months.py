@@ -49,12 +49,13 @@ def _move_pointers(
     if before == after:
         return
     pointers = uow.snapshots.latest_pointers()
+    # gone from this date, or here with another start date: worked out again from their rows in effect
+    again = {e for e, i in before.items() if e not in after or starts[(i, e)] != starts[(after[e], e)]}
     moved: dict[str, Latest | None] = {}
     for employee_id, import_id in after.items():
+        if employee_id in again:
+            continue
         start = starts[(import_id, employee_id)]
-        was = before.get(employee_id)
-        if was is not None and start != starts[(was, employee_id)]:
-            continue  # a start date corrected: worked out again below
         now = pointers.get(employee_id)
         if now is None:
             moved[employee_id] = Latest(as_of, import_id, start, start)
@@ -63,10 +64,7 @@ def _move_pointers(
         if newer or start < now.first_start or start > now.last_start:
             at = (as_of, import_id) if newer else (now.as_of, now.import_id)
             moved[employee_id] = Latest(*at, min(now.first_start, start), max(now.last_start, start))
-    again = [
-        e for e, i in before.items() if e not in after or starts[(i, e)] != starts[(after[e], e)]
-    ]  # gone from this date, or here with another start date
-    found = uow.snapshots.latest_in_effect(again)
+    found = uow.snapshots.latest_in_effect(list(again))
     moved.update({employee_id: found.get(employee_id) for employee_id in again})
     if moved:
         uow.snapshots.set_pointers(moved)

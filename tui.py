@@ -56,7 +56,7 @@ from ecf.storage.repository import ImportInfo
 # The tabs, each reachable by a key and from the command palette: (id, title, key, what it is for).
 TABS = (
     ("dashboard", "Dashboard", "d", "stages, milestones due and indicators at a glance"),
-    ("milestones", "Milestones", "m", "due and overdue milestones by team and manager; record one as done"),
+    ("milestones", "Milestones", "m", "due and overdue milestones, oldest first; narrow by team; record one as done"),
     ("cohorts", "Cohorts", "c", "intake cohorts by ASYE start year: progress and retention"),
     ("projection", "Projection", "p", "pay costs by financial year under a scenario; export to Excel"),
     ("workforce", "Workers", "w", "every worker: search, narrow, sort; Enter opens one"),

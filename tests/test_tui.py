@@ -419,7 +419,7 @@ async def test_every_tab_has_a_key_and_a_command_in_the_palette(app):
         assert tabs.active == "cohorts"
 
 
-async def test_milestones_are_grouped_by_team_and_manager_and_narrow_by_either(app):
+async def test_milestones_come_oldest_first_and_narrow_by_team_and_manager(app):
     import_file(app, ImportRequest(MONTHS[-1], write_report=False))
     ui = EcfTui(app, today=date(2026, 11, 23))
     async with ui.run_test(size=(160, 45)) as pilot:
@@ -427,8 +427,12 @@ async def test_milestones_are_grouped_by_team_and_manager_and_narrow_by_either(a
         await pilot.press("m")
         table = ui.query_one("#milestone-list", VirtualTable)
         rows = [table.get_row_at(i) for i in range(table.row_count)]
+        # by due date, then ID, as `ecf milestones` lists them: every overdue step above every one merely due
+        keys = [(datetime.strptime(r[3], "%d/%m/%Y").date(), r[0]) for r in rows]
+        assert keys == sorted(keys)
+        statuses = [r[4] for r in rows]
+        assert statuses == sorted(statuses, key=lambda s: s != "overdue") and statuses[0] == "overdue"
         groups = [(r[5], r[6]) for r in rows]  # team, manager
-        assert groups == sorted(groups, key=lambda g: (g[0].lower(), g[1].lower()))
         team, manager = groups[-1]
         ui.query_one("#milestone-team", Select).value = team
         await pilot.pause()

@@ -1,5 +1,5 @@
-"""Milestones: what is due or overdue, by team and manager; Enter records one as done (an event later HR imports
-never overwrite)."""
+"""Milestones: what is due or overdue, the most overdue first, narrowed by team and manager; Enter records one as done
+(an event later HR imports never overwrite)."""
 
 from __future__ import annotations
 
@@ -27,7 +27,9 @@ from ecf.services.connection import explain_failure
 from ecf.services.context import App as EcfApp
 from ecf.storage.database import DatabaseError
 
-# What is due comes before whose team it is, so an 80-column terminal shows it; the rows are grouped by team anyway.
+# What is due comes before whose team it is, so an 80-column terminal shows it. The rows are in due-date order (as
+# `ecf milestones` lists them), not grouped by team: with the team off screen, a grouping reads as no order at all, and
+# the oldest overdue step would sit wherever its team falls. The drop-downs narrow to one team or manager.
 COLUMNS = ("ID", "Name", "Milestone", "Due", "Status", "Team", "Manager", "How the date was worked out")
 KEY = (0, 1, 2, 3, 4)  # who, which milestone, when and its status: on screen at 80 columns
 MILESTONE, STATUS, TEAM, MANAGER = 2, 4, 5, 6
@@ -100,8 +102,7 @@ class Prepared:
 
 
 def prepare(progress: service.Progress) -> Prepared:
-    rows = service.milestone_rows(progress, [MilestoneStatus.OVERDUE, MilestoneStatus.DUE])
-    rows.sort(key=lambda r: ((r.team or "~").lower(), (r.line_manager or "~").lower()))  # stable: due date next
+    rows = service.milestone_rows(progress, [MilestoneStatus.OVERDUE, MilestoneStatus.DUE])  # due date, then ID
     cells = [_cells(row) for row in rows]
     return Prepared(
         rows, cells, measure(COLUMNS, cells), [" ".join((c[0], c[1], c[MILESTONE])).lower() for c in cells],
@@ -110,7 +111,7 @@ def prepare(progress: service.Progress) -> Prepared:
 
 
 class MilestonesPane(Vertical):
-    """Due and overdue milestones grouped by team, then manager, then due date; narrowed by team, manager and text."""
+    """Due and overdue milestones by due date (the most overdue first); narrowed by team, manager and text."""
 
     BINDINGS: ClassVar[list[BindingType]] = [Binding("down", "to_table", "To the table", show=False)]
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import gc
+import importlib
 from collections.abc import Callable, Iterable
 from datetime import date
 from functools import partial
@@ -178,6 +179,11 @@ class EcfTui(App[None]):
     async def _build_the_rest(self) -> None:
         """Once everything is read, the tabs not yet opened are built while nobody waits, so opening one later (and
         the export, which reads the Projection tab's choices) finds it ready."""
+        if "projection" not in self.built:
+            # The Projection pane's code (the pay model, pandas) loaded in a thread: loaded here, on the screen's
+            # thread, it held the screen for a third of a second just as the last tabs were filled, and what they
+            # showed was drawn only after it.
+            await asyncio.to_thread(importlib.import_module, "ecf.panes.projection")
         for tab, _, _, _ in TABS:
             if self.closing:
                 return

@@ -1,6 +1,7 @@
 """The trend is the indicators on every snapshot date (issue #20): worked out in one pass over the months, it equals
 `indicators` asked on each date in turn, for any history -- leavers with and without a date, workers who vanish and
-come back, a leaving date later withdrawn, agency workers, booked starters."""
+come back, a leaving date later withdrawn or moved, agency workers, booked starters, leavers leaving the twelve months'
+window."""
 
 from __future__ import annotations
 
@@ -15,7 +16,9 @@ from ecf.progression.calendar import add_months
 from ecf.progression.indicators import indicators, trend
 from ecf.storage.repository import TimelineRow as Row  # the rows the trend is given
 
-MONTHS = [add_months(date(2025, 1, 31), n) for n in range(8)]
+# Twenty months: a leaver drops out of the twelve months' window before the history ends, and may come back into it
+# when a later row corrects their leaving date.
+MONTHS = [add_months(date(2025, 1, 31), n) for n in range(20)]
 
 
 @st.composite
@@ -29,7 +32,7 @@ def histories(draw: st.DrawFn) -> list[Row]:
         for month in MONTHS:
             if not draw(st.booleans()):  # absent from this month's sheet (vanished, or not yet there)
                 continue
-            leaving = draw(st.one_of(st.none(), st.just(month - timedelta(days=draw(st.integers(-40, 60))))))
+            leaving = draw(st.one_of(st.none(), st.just(month - timedelta(days=draw(st.integers(-400, 60))))))
             rows.append(Row(month, f"{worker:06d}", start, leaving, fte, contract, team, draw(st.integers(0, 20))))
     return rows
 

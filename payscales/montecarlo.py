@@ -5,22 +5,26 @@ and a new hire who may leave in turn. Agency workers' own cover is taken at its 
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
 import numpy as np
+import numpy.typing as npt
 import pandas as pd
 
 from ecf.domain.worker import ContractType
 from payscales.calibration import Calibration
 from payscales.pay import FloatArray, MonthGrid
-from payscales.projection import _Model
+from payscales.projection import CHUNK, _Model
 from payscales.rules import PayBook, Scenario
-from payscales.worker_columns import C, PayFacts
+from payscales.worker_columns import C, PayFacts, WorkerColumns
 
 ORIGINAL, VACANT, HIRED = 0, 1, 2
+# runs x posts simulated at a time: each month works on a few arrays of this many cells (2 MB each as floats, kept
+# in the processor's cache), so a national workforce's hundred runs need megabytes, not gigabytes
+BATCH_CELLS = 250_000
 
 
 @dataclass(frozen=True)
@@ -60,13 +64,16 @@ def simulate(
     runs: int,
     seed: int,
     lgps_rate: Decimal | None = None,
+    on_progress: Callable[[int, int], None] | None = None,
 ) -> MonteCarlo:
+    """`runs` runs drawn from `seed`, simulated a batch of runs at a time (memory bounded by BATCH_CELLS, whatever the
+    runs and workers); `on_progress(runs done, runs)` after each batch. A batch draws exactly the numbers the run
+    would draw all at once, so the results depend on the seed alone, never on the batch size."""
     if not 1 <= runs <= 100_000:
         raise ValueError("Monte Carlo runs: 1 to 100,000")
     grid = MonthGrid.after(as_of, years * 12)
     model = _Model(book, scenario, grid, calibration, lgps_rate)
     months = len(grid)
-    rng = np.random.default_rng(seed)
     staff = [w for w in workers if w.contract_type is not ContractType.AGENCY]
     found = [model._grade(w) for w in staff]
     kept = [(w, g) for w, g in zip(staff, found, strict=True) if g is not None]
@@ -78,10 +85,10 @@ def simulate(
         totals += values[C["agency"]].sum(axis=0)[None, :]
     if not kept:
         return MonteCarlo(runs, seed, grid, totals, leavers)
-    holders = model._present(model.columns([w for w, _ in kept], [g for _, g in kept]))
+    holders = _holders(model, model.columns([w for w, _ in kept], [g for _, g in kept]), months)
     grade_names = sorted({g.grade for _, g in kept})
     grade_of = np.array([grade_names.index(g.grade) for _, g in kept])
-    fte = holders.fte
+    fte = holders[3]
     hire_cost = np.zeros((len(grade_names), months + 1, months))
     hire_hazard = np.zeros((len(grade_names), months + 1, months))
     hire_at = np.zeros((len(grade_names), months), dtype=np.int64)
@@ -94,22 +101,71 @@ def simulate(
         hire_hazard[index, :months] = hires.hazard
         hire_at[index] = [model._hire_month(s, vacancy, grade) for s in range(months)]
         cover[index] = model._agency_month(grade.roles[0] if grade.roles else None)
-    kind = np.zeros((runs, len(kept)), dtype=np.int8)
-    since = np.zeros((runs, len(kept)), dtype=np.int64)  # VACANT: the hire month; HIRED: the month they started
+    posts = _Posts(holders[0], holders[1], holders[2], fte, grade_of, cover, hire_cost, hire_hazard, hire_at)
+    batch = max(1, BATCH_CELLS // len(kept))
+    for first in range(0, runs, batch):
+        count = min(batch, runs - first)
+        _simulate_runs(posts, seed, runs, first, count, totals[first : first + count], leavers[first : first + count])
+        if on_progress is not None:
+            on_progress(first + count, runs)
+    return MonteCarlo(runs, seed, grid, totals, leavers)
+
+
+def _holders(model: _Model, cols: WorkerColumns, months: int) -> tuple[FloatArray, FloatArray, FloatArray, FloatArray]:
+    """Each holder's cost, leaving hazard and known leaving month by month, and FTE: worked out a chunk of workers at
+    a time as the projection does (each figure is the worker's own), so only these three arrays are held whole."""
+    count = len(cols.fte)
+    cost, hazard, known = np.empty((count, months)), np.empty((count, months)), np.empty((count, months))
+    for begin in range(0, count, CHUNK):
+        end = min(begin + CHUNK, count)
+        present = model._present(cols.take(begin, end))
+        cost[begin:end], hazard[begin:end], known[begin:end] = present.cost, present.hazard, present.known_leaving
+    return cost, hazard, known, cols.fte
+
+
+@dataclass(frozen=True)
+class _Posts:
+    """Each post's holder (cost, leaving hazard, known leaving, FTE, grade by month) and each grade's hires."""
+
+    cost: FloatArray  # [post, month]
+    hazard: FloatArray  # [post, month]
+    known_leaving: FloatArray  # [post, month]
+    fte: FloatArray  # [post]
+    grade_of: npt.NDArray[np.int64]  # [post]
+    cover: FloatArray  # [grade]: agency cover a month, full time
+    hire_cost: FloatArray  # [grade, hire month, month]
+    hire_hazard: FloatArray  # [grade, hire month, month]
+    hire_at: npt.NDArray[np.int64]  # [grade, month left]: the month the vacancy is filled
+
+
+def _simulate_runs(
+    posts: _Posts, seed: int, runs: int, first: int, count: int, totals: FloatArray, leavers: FloatArray
+) -> None:
+    """Runs first .. first + count - 1 of `runs`, into `totals` and `leavers` ([count, month]).
+
+    All runs at once draw, each month, a [runs, posts] block of uniform numbers from one PCG64 stream (one 64-bit draw
+    each). This batch's rows of each month's block are a run of that stream: reached by advancing a copy of the
+    seeded generator to where they begin, so every batch size gives the numbers, and the results, of one batch."""
+    months = totals.shape[1]
+    width = len(posts.fte)
+    grade_of, fte = posts.grade_of, posts.fte
+    kind = np.zeros((count, width), dtype=np.int8)
+    since = np.zeros((count, width), dtype=np.int64)  # VACANT: the hire month; HIRED: the month they started
     for month in range(months):
         starting = (kind == VACANT) & (since == month)
         kind[starting] = HIRED
-        cost = np.where(kind == ORIGINAL, holders.cost[:, month][None, :], 0.0)
-        cost += np.where(kind == VACANT, (cover[grade_of] * fte)[None, :], 0.0)
+        cost = np.where(kind == ORIGINAL, posts.cost[:, month][None, :], 0.0)
+        cost += np.where(kind == VACANT, (posts.cover[grade_of] * fte)[None, :], 0.0)
         hired = kind == HIRED
         started = np.minimum(since, months)  # a vacancy's hire month may lie beyond the horizon
-        cost += np.where(hired, hire_cost[grade_of[None, :], started, month] * fte[None, :], 0.0)
+        cost += np.where(hired, posts.hire_cost[grade_of[None, :], started, month] * fte[None, :], 0.0)
         totals[:, month] += cost.sum(axis=1)
-        chance = np.where(kind == ORIGINAL, holders.hazard[:, month][None, :], 0.0)
-        chance = np.where(hired, hire_hazard[grade_of[None, :], started, month], chance)
-        leaving = rng.random(chance.shape) < chance
-        leaving |= (kind == ORIGINAL) & (holders.known_leaving[:, month] > 0)[None, :]
+        chance = np.where(kind == ORIGINAL, posts.hazard[:, month][None, :], 0.0)
+        chance = np.where(hired, posts.hire_hazard[grade_of[None, :], started, month], chance)
+        stream = np.random.PCG64(seed)
+        stream.advance((month * runs + first) * width)
+        leaving = np.random.Generator(stream).random(chance.shape) < chance
+        leaving |= (kind == ORIGINAL) & (posts.known_leaving[:, month] > 0)[None, :]
         leavers[:, month] += leaving.sum(axis=1)
         kind[leaving] = VACANT
-        since[leaving] = np.broadcast_to(hire_at[grade_of, month][None, :], leaving.shape)[leaving]
-    return MonteCarlo(runs, seed, grid, totals, leavers)
+        since[leaving] = np.broadcast_to(posts.hire_at[grade_of, month][None, :], leaving.shape)[leaving]

@@ -107,3 +107,20 @@ async def test_the_projection_tab_compares_inputs_and_draws_a_tornado(app):
         await pilot.click("#project")
         await loaded(ui, pilot)
         assert str(table.get_row_at(0)[0]) == "baseline"
+
+
+def test_monte_carlo_from_the_command_line_gives_the_same_bands_for_the_same_seed(db_url):
+    assert ecf(db_url, "import", str(OCTOBER)).returncode == 0
+    args = ("project", "--years", "2", "--monte-carlo", "300", "--seed", "7", "--by", "financial_year", "--as-of",
+            "30/11/2026", "--format", "csv")  # fmt: skip
+    done = ecf(db_url, *args)
+    assert done.returncode == 0, done.stderr
+    assert done.stderr == ""  # no progress bar when the error stream is not a terminal
+    rows = list(csv.DictReader(io.StringIO(done.stdout)))
+    assert [r["financial_year"] for r in rows] == ["2026/27", "2027/28", "2028/29"]
+    assert {(r["runs"], r["seed"]) for r in rows} == {("300", "7")}
+    for row in rows:
+        p10, p50, p90 = (Decimal(row[f"total_p{q}"]) for q in (10, 50, 90))
+        assert Decimal(0) < p10 <= p50 <= p90
+    assert Decimal(rows[1]["total_p10"]) < Decimal(rows[1]["total_p90"])  # a year of leaving draws: a real spread
+    assert ecf(db_url, *args).stdout == done.stdout

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
@@ -88,14 +89,20 @@ def project_scenarios(
     return found
 
 
-def run_monte_carlo(app: App, request: ProjectionRequest, runs: int, seed: int) -> MonteCarlo:
+def run_monte_carlo(
+    app: App, request: ProjectionRequest, runs: int, seed: int, on_progress: Callable[[int, int], None] | None = None
+) -> MonteCarlo:
+    """`runs` random runs of the scenario; `on_progress(runs done, runs)` as they go (a national workforce's hundred
+    runs take a quarter of a minute)."""
     book = paybook(app, request.pay_file)
     chosen = scenario(book, request.scenario)
     effective = in_force(book, chosen)
     progress = assess_workforce(app, request.as_of, rules_file=request.rules_file)
     workers = [pay_facts(item, request.as_of) for item in progress.workers]
     hazards = _calibration(app, effective, progress.workers, request)
-    return simulate(workers, effective, chosen, request.as_of, request.years, hazards, runs, seed, request.lgps_rate)
+    return simulate(
+        workers, effective, chosen, request.as_of, request.years, hazards, runs, seed, request.lgps_rate, on_progress
+    )
 
 
 def export_workbook(

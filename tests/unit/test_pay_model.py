@@ -169,6 +169,33 @@ def test_monte_carlo_is_seeded_and_its_mean_matches_the_expected_values() -> Non
     assert bands["leavers_mean"].sum() == pytest.approx(expected["leavers"].sum(), rel=0.03)
 
 
+def test_monte_carlo_runs_are_the_same_whatever_the_batch_size(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Runs are simulated a batch at a time to bound memory (a national workforce's hundred runs held whole took
+    gigabytes): each batch draws the numbers all the runs at once would, so the seed alone decides the results."""
+    import payscales.montecarlo as montecarlo
+
+    workers = [
+        worker(employee_id=str(i), point=29 + i % 4, start_date=date(2015 + i % 10, 9, 1), team="AB"[i % 2])
+        for i in range(30)
+    ]
+    hazards = calibrate(BOOK.hazards, [10.0 - i % 10 for i in range(30)])
+
+    def runs(cells: int) -> tuple[montecarlo.MonteCarlo, list[tuple[int, int]]]:
+        monkeypatch.setattr(montecarlo, "BATCH_CELLS", cells)
+        told: list[tuple[int, int]] = []
+        found = montecarlo.simulate(workers, BOOK, BASELINE, date(2025, 10, 31), 2, hazards, 7, seed=3,
+                                    on_progress=lambda done, total: told.append((done, total)))  # fmt: skip
+        return found, told
+
+    whole, told_once = runs(10**9)  # one batch: every run at once, as before batches
+    assert told_once == [(7, 7)]
+    for cells, told in ((1, [(n, 7) for n in range(1, 8)]), (90, [(3, 7), (6, 7), (7, 7)])):  # 1 run; 3, 3 and 1
+        batched, progress = runs(cells)
+        assert progress == told
+        assert np.array_equal(batched.totals, whole.totals) and np.array_equal(batched.leavers, whole.leavers)
+    assert whole.leavers.sum() > 0 and len({tuple(row) for row in whole.leavers}) > 1  # the runs differ
+
+
 def test_a_starter_with_under_six_months_by_1_april_waits_a_year_for_the_first_increment() -> None:
     """Starts 15/10/2025 at SCP 29: 15/04/2026 is 6 months on, after 1 April, so no increment in April 2026 (SCP 29
     uprated: £39,862 x 1.03 = £41,058 -> £3,421.50) and SCP 30 from April 2027 (£40,777 x 1.03^2 = £43,260.31 ->

@@ -41,8 +41,10 @@ def test_compare_lists_every_input_marks_the_differences_and_totals_each_year(ap
 
 def test_sensitivity_moves_each_assumption_by_its_step_and_ranks_by_swing(app):
     import_file(app, ImportRequest(OCTOBER, write_report=False))
-    found = comparison.sensitivity(app, "baseline", 2, AS_OF)
+    told: list[tuple[int, int]] = []
+    found = comparison.sensitivity(app, "baseline", 2, AS_OF, on_progress=lambda *step: told.append(step))
     assert {e.step.key for e in found.effects} == {s.key for s in STEPS}
+    assert told == [(n, 1 + 2 * len(STEPS)) for n in range(1, 2 + 2 * len(STEPS))]  # the baseline, each step down, up
     assert [e.swing for e in found.effects] == sorted((e.swing for e in found.effects), reverse=True)
     award = next(e for e in found.effects if e.step.key == "AWARD")
     assert (award.base, award.low, award.high) == ("3%", "2%", "4%")

@@ -24,7 +24,8 @@ LISTINGS = [
     ["stages", "--stage", "pre-ASYE", *AS_OF], ["cohorts", *AS_OF], ["cohorts", "--by", "team", *AS_OF],
     ["indicators", "--by-team", *AS_OF], ["indicators", "--trend"], ["grants", *AS_OF], ["frameworks"],
     ["worker", "006516", *AS_OF], ["project", "--years", "5", "--compare", "retention", *AS_OF],
-    ["project", "--years", "2", "--by", "team", *AS_OF], ["payscale", "list"], ["payscale", "show", "njc"],
+    ["project", "--years", "2", "--by", "team", *AS_OF], ["project", "--years", "2", "--sensitivity", *AS_OF],
+    ["payscale", "list"], ["payscale", "show", "njc"],
     ["scenario", "list"], ["profile", "list"], ["info"], ["rules", "show"],
 ]  # fmt: skip
 BROKEN = [
@@ -148,3 +149,26 @@ def test_every_listing_shows_markup_and_escape_sequences_as_text(tmp_path):
     assert "[/]Sur0" in seen and "[link=http://evil]click[/link]" in seen and "[bold]loud" in seen
     assert "[/]Council" in run(db, "--wide", "frameworks") or "[/]" in run(db, "rules", "show")
     assert "hr_[red]_2026-10-31.xlsx" in run(db, "--wide", "imports")
+
+
+def test_a_national_sensitivity_keeps_each_assumption_readable_at_80_columns(sample_db, monkeypatch):
+    """A national workforce's effects are hundreds of millions: the assumptions' names wrap at their spaces beside
+    them, never cut to a few letters ("Agen…" was all that showed of "Agency charge rates")."""
+    from decimal import Decimal
+
+    from ecf.services import comparison
+    from payscales.sensitivity import STEPS, Effect, Sensitivity
+
+    effects = [
+        Effect(step, "19.8%", "18.8%", "20.8%", Decimal(0), Decimal(0), Decimal(-1_353_858_707 + n),
+               Decimal(1_445_123_348 - n))
+        for n, step in enumerate(STEPS)
+    ]  # fmt: skip
+    found = Sensitivity("baseline", 10, date(2026, 11, 30), Decimal("25815286095"), effects)
+    monkeypatch.setattr(comparison, "sensitivity", lambda *args, **kwargs: found)
+    out = run(sample_db, "--width", "80", "project", "--years", "10", "--sensitivity", *AS_OF)
+    lines = out.splitlines()
+    assert all(cell_len(line) <= 80 for line in lines) and "…" not in out
+    for step in STEPS:  # every word of every name whole, in the assumption column
+        assert all(re.search(rf"(^| ){re.escape(word)}( |$)", out, re.M) for word in step.label.split()), step.label
+    assert out.count("-£1,353,858,707") == 1 and out.count("£1,445,123,348") == 1

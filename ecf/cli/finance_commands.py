@@ -12,6 +12,7 @@ import typer
 
 from ecf.cli.common import fail, open_app, parse_day
 from ecf.cli.output import Format, console, errors, pounds, render
+from ecf.cli.steps_bar import StepsBar
 
 pay_app = typer.Typer(help="The council's pay settings (scales, grades, rates, agency rates and caps, LGPS), stored.")
 FormatOption = Annotated[Format, typer.Option("--format", "-f", help="Output format: table, csv or json.")]
@@ -242,7 +243,8 @@ def sensitivity(scenario: str, years: int, day: date, fmt: Format, calibrate: st
     from payscales.loader import PayDataError
 
     try:
-        found = comparison.sensitivity(open_app(), scenario, years, day, calibrate)
+        with StepsBar("Projecting", "scenarios") as bar:
+            found = comparison.sensitivity(open_app(), scenario, years, day, calibrate, bar)
     except (UnknownName, PayDataError, ValueError) as exc:
         raise fail(str(exc)) from exc
     largest = max((e.swing for e in found.effects), default=Decimal(0)) or Decimal(1)
@@ -258,14 +260,16 @@ def sensitivity(scenario: str, years: int, day: date, fmt: Format, calibrate: st
         return
     console.print(f"{scenario}: total cost over {years} years from {day:%d/%m/%Y} {pounds(found.total)}. Each "
                   "assumption moved down and up one at a time; the effect is the change in that total:",
-                  highlight=False, soft_wrap=True)  # fmt: skip
+                  highlight=False)  # fmt: skip
     table = Table(title="Sensitivity, largest effect first", header_style="bold", title_justify="left",
                   box=box.SIMPLE_HEAD, pad_edge=False)  # fmt: skip
-    table.add_column("assumption", ratio=1)
-    table.add_column("value: low / high", no_wrap=True)
+    # At 80 columns a national workforce's effects take 13 characters each: the names and values wrap at their
+    # spaces, each kept wide enough for its words, and the bar gives way first (never a name cut to "Agen…").
+    table.add_column("assumption", min_width=14, ratio=2)
+    table.add_column("value: low / high", min_width=11, ratio=1)
     for column in ("if low", "if high"):
         table.add_column(column, justify="right", no_wrap=True)
-    table.add_column("swing", no_wrap=True)
+    table.add_column("swing", no_wrap=True, overflow="crop", max_width=12)
     for row in rows:
         table.add_row(f"{row['rank']}. {row['assumption']}", f"{row['value']}: {row['low']} / {row['high']}",
                       pounds(row["effect_low"]), pounds(row["effect_high"]), str(row["bar"])[:12])  # type: ignore[arg-type]  # fmt: skip

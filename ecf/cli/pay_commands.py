@@ -10,7 +10,8 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 
 from ecf.cli.common import fail, open_app, parse_day
-from ecf.cli.output import Format, clean, console, errors, markup, render
+from ecf.cli.output import Format, clean, console, markup, render
+from ecf.cli.steps_bar import StepsBar
 from ecf.presentation.formats import option_key, year_labels
 from ecf.progression.calendar import uk
 
@@ -224,13 +225,11 @@ def _monte_carlo(
     by = "month" if "month" in keys else "financial_year"
     lgps = Decimal(str(lgps_rate)) if lgps_rate is not None else None
     request = service.ProjectionRequest(scenario, years, as_of or date.today(), calibrate, lgps, pay_file)
-    bar = _RunsBar()
     try:
-        result = service.run_monte_carlo(open_app(), request, runs, seed, bar)
+        with StepsBar("Simulating", "runs") as bar:
+            result = service.run_monte_carlo(open_app(), request, runs, seed, bar)
     except (service.UnknownName, PayDataError, ValueError) as exc:
         raise fail(str(exc)) from exc
-    finally:
-        bar.close()
     table = result.bands(by)
     rows = []
     for record in table.to_dict("records"):
@@ -247,31 +246,6 @@ def _monte_carlo(
     render(rows, columns, fmt, table_columns=shown, money=[c for c in columns if c.startswith("total_")],
            title=f"Monte Carlo: {runs} runs, seed {seed} (total = pay + on-costs + agency)",
            keep=("scenario", by, "total_p50"), drop=("leavers_mean", "total_mean"))  # fmt: skip
-
-
-class _RunsBar:
-    """The Monte Carlo runs done, on the terminal's error stream (csv or json on stdout stays clean), once there is
-    more than one batch of them to wait for; gone when they are done."""
-
-    def __init__(self) -> None:
-        self.progress: Any = None  # a rich Progress, made (and imported) only for a long simulation
-
-    def __call__(self, done: int, total: int) -> None:
-        if self.progress is None:
-            if done >= total or not errors.is_terminal:
-                return
-            from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
-
-            self.progress = Progress(TextColumn("Simulating"), BarColumn(), MofNCompleteColumn(), TextColumn("runs"),
-                                     TimeElapsedColumn(), console=errors, transient=True)  # fmt: skip
-            self.progress.start()
-            self.task = self.progress.add_task("runs", total=total)
-        self.progress.update(self.task, completed=done)
-
-    def close(self) -> None:
-        if self.progress is not None:
-            self.progress.stop()
-            self.progress = None
 
 
 def _difference(
@@ -357,7 +331,8 @@ def export(
         if sensitivity:
             from ecf.services.comparison import sensitivity as run_sensitivity
 
-            tornado = run_sensitivity(app, scenario, years, day, calibrate)
+            with StepsBar("Projecting", "scenarios") as bar:
+                tornado = run_sensitivity(app, scenario, years, day, calibrate, bar)
         written = service.export_workbook(app, requests, path, datetime.now(), pseudonymise, force, tornado)
     except (service.UnknownName, PayDataError, ExportError, ValueError) as exc:
         raise fail(str(exc)) from exc

@@ -3,6 +3,7 @@ sensitivity of the horizon's total to each main assumption."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
@@ -62,15 +63,19 @@ def _total(projection: Projection) -> Decimal:
     return sum(_money(projection.totals("month")["total"].tolist()), Decimal(0))
 
 
-def sensitivity(app: App, name: str, years: int, as_of: date, calibration: str = "national") -> Sensitivity:
-    """Each main assumption moved down and up by its stated step, one at a time; ranked by the swing in the total."""
+def sensitivity(
+    app: App, name: str, years: int, as_of: date, calibration: str = "national",
+    on_progress: Callable[[int, int], None] | None = None,
+) -> Sensitivity:  # fmt: skip
+    """Each main assumption moved down and up by its stated step, one at a time; ranked by the swing in the total.
+    `on_progress(projections done, projections)` as each is done (a national workforce's thirteen take seconds)."""
     book = paybook(app)
     base = scenario(book, name)
     # With the council's own leavers, the national turnover is not used: moving it would show a setting doing nothing.
     steps = tuple(s for s in STEPS if not (calibration == "own" and s.key == "TURNOVER"))
     found = variants(book, base, steps)
     runs = [base, *(s for v in found for s in (v.low_scenario, v.high_scenario))]
-    projections = project_scenarios(app, book, runs, as_of, years, calibration)
+    projections = project_scenarios(app, book, runs, as_of, years, calibration, on_progress)
     total = _total(projections[0])
     effects = []
     for index, variant in enumerate(found):

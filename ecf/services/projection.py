@@ -76,8 +76,10 @@ def run_projection(app: App, request: ProjectionRequest, book: PayBook | None = 
 
 def project_scenarios(
     app: App, book: PayBook, scenarios: list[Scenario], as_of: date, years: int, calibration: str = "national",
+    on_progress: Callable[[int, int], None] | None = None,
 ) -> list[Projection]:  # fmt: skip
-    """Several scenarios (stored, or built on the fly as the sensitivity does) over one assessment of the workforce."""
+    """Several scenarios (stored, or built on the fly as the sensitivity does) over one assessment of the workforce;
+    `on_progress(projections done, projections)` after each."""
     progress = assess_workforce(app, as_of)
     workers = [pay_facts(item, as_of) for item in progress.workers]
     found = []
@@ -86,6 +88,8 @@ def project_scenarios(
         request = ProjectionRequest(chosen.id, years, as_of, calibration)
         hazards = _calibration(app, effective, progress.workers, request)
         found.append(project(workers, effective, chosen, as_of, years, hazards))
+        if on_progress is not None:
+            on_progress(len(found), len(scenarios))
     return found
 
 

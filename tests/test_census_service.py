@@ -25,6 +25,7 @@ from ecf.services.census import (
     CensusError,
     _stages,
     build_census,
+    check_before_writing,
     to_complete_csv,
     write_return,
     write_to_complete,
@@ -194,6 +195,33 @@ def test_smallton_xml_meets_the_schema(smallton: tuple[App, Path], tmp_path: Pat
         write_return(app, built, out, PRODUCED)
     [event] = [e for e in audit.events(app) if e.action == "census_export"]
     assert (event.subject, event.details) == ("census 2026", {"records": 7})
+
+
+def test_a_missing_setting_or_a_file_in_the_way_is_said_before_the_census_year_is_read(
+    smallton: tuple[App, Path], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Reading a big workforce's census year takes seconds (13 s for 40,000 workers over 60 months): `ecf census
+    --out` asks for the LA code, the establishment and a free file name first, from the rules alone."""
+    app, rules = smallton
+    out = tmp_path / "return.xml"
+    from ecf.storage.repository import SnapshotRepository
+
+    def unread(*_: object, **__: object) -> None:
+        raise AssertionError("read a snapshot")
+
+    for name in ("snapshot", "timeline", "spells"):  # nothing here reads the snapshots
+        monkeypatch.setattr(SnapshotRepository, name, unread)
+    check_before_writing(app, out, rules_file=rules)  # la_code 999 and an establishment in the rules: ready
+    with pytest.raises(CensusError, match="no LA code: give --la CODE"):
+        check_before_writing(app, out)  # the stored rules have neither, and the LA code is asked for first
+    with pytest.raises(CensusError, match="no establishment"):
+        check_before_writing(app, out, la_code="123")
+    with pytest.raises(CensusError, match="LA code '12' is not the DfE's three-digit number"):
+        check_before_writing(app, out, la_code="12", rules_file=rules)
+    out.write_text("an earlier return", encoding="utf-8")
+    with pytest.raises(CensusError, match="exists; pass --force"):
+        check_before_writing(app, out, rules_file=rules)
+    check_before_writing(app, out, rules_file=rules, force=True)
 
 
 def test_smallton_readiness(smallton: tuple[App, Path]) -> None:

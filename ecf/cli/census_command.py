@@ -46,6 +46,11 @@ def census(
 
     app = open_app()
     chosen = year or service.coming_year(date.today())  # the interface reads the clock; the census code never does
+    if out is not None:  # a missing setting or a file in the way: said before the census year is read
+        try:
+            service.check_before_writing(app, out, la_code=la, rules_file=rules, force=force)
+        except service.CensusError as exc:
+            raise fail(f"{exc}. See: ecf census --year {chosen} --check") from exc
     try:
         built = service.build_census(app, chosen, la_code=la, rules_file=rules, previous_return=previous)
     except (SpecError, ReturnFileError, service.CensusError) as exc:

@@ -189,15 +189,36 @@ def schema_bytes(spec: CensusSpec) -> bytes:
     return (resources.files("ecf.census") / "spec" / spec.schema_file).read_bytes()
 
 
+def check_before_writing(
+    app: App, out: Path, *, la_code: str | None = None, rules_file: Path | None = None, force: bool = False
+) -> None:
+    """What `write_return` would refuse for want of a setting, or because the file is there, found before the return
+    is built (reading the census year's snapshots takes seconds for a big workforce): the LA code, the establishment
+    and the output file."""
+    council = rulebook(app, rules_file).council
+    _check_la_code(la_code or council.census.la_code)
+    if not council.establishment_fte:
+        raise CensusError(NO_ESTABLISHMENT)
+    if out.exists() and not force:
+        raise CensusError(f"{out} exists; pass --force to replace it")
+
+
+NO_ESTABLISHMENT = "no establishment, so no NumberOfVacancies: give [council.establishment_fte] by team"
+
+
+def _check_la_code(code: str | None) -> None:
+    if not code:
+        raise CensusError("no LA code: give --la CODE, or la_code under [council.census] in the council's rules")
+    if not re.fullmatch(r"\d{3}", code):
+        raise CensusError(f"LA code '{code}' is not the DfE's three-digit number")
+
+
 def write_return(app: App, built: CensusBuild, out: Path, produced_at: datetime, force: bool = False) -> int:
     """Write the XML return to `out` (private to the owner), once it meets the schema. Returns the records written."""
     census = built.census
-    if not census.la_code:
-        raise CensusError("no LA code: give --la CODE, or la_code under [council.census] in the council's rules")
-    if not re.fullmatch(r"\d{3}", census.la_code):
-        raise CensusError(f"LA code '{census.la_code}' is not the DfE's three-digit number")
+    _check_la_code(census.la_code)
     if census.la_level.vacancies is None:
-        raise CensusError("no establishment, so no NumberOfVacancies: give [council.establishment_fte] by team")
+        raise CensusError(NO_ESTABLISHMENT)
     if not census.workers:
         raise CensusError(f"no workers in the census year ending {census.spec.reference_date:%d/%m/%Y}")
     if out.exists() and not force:

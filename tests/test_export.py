@@ -109,6 +109,26 @@ def test_an_existing_file_needs_force_and_a_bad_place_is_a_clear_error(app, tmp_
         export(app, tmp_path / "projection.csv", years=1)
 
 
+def test_a_workers_sheet_longer_than_excel_allows_is_refused_before_anything_is_written(app, tmp_path, monkeypatch):
+    """Two scenarios over ten years for 48,000 workers would pass Excel's 1,048,576 rows: Excel would call the file
+    damaged and drop the rest. Here the limit is brought down to the sample council's size to see it said."""
+    import ecf.exports.workbook as workbook
+
+    import_file(app, ImportRequest(OCTOBER))
+    target = tmp_path / "projection.xlsx"
+    export(app, target, years=1)
+    rows = openpyxl.load_workbook(target, read_only=True)["Workers"].max_row  # the headings and a row per worker-year
+    target.unlink()
+    monkeypatch.setattr(workbook, "EXCEL_ROWS", rows)
+    export(app, target, years=1)  # exactly full: written
+    target.unlink()
+    monkeypatch.setattr(workbook, "EXCEL_ROWS", rows - 1)
+    said = f"the Workers sheet would need {rows:,} rows, more than the {rows - 1:,} a sheet holds in Excel"
+    with pytest.raises(service.ExportError, match=f"{said}: export one scenario at a time, or fewer years"):
+        export(app, target, years=1)
+    assert not [p for p in tmp_path.iterdir() if "projection" in p.name]  # nothing written, not even a temporary
+
+
 def test_exporting_never_changes_the_database(app, tmp_path):
     import_file(app, ImportRequest(OCTOBER))
 

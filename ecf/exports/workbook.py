@@ -45,6 +45,7 @@ UNITS = ("fte", "leavers", "experienced")  # counts; every other figure is money
 # Charts print whole, two to a landscape A4 page and never beside a table: each is 15 rows high (288 px at 20 px
 # a row, and a margin), the second of a page 16 rows below the first, and the third starts a page of its own.
 CHART_ROWS = 16
+EXCEL_ROWS = 1_048_576  # rows a worksheet holds in Excel, the headings' row included
 CHART_SIZE = {"x_scale": 1.6, "y_scale": 1.0}
 CHART_AT = (0, CHART_ROWS, 2 * CHART_ROWS)
 CHART_PAGES = (2 * CHART_ROWS,)
@@ -71,6 +72,12 @@ def write_workbook(path: Path, content: ExportInput, force: bool = False) -> Pat
     folder = path.parent if str(path.parent) else Path(".")
     if not folder.is_dir():
         raise ExportError(f"cannot write {path}: the folder {folder} does not exist")
+    needed = 1 + sum(len(p.worker_ids) * len(set(p.grid.financial_years)) for p in content.projections)
+    if needed > EXCEL_ROWS:  # Excel would call the file damaged and drop the rows past its last
+        raise ExportError(
+            f"the Workers sheet would need {needed:,} rows, more than the {EXCEL_ROWS:,} a sheet holds in Excel: "
+            "export one scenario at a time, or fewer years"
+        )
     try:  # private (0600), in the target's folder, never through a link; removed on any failure or kill -TERM
         temporary = files.new_temporary(path)
     except OSError as exc:

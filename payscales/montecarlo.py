@@ -85,10 +85,10 @@ def simulate(
         totals += values[C["agency"]].sum(axis=0)[None, :]
     if not kept:
         return MonteCarlo(runs, seed, grid, totals, leavers)
-    holders = _holders(model, model.columns([w for w, _ in kept], [g for _, g in kept]), months)
+    columns = model.columns([w for w, _ in kept], [g for _, g in kept])
+    cost, hazard, known_leaving = _holders(model, columns, months)
     grade_names = sorted({g.grade for _, g in kept})
     grade_of = np.array([grade_names.index(g.grade) for _, g in kept])
-    fte = holders[3]
     hire_cost = np.zeros((len(grade_names), months + 1, months))
     hire_hazard = np.zeros((len(grade_names), months + 1, months))
     hire_at = np.zeros((len(grade_names), months), dtype=np.int64)
@@ -101,7 +101,7 @@ def simulate(
         hire_hazard[index, :months] = hires.hazard
         hire_at[index] = [model._hire_month(s, vacancy, grade) for s in range(months)]
         cover[index] = model._agency_month(grade.roles[0] if grade.roles else None)
-    posts = _Posts(holders[0], holders[1], holders[2], fte, grade_of, cover, hire_cost, hire_hazard, hire_at)
+    posts = _Posts(cost, hazard, known_leaving, columns.fte, grade_of, cover, hire_cost, hire_hazard, hire_at)
     batch = max(1, BATCH_CELLS // len(kept))
     for first in range(0, runs, batch):
         count = min(batch, runs - first)
@@ -111,16 +111,16 @@ def simulate(
     return MonteCarlo(runs, seed, grid, totals, leavers)
 
 
-def _holders(model: _Model, cols: WorkerColumns, months: int) -> tuple[FloatArray, FloatArray, FloatArray, FloatArray]:
-    """Each holder's cost, leaving hazard and known leaving month by month, and FTE: worked out a chunk of workers at
-    a time as the projection does (each figure is the worker's own), so only these three arrays are held whole."""
+def _holders(model: _Model, cols: WorkerColumns, months: int) -> tuple[FloatArray, FloatArray, FloatArray]:
+    """Each holder's cost, leaving hazard and known leaving month by month: worked out a chunk of workers at a time
+    as the projection does (each figure is the worker's own), so only these three arrays are held whole."""
     count = len(cols.fte)
     cost, hazard, known = np.empty((count, months)), np.empty((count, months)), np.empty((count, months))
     for begin in range(0, count, CHUNK):
         end = min(begin + CHUNK, count)
         present = model._present(cols.take(begin, end))
         cost[begin:end], hazard[begin:end], known[begin:end] = present.cost, present.hazard, present.known_leaving
-    return cost, hazard, known, cols.fte
+    return cost, hazard, known
 
 
 @dataclass(frozen=True)

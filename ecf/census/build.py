@@ -86,39 +86,58 @@ class CensusReturn:
 def census_spells(snapshots: Mapping[date, Mapping[str, WorkerRecord]], spec: CensusSpec) -> list[Spell]:
     """Every spell in the census: in post at the reference date or left during the year. `snapshots` are the active
     snapshots by date; those after the reference date are ignored."""
-    dates = sorted(d for d in snapshots if d <= spec.reference_date)
-    if not dates:
-        return []
-    newest = dates[-1]
-    rows: dict[tuple[str, date], list[tuple[date, WorkerRecord]]] = {}
-    for day in dates:
-        for record in snapshots[day].values():
-            rows.setdefault((record.employee_id, record.start_date), []).append((day, record))
-    spells = []
-    for seen in rows.values():
-        last_seen, last = seen[-1]
-        if last.start_date > spec.reference_date:
-            continue  # a booked starter: not employed in the year
-        dated = last.leaving_date is not None and last.leaving_date <= newest
-        if dated:
-            left_on: date | None = last.leaving_date
-        elif last_seen < newest:
-            left_on = next(d for d in dates if d > last_seen)
-        else:
-            left_on = None
-        if left_on is not None and not spec.year_start <= left_on <= spec.reference_date:
-            continue
-        spells.append(Spell(last, last_seen, _absences(seen), left_on, dated))
-    return sorted(spells, key=lambda s: (s.last.employee_id, s.last.start_date))
+    found = SpellsSeen(spec)
+    for day in sorted(snapshots):
+        found.add(day, snapshots[day])
+    return found.spells()
 
 
-def _absences(seen: Sequence[tuple[date, WorkerRecord]]) -> tuple[Absence, ...]:
-    """The spell's absences across its rows, each once: the newest row's account of one (its end date, once known)."""
-    found: dict[date, Absence] = {}
-    for _, record in seen:
-        for absence in record.absences:
-            found[absence.period.start] = absence
-    return tuple(found[start] for start in sorted(found))
+class SpellsSeen:
+    """The census year's spells, a snapshot at a time (oldest first): each spell keeps its newest record, the day it
+    was last seen and its absences, never every month's record (thirteen months of a national workforce are half a
+    million records)."""
+
+    def __init__(self, spec: CensusSpec) -> None:
+        self.spec = spec
+        self.dates: list[date] = []
+        # (employee ID, start date) -> the newest record, the day it was seen, its absences by start (newest account)
+        self.seen: dict[tuple[str, date], tuple[WorkerRecord, date, dict[date, Absence]]] = {}
+
+    def add(self, day: date, records: Mapping[str, WorkerRecord]) -> None:
+        if day > self.spec.reference_date:
+            return
+        if self.dates and day <= self.dates[-1]:
+            raise ValueError("snapshots are added oldest first")
+        self.dates.append(day)
+        seen = self.seen
+        for record in records.values():
+            key = (record.employee_id, record.start_date)
+            earlier = seen.get(key)
+            absences = earlier[2] if earlier is not None else {}
+            for absence in record.absences:
+                absences[absence.period.start] = absence
+            seen[key] = (record, day, absences)
+
+    def spells(self) -> list[Spell]:
+        spec, dates = self.spec, self.dates
+        if not dates:
+            return []
+        newest = dates[-1]
+        spells = []
+        for last, last_seen, absences in self.seen.values():
+            if last.start_date > spec.reference_date:
+                continue  # a booked starter: not employed in the year
+            dated = last.leaving_date is not None and last.leaving_date <= newest
+            if dated:
+                left_on: date | None = last.leaving_date
+            elif last_seen < newest:
+                left_on = next(d for d in dates if d > last_seen)
+            else:
+                left_on = None
+            if left_on is not None and not spec.year_start <= left_on <= spec.reference_date:
+                continue
+            spells.append(Spell(last, last_seen, tuple(absences[start] for start in sorted(absences)), left_on, dated))
+        return sorted(spells, key=lambda s: (s.last.employee_id, s.last.start_date))
 
 
 def build_return(

@@ -14,7 +14,7 @@ from enum import Enum
 from importlib import resources
 from pathlib import Path
 
-from ecf.census.build import CensusReturn, LaLevel, Spell, build_return, census_spells
+from ecf.census.build import CensusReturn, LaLevel, Spell, SpellsSeen, build_return
 from ecf.census.checks import Readiness, readiness
 from ecf.census.figures import (
     Comparison,
@@ -75,11 +75,13 @@ def build_census(
         dates = [d for d in uow.imports.active_dates() if d <= ref]
         before = [d for d in dates if d < spec.year_start]
         wanted = [d for d in dates if d >= spec.year_start] + before[-1:]  # and the last one before the year
-        snapshots = {d: uow.snapshots.snapshot(d) for d in wanted}
+        seen = SpellsSeen(spec)
+        for day in sorted(wanted):  # a month at a time, oldest first: only each spell's newest record is kept
+            seen.add(day, uow.snapshots.snapshot(day))
         # Items that do not change (SWE number, date of birth, qualification…) are often completed late: the newest
         # snapshot that gives one counts, even one after the reference date.
         items = uow.census.latest(until=date.max)
-        spells = census_spells(snapshots, spec)
+        spells = seen.spells()
         # A row without an SWE number takes the worker's newest one: read for those workers only
         newest = uow.snapshots.latest_swe_numbers([s.last.employee_id for s in spells if not s.last.swe_number])
         spells_by_worker = uow.snapshots.spells(returners_only=True)  # anyone else's one spell is their record's

@@ -13,6 +13,7 @@ import pytest
 from ecf.census.build import (
     LaLevel,
     Spell,
+    SpellsSeen,
     WorkerReturn,
     _Maps,
     build_return,
@@ -115,6 +116,34 @@ def test_who_is_in_the_year() -> None:
     found = {s.last.employee_id: s for s in census_spells(snapshots, SPEC)}
     assert set(found) == {"gone"}  # left before the year; starts after it; gone in October 2025
     assert (found["gone"].left_on, found["gone"].dated) == (date(2025, 10, 31), False)
+
+
+def test_spells_are_kept_a_snapshot_at_a_time_with_each_absence_as_last_told() -> None:
+    """The service reads the census year a month at a time (a national workforce's thirteen months held at once were
+    700 MB): each spell keeps its newest record, the day it was last seen and every absence, the newest account of
+    each; a snapshot after the reference date is left out, and the months must come oldest first."""
+    sick = sickness(date(2026, 2, 2), None)
+    months = [
+        (date(2025, 10, 31), {"1": record(absences=(sick,)), "2": record("2")}),
+        (date(2026, 3, 31), {"1": record(absences=(sickness(date(2026, 2, 2), date(2026, 2, 13)),)),
+                             "3": record("3", leaving_date=date(2026, 4, 10))}),
+        (date(2026, 9, 30), {"1": record(fte=Decimal("0.6"), absences=(sickness(date(2026, 9, 1), None),))}),
+        (date(2026, 10, 31), {"1": record(fte=Decimal("0.4")), "4": record("4")}),  # after the reference date
+    ]  # fmt: skip
+    seen = SpellsSeen(SPEC)
+    for day, records in months:
+        seen.add(day, records)
+    found = {s.last.employee_id: s for s in seen.spells()}
+    assert found == {s.last.employee_id: s for s in census_spells(dict(months), SPEC)}
+    one = found["1"]
+    assert (one.last.fte, one.last_seen, one.left_on) == (Decimal("0.6"), date(2026, 9, 30), None)
+    assert [(a.period.start, a.period.end) for a in one.absences] == [
+        (date(2026, 2, 2), date(2026, 2, 13)), (date(2026, 9, 1), None)]  # fmt: skip
+    assert (found["2"].left_on, found["2"].dated) == (date(2026, 3, 31), False)  # gone from the next sheet
+    assert (found["3"].left_on, found["3"].dated) == (date(2026, 4, 10), True)
+    assert "4" not in found
+    with pytest.raises(ValueError, match="oldest first"):
+        seen.add(date(2026, 8, 31), {})
 
 
 def test_working_days_lost_across_the_years_edges() -> None:

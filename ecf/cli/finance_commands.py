@@ -251,7 +251,7 @@ def sensitivity(scenario: str, years: int, day: date, fmt: Format, calibrate: st
     rows = [
         {"rank": rank, "assumption": e.step.label, "step": e.step.note, "value": e.base, "low": e.low, "high": e.high,
          "total_low": e.total_low, "total_high": e.total_high, "effect_low": e.effect_low,
-         "effect_high": e.effect_high, "swing": e.swing, "bar": "█" * max(1, round(12 * e.swing / largest))}
+         "effect_high": e.effect_high, "swing": e.swing}
         for rank, e in enumerate(found.effects, start=1)
     ]  # fmt: skip
     columns = ["rank", "assumption", "value", "low", "high", "effect_low", "effect_high", "swing"]
@@ -263,16 +263,19 @@ def sensitivity(scenario: str, years: int, day: date, fmt: Format, calibrate: st
                   highlight=False)  # fmt: skip
     table = Table(title="Sensitivity, largest effect first", header_style="bold", title_justify="left",
                   box=box.SIMPLE_HEAD, pad_edge=False)  # fmt: skip
-    # At 80 columns a national workforce's effects take 13 characters each: the names and values wrap at their
-    # spaces, each kept wide enough for its words, and the bar gives way first (never a name cut to "Agen…").
-    table.add_column("assumption", min_width=14, ratio=2)
-    table.add_column("value: low / high", min_width=11, ratio=1)
+    # At 80 columns a national workforce's effects take 13 characters each: the bar gives way first (half as long
+    # below 100 columns), then the names and values wrap at their spaces, each kept wide enough for its words (never
+    # a name cut to "Agen…").
+    span = 12 if console.width >= 100 else 6
+    table.add_column("assumption", min_width=14)
+    table.add_column("value: low / high", min_width=11)
     for column in ("if low", "if high"):
         table.add_column(column, justify="right", no_wrap=True)
-    table.add_column("swing", no_wrap=True, overflow="crop", max_width=12)
-    for row in rows:
+    table.add_column("swing", no_wrap=True)
+    for row, effect in zip(rows, found.effects, strict=True):
         table.add_row(f"{row['rank']}. {row['assumption']}", f"{row['value']}: {row['low']} / {row['high']}",
-                      pounds(row["effect_low"]), pounds(row["effect_high"]), str(row["bar"])[:12])  # type: ignore[arg-type]  # fmt: skip
+                      pounds(effect.effect_low), pounds(effect.effect_high),
+                      "█" * max(1, round(span * effect.swing / largest)))  # fmt: skip
     console.print(table)
     console.print("Steps: " + "; ".join(f"{e.step.label} {e.step.note}" for e in found.effects), highlight=False,
                   soft_wrap=False)  # fmt: skip

@@ -129,6 +129,21 @@ def test_a_workers_sheet_longer_than_excel_allows_is_refused_before_anything_is_
     assert not [p for p in tmp_path.iterdir() if "projection" in p.name]  # nothing written, not even a temporary
 
 
+def test_a_summary_blocks_long_title_wraps_instead_of_being_cut_by_the_years(app, tmp_path):
+    """'Retention improvement (retention)' is longer than the Summary's first column: with the year headings beside
+    it, it was cut to '(retention' on screen and on paper. It wraps, and its row is tall enough for both lines."""
+    import_file(app, ImportRequest(OCTOBER))
+    path = export(app, tmp_path / "projection.xlsx", years=1, compare="retention")
+    sheet = openpyxl.load_workbook(path)["Summary"]
+    titles = {cell.value: cell for cell in sheet["A"] if isinstance(cell.value, str) and "(" in cell.value}
+    baseline, retention = titles["Baseline (baseline)"], titles["Retention improvement (retention)"]
+    difference = next(cell for cell in sheet["A"] if cell.value == "Difference: retention less baseline")
+    assert retention.alignment.wrap_text and difference.alignment.wrap_text and retention.font.b
+    assert sheet.row_dimensions[retention.row].height == 30 and sheet.row_dimensions[difference.row].height == 30
+    assert sheet.row_dimensions[baseline.row].height is None  # one line: the row as it was
+    assert sheet[f"B{retention.row}"].value == sheet[f"B{baseline.row}"].value  # the year headings beside each
+
+
 def test_exporting_never_changes_the_database(app, tmp_path):
     import_file(app, ImportRequest(OCTOBER))
 

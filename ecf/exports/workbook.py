@@ -45,6 +45,7 @@ UNITS = ("fte", "leavers", "experienced")  # counts; every other figure is money
 # Charts print whole, two to a landscape A4 page and never beside a table: each is 15 rows high (288 px at 20 px
 # a row, and a margin), the second of a page 16 rows below the first, and the third starts a page of its own.
 CHART_ROWS = 16
+SUMMARY_LABEL_WIDTH = 30  # the Summary's first column (characters): the row labels, and each block's title
 EXCEL_ROWS = 1_048_576  # rows a worksheet holds in Excel, the headings' row included
 CHART_SIZE = {"x_scale": 1.6, "y_scale": 1.0}
 CHART_AT = (0, CHART_ROWS, 2 * CHART_ROWS)
@@ -246,7 +247,7 @@ class _Writer:
 
     def _summary(self, sheet: Worksheet) -> None:
         """Totals by financial year as SUMIFS over the Monthly sheet, one block per scenario, then the difference."""
-        sheet.set_column(0, 0, 30)
+        sheet.set_column(0, 0, SUMMARY_LABEL_WIDTH)
         self._text(sheet, 0, 0, "Summary by financial year (April - March), expected values", self.formats["title"])
         row = 2
         lines = [("fte", "FTE (average)"), *((c, HEADINGS[c]) for c in MONEY_COLUMNS), ("total", "Total cost"),
@@ -260,7 +261,7 @@ class _Writer:
             years = list(table.index)
             scenario = projection.scenario.id
             first, last = (r + 1 for r in self.monthly_rows[scenario])
-            self._text(sheet, row, 0, f"{projection.scenario.name} ({scenario})", self.formats["bold"])
+            self._block_title(sheet, row, f"{projection.scenario.name} ({scenario})")
             labels = _year_labels(projection)
             for col, year in enumerate(years, start=1):
                 self._text(sheet, row, col, labels.get(year, year), self.formats["heading"])
@@ -292,7 +293,7 @@ class _Writer:
             row = top + len(lines) + 1
         if len(blocks) == 2:
             (first_id, first_top, years), (second_id, second_top, _) = blocks
-            self._text(sheet, row, 0, f"Difference: {second_id} less {first_id}", self.formats["bold"])
+            self._block_title(sheet, row, f"Difference: {second_id} less {first_id}")
             labels = _year_labels(self.content.projections[0])
             for col, year in enumerate(years, start=1):
                 self._text(sheet, row, col, labels.get(year, year), self.formats["heading"])
@@ -310,6 +311,14 @@ class _Writer:
         self.summary_blocks = blocks
         self.summary_lines = lines
         sheet.freeze_panes(2, 1)
+
+    def _block_title(self, sheet: Worksheet, row: int, title: str) -> None:
+        """A Summary block's title in its first column, beside the year headings: wrapped onto as many lines as it
+        takes (a scenario's own name can be long), where the next cell would have cut it off on screen and on paper."""
+        self._text(sheet, row, 0, title, self.formats["label"])
+        lines = -(-len(title) // (SUMMARY_LABEL_WIDTH - 3))  # bold letters are wider: a little room kept
+        if lines > 1:
+            sheet.set_row(row, 15.0 * lines)
 
     def _by(self, sheet: Worksheet, dimension: str, heading: str) -> None:
         names = ["Scenario", "Financial year", heading, *(HEADINGS[c] for c in DETAIL), "Total cost"]

@@ -248,15 +248,15 @@ def sensitivity(scenario: str, years: int, day: date, fmt: Format, calibrate: st
     except (UnknownName, PayDataError, ValueError) as exc:
         raise fail(str(exc)) from exc
     largest = max((e.swing for e in found.effects), default=Decimal(0)) or Decimal(1)
-    rows = [
-        {"rank": rank, "assumption": e.step.label, "step": e.step.note, "value": e.base, "low": e.low, "high": e.high,
-         "total_low": e.total_low, "total_high": e.total_high, "effect_low": e.effect_low,
-         "effect_high": e.effect_high, "swing": e.swing}
-        for rank, e in enumerate(found.effects, start=1)
-    ]  # fmt: skip
-    columns = ["rank", "assumption", "value", "low", "high", "effect_low", "effect_high", "swing"]
     if fmt is not Format.TABLE:
-        render([{**r, "scenario": scenario, "total": found.total} for r in rows], ["scenario", "total", *columns], fmt)
+        columns = ["rank", "assumption", "value", "low", "high", "effect_low", "effect_high", "swing"]
+        rows = [
+            {"scenario": scenario, "total": found.total, "rank": rank, "assumption": e.step.label, "step": e.step.note,
+             "value": e.base, "low": e.low, "high": e.high, "total_low": e.total_low, "total_high": e.total_high,
+             "effect_low": e.effect_low, "effect_high": e.effect_high, "swing": e.swing}
+            for rank, e in enumerate(found.effects, start=1)
+        ]  # fmt: skip
+        render(rows, ["scenario", "total", *columns], fmt)
         return
     console.print(f"{scenario}: total cost over {years} years from {day:%d/%m/%Y} {pounds(found.total)}. Each "
                   "assumption moved down and up one at a time; the effect is the change in that total:",
@@ -272,10 +272,9 @@ def sensitivity(scenario: str, years: int, day: date, fmt: Format, calibrate: st
     for column in ("if low", "if high"):
         table.add_column(column, justify="right", no_wrap=True)
     table.add_column("swing", no_wrap=True)
-    for row, effect in zip(rows, found.effects, strict=True):
-        table.add_row(f"{row['rank']}. {row['assumption']}", f"{row['value']}: {row['low']} / {row['high']}",
-                      pounds(effect.effect_low), pounds(effect.effect_high),
-                      "█" * max(1, round(span * effect.swing / largest)))  # fmt: skip
+    for rank, e in enumerate(found.effects, start=1):
+        table.add_row(f"{rank}. {e.step.label}", f"{e.base}: {e.low} / {e.high}", pounds(e.effect_low),
+                      pounds(e.effect_high), "█" * max(1, round(span * e.swing / largest)))  # fmt: skip
     console.print(table)
     console.print("Steps: " + "; ".join(f"{e.step.label} {e.step.note}" for e in found.effects), highlight=False,
                   soft_wrap=False)  # fmt: skip

@@ -40,6 +40,8 @@ from ecf.services.progression import recorded_by_worker, rulebook
 from ecf.storage.repository import TimelineRow
 from importers.fields import FIELDS_BY_NAME, MAX_EXTRA_ABSENCES
 
+NO_ESTABLISHMENT = "no establishment, so no NumberOfVacancies: give [council.establishment_fte] by team"
+
 
 class CensusError(ValueError):
     """The return cannot be written (the message says why); nothing was written."""
@@ -74,9 +76,9 @@ def build_census(
     with app.unit_of_work() as uow:
         dates = [d for d in uow.imports.active_dates() if d <= ref]
         before = [d for d in dates if d < spec.year_start]
-        wanted = [d for d in dates if d >= spec.year_start] + before[-1:]  # and the last one before the year
+        wanted = before[-1:] + [d for d in dates if d >= spec.year_start]  # the year's, after the last before it
         seen = SpellsSeen(spec)
-        for day in sorted(wanted):  # a month at a time, oldest first: only each spell's newest record is kept
+        for day in wanted:  # a month at a time, oldest first: only each spell's newest record is kept
             seen.add(day, uow.snapshots.snapshot(day))
         # Items that do not change (SWE number, date of birth, qualification…) are often completed late: the newest
         # snapshot that gives one counts, even one after the reference date.
@@ -203,9 +205,6 @@ def check_before_writing(
         raise CensusError(NO_ESTABLISHMENT)
     if out.exists() and not force:
         raise CensusError(f"{out} exists; pass --force to replace it")
-
-
-NO_ESTABLISHMENT = "no establishment, so no NumberOfVacancies: give [council.establishment_fte] by team"
 
 
 def _check_la_code(code: str | None) -> None:
